@@ -1,0 +1,44 @@
+"""The command-line interface: Click only — parse, call the library, render, pick the exit code.
+
+Exit codes: 0 ok, 1 findings, 2 bad usage or bad input (any ``PolicygraphError``). Heavy libraries
+are imported inside the commands, so ``policygraph --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import PolicygraphError
+
+__all__ = ["main"]
+
+
+class _Group(click.Group):
+    """A group that turns library errors into one line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PolicygraphError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(2)
+        except BrokenPipeError:  # `policygraph ... | head`
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="policygraph")
+def main() -> None:
+    """policygraph: policies, the bodies behind them, the people they affect, and the treaties that bind the state.
+
+    The bundled dataset is Japan's immigration and refugee policy. Every command works on it by
+    default; add your own YAML or RDF with --data.
+    """
+
+
+from . import graph_commands  # noqa: E402  (registers build, show, search)
+
+__all__ += ["graph_commands"]

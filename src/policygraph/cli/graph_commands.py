@@ -1,0 +1,127 @@
+"""``build``, ``show`` and ``search``: the graph itself."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import main
+from .options import data_options, load_from_options
+
+_RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+
+
+@main.command()
+@data_options
+@click.option("-o", "--output", metavar="FILE", help="Write the graph to FILE (atomically).")
+@click.option("--format", "fmt", type=click.Choice(sorted(_RDF_FORMATS)), default="ttl", show_default=True, help="RDF format of -o.")
+def build(data, no_bundled, output, fmt):
+    """Build the graph from the curated data and print a summary.
+
+    \b
+    Example:
+      policygraph build
+      policygraph build -o japan.ttl
+      policygraph build --data my-records/ --format nt -o all.nt
+    """
+    loaded = load_from_options(data, no_bundled)
+    if output:
+        from ..output import write_atomic
+
+        write_atomic(output, loaded.graph.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8"))
+    from ..summary import summarise
+
+    summary = summarise(loaded)
+    click.echo(f"{summary.triples} triples from {len(loaded.files)} files")
+    click.echo(f"{summary.records} records:")
+    for type_name, count in summary.by_type:
+        click.echo(f"  {type_name:<32} {count:>5}")
+    click.echo(f"{summary.citations} citations of {len(summary.sources)} sources:")
+    for source_id, label, count in summary.sources:
+        click.echo(f"  {source_id:<32} {count:>5}  {label}")
+    if summary.external_citations:
+        click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
+    if output:
+        click.echo(f"wrote {output} ({fmt})")
+
+
+@main.command()
+@click.argument("id")
+@data_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show(id, data, no_bundled, fmt):
+    """Describe one entity: type, labels, relations in and out, citations with quotes.
+
+    \b
+    Example:
+      policygraph show crc-art-9
+      policygraph show bill-2021-immigration-control-revision
+    """
+    from ..describe import describe
+
+    loaded = load_from_options(data, no_bundled)
+    description = describe(loaded.graph, id, loaded.source_map)
+    if fmt == "json":
+        click.echo(json.dumps(description.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(_render_description(description))
+
+
+@main.command()
+@click.argument("text")
+@data_options
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="At most this many hits.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def search(text, data, no_bundled, limit, fmt):
+    """Find entities by label, alias or id (case- and accent-insensitive, best first).
+
+    \b
+    Example:
+      policygraph search "Specified Skilled Worker"
+      policygraph search refoulement
+    """
+    from ..search import search as find
+
+    loaded = load_from_options(data, no_bundled)
+    hits = find(loaded.graph, text, limit=limit)
+    if fmt == "json":
+        rows = [{"id": h.id, "label": h.label, "type": h.type, "matched": h.matched, "score": h.score} for h in hits]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(f"no entity matches {text!r}")
+        return
+    width = max(len(h.id) for h in hits)
+    for hit in hits:
+        matched = f"  (matched {hit.matched!r})" if hit.matched != hit.label and hit.matched != hit.id else ""
+        click.echo(f"{hit.id:<{width}}  {hit.type:<26} {hit.label}{matched}")
+
+
+def _render_description(d) -> str:
+    lines = [f"{d.id} — {d.labels[0][0] if d.labels else d.id}", f"  type: {', '.join(d.types)}", f"  iri:  {d.iri}"]
+    if d.defined_at:
+        lines.append(f"  defined at {d.defined_at}")
+    for text, lang in d.labels[1:] if len(d.labels) > 1 else []:
+        lines.append(f"  label: {text}" + (f" @{lang}" if lang else ""))
+    if d.aliases:
+        lines.append("  also: " + "; ".join(text + (f" @{lang}" if lang not in ("", "en") else "") for text, lang in d.aliases))
+    if d.properties:
+        lines.append("")
+        for prop, value in d.properties:
+            lines.append(f"  {prop}: {value}")
+    if d.outgoing:
+        lines += ["", "relations:"]
+        lines += [f"  {link.property} → {link.id} ({link.label})" for link in d.outgoing]
+    if d.incoming:
+        lines += ["", "referenced by:"]
+        for link in d.incoming:
+            via = f" [via {link.via}]" if link.via else ""
+            lines.append(f"  {link.id} ({link.type}) —{link.property}→{via}")
+            lines.append(f"      {link.brief or link.label}")
+    if d.citations:
+        lines += ["", "citations:"]
+        for number, citation in enumerate(d.citations, 1):
+            lines.append(f"  [{number}] {citation.source_label} — {citation.locator}")
+            lines.append(f"      \u201c{citation.quote}\u201d")
+    return "\n".join(lines)

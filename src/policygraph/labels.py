@@ -1,0 +1,45 @@
+"""Human-readable names for nodes: the English label, else any label, else the id."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .terms import ID_BASE, RDFS, SKOS
+
+__all__ = ["label_of", "local_id", "node_for_id"]
+
+
+def local_id(node: Node) -> str:
+    """The slug of an instance IRI (``.../id/crc-art-9`` → ``crc-art-9``), else the IRI's last segment."""
+    text = str(node)
+    if text.startswith(ID_BASE):
+        return text[len(ID_BASE) :]
+    for separator in ("#", "/"):
+        if separator in text:
+            return text.rsplit(separator, 1)[1] or text
+    return text
+
+
+def node_for_id(identifier: str) -> URIRef:
+    """The IRI of an id (an IRI given in full is returned as it is)."""
+    if identifier.startswith(("http://", "https://", "urn:")):
+        return URIRef(identifier)
+    return URIRef(ID_BASE + identifier)
+
+
+def label_of(graph: Graph, node: Node, lang: str = "en") -> str:
+    """The best label of ``node`` for a reader of ``lang``."""
+    if isinstance(node, Literal):
+        return str(node)
+    best = None
+    for predicate in (SKOS.prefLabel, RDFS.label):
+        for value in graph.objects(node, predicate):
+            if isinstance(value, Literal):
+                if value.language == lang:
+                    return str(value)
+                if best is None or value.language is None:
+                    best = str(value)
+        if best is not None:
+            return best
+    return local_id(node)
