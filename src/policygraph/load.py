@@ -104,7 +104,10 @@ def parse_date(text: str) -> Literal:
         raise ValueError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     if day:
-        _dt.date(int(year), int(month), int(day))
+        try:
+            _dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValueError(f"bad date {text!r}: {error}") from None
         return Literal(text.strip(), datatype=XSD.date)
     if month:
         if not 1 <= int(month) <= 12:
