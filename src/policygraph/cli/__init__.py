@@ -39,6 +39,6 @@ def main() -> None:
     """
 
 
-from . import graph_commands  # noqa: E402  (registers build, show, search)
-
-__all__ += ["graph_commands"]
+# Each module registers its commands on `main` when imported.
+from . import graph_commands  # noqa: E402,F401  build, show, search
+from . import trace_commands  # noqa: E402,F401  trace

@@ -1,0 +1,514 @@
+"""Obligation tracing: which treaty provisions a policy engages, why, and whether the state is bound.
+
+The matching rules are SPARQL files in ``queries/trace-*.rq`` (readable and reusable with
+``policygraph query``); this module runs them and assembles the evidence into a ``Trace``:
+one entry per provision, ranked by strength (cited > practice > status > group), each with its
+reasons, the state's binding status on the as-of date, its reservations and declarations, and who
+raised the issue. ``trace_provision`` answers the inverse question.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import asdict, dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from . import resources
+from .errors import ConfigError
+from .labels import label_of, local_id, node_for_id
+from .terms import PG, RDF, RDFS, SKOS
+
+__all__ = ["STRENGTHS", "Trace", "Engagement", "Reason", "Binding", "Statement", "Raised", "ContextItem", "trace_policy", "trace_provision", "ProvisionTrace"]
+
+STRENGTHS = ("cited", "practice", "status", "group")
+"""Evidence kinds, strongest first."""
+
+_POLICY_DATES = (
+    ("proposed", PG.proposed),
+    ("approved", PG.approved),
+    ("enacted", PG.enacted),
+    ("promulgated", PG.promulgated),
+    ("in force", PG.entryIntoForce),
+    ("started", PG.started),
+    ("withdrawn", PG.withdrawn),
+    ("ended", PG.ended),
+)
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """A citation: the source id (or URL), locator and verbatim quote."""
+
+    source: str
+    locator: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a provision is engaged: a cited argument, or an inference path through a concept."""
+
+    kind: str  # one of STRENGTHS
+    subject: str  # the policy or feature id that engages
+    subject_label: str
+    explanation: str  # one sentence a reader can follow
+    path: list[str] = field(default_factory=list)  # ids: subject, concept(s) ..., provision
+    argued_by: list[str] = field(default_factory=list)  # body labels, for cited reasons
+    citations: list[CitationRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Whether the state is bound by the provision's treaty on the as-of date."""
+
+    status: str  # in-force | not-yet-in-force | signatory | not-party | non-binding | unknown
+    note: str  # plain words, with the dates
+    since: str | None = None  # entry into force for the state, if any
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A reservation or declaration touching the provision."""
+
+    id: str
+    kind: str  # reservation | declaration
+    provision: str  # the provision it modifies (may be the article or a paragraph of the traced one)
+    text: str | None
+    effect: str | None
+    withdrawn: str | None
+    citations: list[CitationRef]
+
+
+@dataclass(frozen=True)
+class Raised:
+    """A recommendation or position that raised the provision or the policy."""
+
+    id: str
+    kind: str  # recommendation | position
+    by: list[str]
+    summary: str  # document and paragraph, or stance and form
+    date: str | None
+    text: str | None
+    citations: list[CitationRef]
+
+
+@dataclass
+class Engagement:
+    """One provision the policy engages, with all its evidence."""
+
+    provision: str
+    provision_label: str
+    article: str | None
+    summary: str | None
+    treaty: str
+    treaty_label: str
+    strength: str
+    reasons: list[Reason]
+    binding: Binding
+    statements: list[Statement]
+    raised_by: list[Raised]
+
+
+@dataclass(frozen=True)
+class ContextItem:
+    """Something around the policy: a position, amendment, successor or statistic."""
+
+    relation: str
+    id: str
+    label: str
+    detail: str
+
+
+@dataclass
+class Trace:
+    """The answer to "which treaty obligations apply to this policy, and why"."""
+
+    policy: str
+    policy_label: str
+    policy_type: str
+    status: str | None
+    dates: dict[str, str]
+    state: str
+    state_label: str
+    as_of: str
+    as_of_basis: str  # which date was used, in words
+    engagements: list[Engagement]
+    context: list[ContextItem]
+    filters: dict[str, object]
+
+    def to_dict(self) -> dict:
+        """JSON-safe, with the stable keys documented in docs/trace-schema.md."""
+        return {"schema": "policygraph-trace/1", **asdict(self)}
+
+
+@dataclass
+class ProvisionTrace:
+    """The inverse: policies engaging one provision (or any provision of a treaty)."""
+
+    target: str
+    target_label: str
+    policies: list[tuple[str, str, str]]  # (policy id, label, strongest kind)
+    traces: list[Trace]
+
+    def to_dict(self) -> dict:
+        return {"schema": "policygraph-provision-trace/1", **asdict(self)}
+
+
+def trace_policy(
+    graph: Graph,
+    policy_id: str,
+    *,
+    as_of: str | None = None,
+    treaties: tuple[str, ...] = (),
+    min_strength: str = "group",
+    provisions: tuple[str, ...] = (),
+) -> Trace:
+    """Trace the treaty obligations a policy engages.
+
+    Args:
+        graph: the built graph (ontology + data).
+        policy_id: the policy's id.
+        as_of: ISO date on which to judge binding status; default the policy's latest date.
+        treaties: keep only provisions of these treaty ids.
+        min_strength: weakest evidence kept: cited, practice, status or group.
+        provisions: keep only these provision ids (used by the inverse trace).
+
+    Raises:
+        ConfigError: unknown policy or treaty id, or bad option values.
+    """
+    policy = _require(graph, policy_id, PG.Policy, "policy")
+    for treaty in treaties:
+        _require(graph, treaty, PG.Treaty, "treaty")
+    if min_strength not in STRENGTHS:
+        raise ConfigError(f"unknown strength {min_strength!r}", hint="one of: " + ", ".join(STRENGTHS))
+    state = graph.value(policy, PG.jurisdiction) or node_for_id("jp")
+    dates = {name: str(graph.value(policy, p)) for name, p in _POLICY_DATES if graph.value(policy, p) is not None}
+    as_of_date, basis = _as_of(as_of, dates)
+    reasons = _cited_reasons(graph, policy) + _inferred_reasons(graph, policy)
+    allowed = STRENGTHS[: STRENGTHS.index(min_strength) + 1]
+    by_provision: dict[URIRef, list[Reason]] = {}
+    for provision, reason in reasons:
+        if reason.kind in allowed:
+            by_provision.setdefault(provision, []).append(reason)
+    engagements = []
+    for provision, provision_reasons in by_provision.items():
+        treaty = graph.value(provision, PG.partOf)
+        if treaties and (treaty is None or local_id(treaty) not in treaties):
+            continue
+        if provisions and local_id(provision) not in provisions:
+            continue
+        engagements.append(_engagement(graph, provision, treaty, provision_reasons, state, as_of_date))
+    engagements.sort(key=_rank)
+    return Trace(
+        policy=policy_id,
+        policy_label=label_of(graph, policy),
+        policy_type=_type_label(graph, policy),
+        status=_text(graph.value(policy, PG.status)),
+        dates=dates,
+        state=local_id(state),
+        state_label=label_of(graph, state),
+        as_of=as_of_date.isoformat(),
+        as_of_basis=basis,
+        engagements=engagements,
+        context=_context(graph, policy),
+        filters={"treaties": list(treaties), "min_strength": min_strength},
+    )
+
+
+def trace_provision(
+    graph: Graph, target_id: str, *, as_of: str | None = None, min_strength: str = "group"
+) -> ProvisionTrace:
+    """The policies that engage a provision — or, given a treaty id, any of its provisions.
+
+    Raises:
+        ConfigError: the id is neither a provision nor a treaty.
+    """
+    target = node_for_id(target_id)
+    if (target, RDF.type, PG.Treaty) in graph:
+        provisions = sorted(graph.subjects(PG.partOf, target), key=str)
+    else:
+        target = _require(graph, target_id, PG.Provision, "provision or treaty")
+        provisions = [target] + sorted(graph.subjects(PG.withinProvision, target), key=str)
+    allowed = STRENGTHS[: STRENGTHS.index(min_strength) + 1] if min_strength in STRENGTHS else None
+    if allowed is None:
+        raise ConfigError(f"unknown strength {min_strength!r}", hint="one of: " + ", ".join(STRENGTHS))
+    strongest: dict[URIRef, str] = {}
+    for provision in provisions:
+        for row in _run(graph, "trace-engaging-policies", provision=provision):
+            kind, current = str(row.kind), strongest.get(row.policy)
+            if kind in allowed and (current is None or STRENGTHS.index(kind) < STRENGTHS.index(current)):
+                strongest[row.policy] = kind
+    ids = tuple(local_id(p) for p in provisions)
+    ordered = sorted(strongest, key=lambda p: (STRENGTHS.index(strongest[p]), label_of(graph, p)))
+    traces = [trace_policy(graph, local_id(p), as_of=as_of, min_strength=min_strength, provisions=ids) for p in ordered]
+    return ProvisionTrace(
+        target=target_id,
+        target_label=label_of(graph, target),
+        policies=[(local_id(p), label_of(graph, p), strongest[p]) for p in ordered],
+        traces=[t for t in traces if t.engagements],
+    )
+
+
+# -- evidence ------------------------------------------------------------------------------------
+
+
+def _cited_reasons(graph: Graph, policy: URIRef) -> list[tuple[URIRef, Reason]]:
+    result = []
+    for row in _run(graph, "trace-cited", policy=policy):
+        engagement = row.engagement
+        argued_by = sorted(label_of(graph, b) for b in graph.objects(engagement, PG.arguedBy))
+        argument = _text(row.argument) or f"{label_of(graph, row.subject)} engages {label_of(graph, row.provision)}"
+        reason = Reason(
+            kind="cited",
+            subject=local_id(row.subject),
+            subject_label=label_of(graph, row.subject),
+            explanation=argument,
+            path=[local_id(row.subject), local_id(row.provision)],
+            argued_by=argued_by,
+            citations=_citations(graph, engagement),
+        )
+        result.append((row.provision, reason))
+    return result
+
+
+def _inferred_reasons(graph: Graph, policy: URIRef) -> list[tuple[URIRef, Reason]]:
+    verbs = {"practice": "uses", "group": "affects", "status": "grants or changes"}
+    nouns = {"practice": "practice", "group": "group", "status": "residence status"}
+    result = []
+    for row in _run(graph, "trace-inferred", policy=policy):
+        kind = str(row.kind)
+        chain = _broader_chain(graph, row.via, row.concept)
+        via_label, concept_label = label_of(graph, row.via), label_of(graph, row.concept)
+        wider = f", which falls under \u201c{concept_label}\u201d" if row.via != row.concept else ""
+        explanation = (
+            f"{label_of(graph, row.subject)} {verbs[kind]} the {nouns[kind]} \u201c{via_label}\u201d{wider}; "
+            f"{label_of(graph, row.provision)} concerns \u201c{concept_label}\u201d"
+        )
+        reason = Reason(
+            kind=kind,
+            subject=local_id(row.subject),
+            subject_label=label_of(graph, row.subject),
+            explanation=explanation,
+            path=[local_id(row.subject), *(local_id(c) for c in chain), local_id(row.provision)],
+        )
+        result.append((row.provision, reason))
+    return result
+
+
+def _broader_chain(graph: Graph, start: URIRef, goal: URIRef) -> list[URIRef]:
+    """The shortest skos:broader chain from ``start`` up to ``goal`` (both included)."""
+    frontier, seen = [[start]], {start}
+    while frontier:
+        path = frontier.pop(0)
+        if path[-1] == goal:
+            return path
+        for wider in graph.objects(path[-1], SKOS.broader):
+            if wider not in seen:
+                seen.add(wider)
+                frontier.append(path + [wider])
+    return [start, goal]
+
+
+def _engagement(graph, provision, treaty, reasons, state, as_of_date) -> Engagement:
+    unique = list({(r.kind, r.subject, tuple(r.path), r.explanation): r for r in reasons}.values())
+    unique.sort(key=lambda r: (STRENGTHS.index(r.kind), r.subject, r.path))
+    return Engagement(
+        provision=local_id(provision),
+        provision_label=label_of(graph, provision),
+        article=_text(graph.value(provision, PG.article)),
+        summary=_text(graph.value(provision, PG.summary)),
+        treaty=local_id(treaty) if treaty is not None else "",
+        treaty_label=label_of(graph, treaty) if treaty is not None else "",
+        strength=unique[0].kind,
+        reasons=unique,
+        binding=_binding(graph, treaty, state, as_of_date),
+        statements=_statements(graph, provision, state),
+        raised_by=_raised(graph, provision),
+    )
+
+
+def _binding(graph: Graph, treaty: URIRef | None, state: URIRef, as_of: _dt.date) -> Binding:
+    if treaty is None:
+        return Binding("unknown", "the provision names no treaty")
+    if graph.value(treaty, PG.binding) == Literal(False):
+        return Binding("non-binding", "not a treaty: a non-binding instrument, relevant as a standard")
+    rows = list(_run(graph, "trace-participation", state=state, treaty=treaty))
+    state_label = label_of(graph, state)
+    if not rows:
+        return Binding("unknown", f"no participation of {state_label} is recorded")
+    row = rows[0]
+    status = _text(row.status)
+    consented = row.ratified or row.acceded or row.accepted
+    if status == "not-party" or (status is None and not consented and not row.signed):
+        return Binding("not-party", f"{state_label} is not party: not binding, relevant as a standard")
+    in_force = row.inForce
+    if in_force is None and consented is not None:
+        in_force = consented  # some instruments record only the consent date
+    if in_force is not None:
+        start = _first_day(str(in_force))
+        if start <= as_of:
+            return Binding("in-force", f"in force for {state_label} since {in_force}", str(in_force))
+        return Binding(
+            "not-yet-in-force",
+            f"not yet binding on {as_of.isoformat()}: in force for {state_label} from {in_force}",
+            str(in_force),
+        )
+    if row.signed is not None:
+        return Binding("signatory", f"signed by {state_label} on {row.signed} but not ratified: not binding")
+    return Binding("unknown", f"the participation of {state_label} records no dates")
+
+
+def _statements(graph: Graph, provision: URIRef, state: URIRef) -> list[Statement]:
+    result = []
+    for row in _run(graph, "trace-reservations", state=state, provision=provision):
+        result.append(
+            Statement(
+                id=local_id(row.statement),
+                kind="reservation" if row.kind == PG.Reservation else "declaration",
+                provision=local_id(row.modified),
+                text=_text(row.text),
+                effect=_text(row.effect),
+                withdrawn=_text(row.withdrawn),
+                citations=_citations(graph, row.statement),
+            )
+        )
+    return result
+
+
+def _raised(graph: Graph, provision: URIRef) -> list[Raised]:
+    items = [row.item for row in _run(graph, "trace-raised-by", provision=provision)]
+    return [_raised_item(graph, item) for item in dict.fromkeys(items)]
+
+
+def _raised_item(graph: Graph, item: URIRef) -> Raised:
+    value = graph.value
+    if (item, RDF.type, PG.Recommendation) in graph:
+        document = _text(value(item, PG.documentSymbol)) or ""
+        paragraph = _text(value(item, PG.paragraph))
+        summary = document + (f", para {paragraph}" if paragraph else "")
+        kind = "recommendation"
+    else:
+        stance, form = _text(value(item, PG.stance)), _text(value(item, PG.form))
+        summary = " ".join(part for part in (stance, f"({form})" if form else None) if part) or label_of(graph, item)
+        kind = "position"
+    return Raised(
+        id=local_id(item),
+        kind=kind,
+        by=sorted(label_of(graph, b) for b in graph.objects(item, PG.actor)),
+        summary=summary,
+        date=_text(value(item, PG.date)),
+        text=_text(value(item, PG.text)) or _text(value(item, PG.summary)),
+        citations=_citations(graph, item),
+    )
+
+
+def _context(graph: Graph, policy: URIRef) -> list[ContextItem]:
+    result = []
+    for row in _run(graph, "trace-context", policy=policy):
+        item = row.item
+        if (item, RDF.type, PG.Observation) in graph:
+            qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than "}.get(
+                _text(graph.value(item, PG.qualifier)) or "", ""
+            )
+            detail = f"{qualifier}{_number(graph.value(item, PG.value))} {_text(graph.value(item, PG.unit)) or ''} ({_text(graph.value(item, PG.period)) or _text(graph.value(item, PG.periodEnd)) or 'undated'})"
+        else:
+            from .describe import _brief
+
+            detail = _brief(graph, item) or _type_label(graph, item)
+        result.append(ContextItem(str(row.relation), local_id(item), label_of(graph, item), detail.strip()))
+    return result
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _run(graph: Graph, name: str, **bindings: Node):
+    text = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    return graph.query(text, initBindings=bindings)
+
+
+def _require(graph: Graph, identifier: str, cls: URIRef, what: str) -> URIRef:
+    node = node_for_id(identifier)
+    types = set(graph.objects(node, RDF.type))
+    if not any(t == cls or (t, RDFS.subClassOf * "*", cls) in graph for t in types):
+        from .search import suggest_ids
+
+        if types:
+            raise ConfigError(f"{identifier!r} is a {_type_label(graph, node)}, not a {what}")
+        suggestions = suggest_ids(graph, identifier)
+        hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
+        raise ConfigError(f"unknown {what} {identifier!r}", hint=hint)
+    return node
+
+
+def _as_of(as_of: str | None, dates: dict[str, str]) -> tuple[_dt.date, str]:
+    if as_of:
+        try:
+            return _dt.date.fromisoformat(as_of), "given with --as-of"
+        except ValueError:
+            raise ConfigError(f"bad --as-of date {as_of!r}", hint="use YYYY-MM-DD") from None
+    if dates:
+        name, latest = max(dates.items(), key=lambda item: _first_day(item[1]))
+        return _first_day(latest), f"the policy's latest date: {name} {latest}"
+    today = _dt.date.today()
+    return today, "today (the policy records no dates)"
+
+
+def _first_day(text: str) -> _dt.date:
+    parts = [int(p) for p in text.split("-")]
+    return _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _citations(graph: Graph, node: URIRef) -> list[CitationRef]:
+    result = []
+    for citation in graph.objects(node, PG.citation):
+        source = graph.value(citation, PG.source)
+        result.append(
+            CitationRef(
+                source=local_id(source) if source is not None else str(graph.value(citation, PG.sourceUrl)),
+                locator=str(graph.value(citation, PG.locator) or ""),
+                quote=str(graph.value(citation, PG.quote) or ""),
+            )
+        )
+    return sorted(result, key=lambda c: (c.source, c.locator, c.quote))
+
+
+def _rank(engagement: Engagement) -> tuple:
+    binding_order = ("in-force", "not-yet-in-force", "signatory", "not-party", "non-binding", "unknown")
+    return (
+        STRENGTHS.index(engagement.strength),
+        binding_order.index(engagement.binding.status),
+        engagement.treaty_label,
+        _article_key(engagement.article),
+        engagement.provision,
+    )
+
+
+def _article_key(article: str | None) -> tuple:
+    if not article:
+        return (10**6, "")
+    digits = "".join(c for c in article if c.isdigit())
+    leading = article[: len(article) - len(article.lstrip("0123456789"))]
+    return (int(leading) if leading else (int(digits) if digits else 10**6), article)
+
+
+def _type_label(graph: Graph, node: URIRef) -> str:
+    types = sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept)
+    return types[0] if types else ""
+
+
+def _text(value: Node | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _number(value: Node | None) -> str:
+    if value is None:
+        return "?"
+    number = value.toPython() if isinstance(value, Literal) else value
+    try:
+        return f"{number:,.0f}" if number == int(number) else f"{number:,}"
+    except (TypeError, ValueError):
+        return str(value)
+
