@@ -10,6 +10,7 @@ raised the issue. ``trace_provision`` answers the inverse question.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import asdict, dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -425,8 +426,15 @@ def _context(graph: Graph, policy: URIRef) -> list[ContextItem]:
 
 
 def _run(graph: Graph, name: str, **bindings: Node):
-    text = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
-    return graph.query(text, initBindings=bindings)
+    return graph.query(_prepared(name), initBindings=bindings)
+
+
+@functools.lru_cache(maxsize=None)
+def _prepared(name: str):
+    """The named rule, parsed once per process (parsing costs more than running it on one policy)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery((resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8"))
 
 
 def _require(graph: Graph, identifier: str, cls: URIRef, what: str) -> URIRef:
