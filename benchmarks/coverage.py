@@ -122,6 +122,9 @@ def load_records(data_dir: Path) -> list[dict]:
         except yaml.YAMLError as exc:
             print(f"warning: skipped {path}: {exc.__class__.__name__}", file=sys.stderr)
             continue
+        if content is not None and not isinstance(content, list):
+            print(f"warning: skipped {path}: not a list of records", file=sys.stderr)
+            continue
         records += [r for r in content or [] if isinstance(r, dict)]
     return records
 
@@ -144,7 +147,7 @@ def matches(row: dict, entity_names: set[str], observations: list[dict]) -> bool
         value = obs.get("value")
         if isinstance(value, (int, float)) and any(abs(value - f) < 1e-9 for f in wanted):
             return True
-        if counts and counts in names_of(obs) | {norm(obs.get("measures", ""))}:
+        if counts and counts in names_of(obs) | {norm(obs.get("measures") or "")}:
             return True
     return False
 
@@ -156,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--missing", action="store_true", help="list the rows with no matching entity")
     args = parser.parse_args(argv)
 
+    if not args.inventory.is_file():
+        print(f"coverage: inventory not found: {args.inventory}", file=sys.stderr)
+        return 0
     rows = parse_inventory(args.inventory)
     records = load_records(args.data)
     entity_names = set().union(*(names_of(r) for r in records)) if records else set()
