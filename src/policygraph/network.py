@@ -29,7 +29,7 @@ from .errors import ConfigError
 from .labels import label_of, local_id, node_for_id
 from .terms import DCTERMS, ORG, PG, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["Network", "ProjectionOptions", "project", "nodes_of_type", "DATE_PROPERTIES", "NARY_CLASSES", "FOLDED_KINDS"]
+__all__ = ["Network", "ProjectionOptions", "project", "nodes_of_type", "construct", "DATE_PROPERTIES", "NARY_CLASSES", "FOLDED_KINDS"]
 
 _PG = str(PG._NS)
 
@@ -201,7 +201,7 @@ def project(graph: Graph, options: ProjectionOptions | None = None, **kwargs) ->
     """
     options = options or ProjectionOptions(**kwargs)
     schema = _Schema(graph)
-    selection = _construct(graph, options.query) if options.query else None
+    selection = construct(graph, options.query) if options.query else None
     triples = selection if selection is not None else graph
     entities = schema.entities(options.citations)
     network = Network(nx.MultiDiGraph(), graph, options)
@@ -516,10 +516,14 @@ def _match_kinds(network: Network, names: Iterable[str]) -> set[str]:
 # -- CONSTRUCT selections -------------------------------------------------------------------------
 
 
-def _construct(graph: Graph, text: str) -> Graph:
-    """Run a CONSTRUCT query on ``graph`` after refusing anything that would reach outside it.
+def construct(graph: Graph, text: str) -> Graph:
+    """The result of a CONSTRUCT query on ``graph``, after refusing anything that would reach outside it.
 
-    Note: when the query module lands a shared safety check, use it here instead.
+    SERVICE, FROM / FROM NAMED and updates are refused. Note: when the query module has a shared
+    safety check, use it here instead of this one.
+
+    Raises:
+        ConfigError: not a CONSTRUCT query, a syntax error, or a refused feature.
     """
     from rdflib.plugins.sparql import prepareQuery
 

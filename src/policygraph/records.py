@@ -52,7 +52,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "participation-status": ("party", "signatory", "not-party"),
     "policy-status": ("proposed", "pending", "enacted", "in-force", "active", "abandoned", "withdrawn", "ended", "superseded"),
     "stance": ("opposes", "supports", "proposes", "demands", "criticises", "welcomes", "concerned"),
-    "unit": ("persons", "cases", "applications", "percent", "organizations", "facilities", "companies", "yen", "count"),
+    "unit": ("persons", "cases", "applications", "percent", "organizations", "facilities", "companies", "yen", "usd", "count"),
     "qualifier": ("approximately", "less-than", "more-than", "at-least", "at-most"),
 }
 

@@ -42,3 +42,4 @@ def main() -> None:
 # Each module registers its commands on `main` when imported.
 from . import graph_commands  # noqa: E402,F401  build, show, search
 from . import trace_commands  # noqa: E402,F401  trace
+from . import analysis_commands  # noqa: E402,F401  analyze, export
