@@ -38,15 +38,18 @@ def check_plot_path(path: str | Path) -> Path:
 
 
 def plot_degree_distribution(summary: NetworkSummary, path: str | Path) -> None:
-    """A bar chart of how many nodes have each degree (log scale when the counts span a wide range)."""
+    """How many nodes have each degree: bars, or log-log points when degrees span a wide range."""
     figure, ax = _figure(8, 4.5)
-    degrees = [d for d, _ in summary.degree_distribution]
-    counts = [c for _, c in summary.degree_distribution]
-    ax.bar(degrees, counts, width=0.8, color="#1f77b4")
-    if counts and max(counts) > 50 * max(1, min(counts)):
-        ax.set_yscale("log")
-    ax.set_xlabel("degree (distinct neighbours)")
-    ax.set_ylabel("nodes")
+    pairs = list(summary.degree_distribution)
+    if summary.max_degree > 30:
+        linked = [(d, c) for d, c in pairs if d > 0]
+        ax.loglog([d for d, _ in linked], [c for _, c in linked], "o", color="#1f77b4", markersize=5)
+        ax.set_xlabel("degree (distinct neighbours, log scale)" + (f"; {summary.isolates} isolated nodes not shown" if summary.isolates else ""))
+        ax.set_ylabel("nodes (log scale)")
+    else:
+        ax.bar([d for d, _ in pairs], [c for _, c in pairs], width=0.8, color="#1f77b4")
+        ax.set_xlabel("degree (distinct neighbours)")
+        ax.set_ylabel("nodes")
     ax.set_title(
         f"Degree distribution — {summary.nodes} nodes, {summary.links} links, "
         f"mean degree {summary.mean_degree:.2f}, max {summary.max_degree}"
@@ -77,7 +80,7 @@ def plot_network(
     communities: Communities | None = None,
     ego: Ego | None = None,
     title: str = "",
-    labels: int = 20,
+    labels: int = 15,
     seed: int = 0,
 ) -> None:
     """Draw the network (or an ego network): nodes sized by degree, coloured by community or else by type.
@@ -96,8 +99,14 @@ def plot_network(
         ax.set_title(title or "empty network")
         _save(figure, path)
         return
+    if ego is None:
+        # Small components and isolated nodes would be flung to the edges and squeeze the rest.
+        largest = max(nx.connected_components(graph), key=lambda c: (len(c), sorted(c)))
+        if len(largest) < len(graph):
+            title += f"\nlargest component: {len(largest)} of {len(graph)} nodes"
+            graph = graph.subgraph(largest)
     ordered = sorted(graph.nodes)
-    layout = nx.spring_layout(graph.subgraph(ordered), seed=seed, k=1.8 / max(1, len(graph)) ** 0.5, iterations=100)
+    layout = _layout(graph.subgraph(ordered), seed)
     degree = dict(graph.degree())
     if communities is not None:
         colour = {n: _OTHER for n in graph}
@@ -115,8 +124,11 @@ def plot_network(
     if ego is not None and ego.center not in named:
         named.append(ego.center)
     texts = {n: _short(network.graph.nodes[n]["label"], 32) for n in named}
-    nx.draw_networkx_labels(graph, layout, labels=texts, ax=ax, font_size=7,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})  # fmt: skip
+    ys = [y for _, y in layout.values()]
+    lift = 0.025 * ((max(ys) - min(ys)) or 1)  # labels just above their node, so its colour shows
+    above = {n: (layout[n][0], layout[n][1] + lift) for n in named}
+    nx.draw_networkx_labels(graph, above, labels=texts, ax=ax, font_size=7,
+                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6})  # fmt: skip
     if communities is not None:
         from matplotlib.patches import Patch
 
@@ -130,6 +142,14 @@ def plot_network(
     ax.set_title(title)
     ax.set_axis_off()
     _save(figure, path)
+
+
+def _layout(graph, seed: int) -> dict:  # noqa: ANN001 - a networkx Graph
+    import networkx as nx
+
+    if len(graph) <= 150:  # Kamada-Kawai draws small networks best, but costs O(n²)
+        return nx.kamada_kawai_layout(graph, pos=nx.circular_layout(graph))
+    return nx.spring_layout(graph, seed=seed, k=2.5 / len(graph) ** 0.5, iterations=100, method="force")
 
 
 def _type_legend(ax, network: Network, nodes: list[str]) -> None:  # noqa: ANN001 - a matplotlib Axes

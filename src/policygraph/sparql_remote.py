@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .errors import ConfigError, InputError
 from .sparql_engines import best_label, sparql_term, to_rdflib
-from .sparql_results import PREFIXES, QueryResult
+from .sparql_results import QueryResult
 from .terms import RDFS, SKOS
 
 __all__ = ["query_endpoint", "endpoint_labels", "push_graph", "PushReport", "OxigraphServer", "oxigraph_binary"]
@@ -340,5 +340,3 @@ def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1][:200] if lines else ""
 
-
-_ = PREFIXES  # the prefixes endpoint queries get are added by query.py

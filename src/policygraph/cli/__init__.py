@@ -43,3 +43,4 @@ def main() -> None:
 from . import graph_commands  # noqa: E402,F401  build, show, search
 from . import trace_commands  # noqa: E402,F401  trace
 from . import analysis_commands  # noqa: E402,F401  analyze, export
+from . import query_commands  # noqa: E402,F401  query, queries, push, serve

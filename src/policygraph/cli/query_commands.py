@@ -1,0 +1,236 @@
+"""``query``, ``queries``, ``push`` and ``serve``: SPARQL on the graph, here or on a server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import click
+
+from ..errors import ConfigError, InputError
+from . import main
+from .options import data_options, load_from_options
+
+_SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
+_GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
+
+
+def graph_options(command):
+    """``--graph FILE`` (a prebuilt graph) besides ``--data`` / ``--no-bundled``."""
+    command = click.option(
+        "--graph",
+        "graph_file",
+        metavar="FILE",
+        help="Use a prebuilt graph (from 'policygraph build -o FILE') instead of building one.",
+    )(command)
+    return data_options(command)
+
+
+def local_graph(data, no_bundled, graph_file):
+    """The ``LocalGraph`` the options ask for."""
+    from ..sparql_engines import LocalGraph
+
+    if graph_file:
+        if data or no_bundled:
+            raise ConfigError(
+                "--graph cannot be combined with --data or --no-bundled",
+                hint="build a graph with the extra data first: policygraph build --data PATH -o FILE",
+            )
+        return LocalGraph.from_file(graph_file)
+    return LocalGraph(graph=load_from_options(data, no_bundled).graph)
+
+
+@main.command()
+@click.argument("query", required=False, metavar="(NAME | FILE.rq | -)")
+@click.option("-e", "--expression", metavar="SPARQL", help="The query itself, instead of NAME or FILE.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter; repeatable.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(set(_SELECT_FORMATS + _GRAPH_FORMATS))),
+    help="SELECT/ASK: table (default), csv, tsv, json, xml, md. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.",
+)
+@click.option("--labels", is_flag=True, help="In table and md output, show labels instead of ids and IRIs.")
+@click.option("--max-width", default=60, show_default=True, type=click.IntRange(5, 10000), help="Cut table cells to this width.")
+@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE (atomically) instead of standard output.")
+@graph_options
+@click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "rdflib", "oxigraph"]),
+    default="auto",
+    show_default=True,
+    help="Local engine; auto uses Oxigraph for large or prebuilt graphs.",
+)
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Stop the query after this long (exit 2).")
+def query(query, expression, params, fmt, labels, max_width, output, data, no_bundled, graph_file, endpoint, engine, timeout):
+    """Run a SPARQL query: a named query, a .rq file, or -e 'SPARQL'.
+
+    ASK queries print true or false and exit 0 or 1. Queries are read-only:
+    SERVICE, LOAD, updates and (locally) FROM are refused.
+
+    \b
+    Example:
+      policygraph queries
+      policygraph query treaties-party
+      policygraph query provision-policies --param provision=crc-art-9 --labels
+      policygraph query statistics-series --param measures=refugee --format csv
+      policygraph query -e 'SELECT ?law WHERE { ?law a pg:Law }' --format json
+      policygraph query my-query.rq --graph japan.ttl --timeout 10
+      policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
+    """
+    from ..query import bind_params, named_query, parse_param_options, parse_query, read_query, result_labels, run_query
+    from ..sparql_results import format_result
+
+    if (query is None) == (expression is None):
+        raise ConfigError("give a query: NAME, FILE.rq, - (standard input) or -e 'SPARQL' (exactly one)")
+    if endpoint and (data or no_bundled or graph_file):
+        raise ConfigError("--endpoint cannot be combined with --data, --no-bundled or --graph")
+    if expression is not None:
+        parsed = parse_query(expression, origin="-e")
+    elif query == "-" or query.endswith(".rq") or os.sep in query or (os.altsep and os.altsep in query):
+        parsed = read_query(query)
+    else:
+        parsed = named_query(query)
+    _check_format(parsed.form, fmt)
+    given = parse_param_options(params)
+    graph = None if endpoint else local_graph(data, no_bundled, graph_file)
+    bindings = bind_params(parsed, given, graph)
+    result = run_query(parsed, bindings, graph=graph, endpoint=endpoint, engine=engine, timeout=timeout)
+    fmt = fmt or ("ttl" if result.is_graph else "table")
+    names = {}
+    if labels and fmt in ("table", "md") and not result.is_graph:
+        names = result_labels(result, graph=graph, endpoint=endpoint, timeout=timeout)
+    text = format_result(result, fmt, labels=names, max_width=max_width)
+    if output:
+        from ..output import write_atomic
+
+        write_atomic(output, text)
+        click.echo(f"wrote {output} ({_describe(result)})", err=True)
+    else:
+        click.echo(text, nl=False)
+    if result.form == "ASK" and not result.boolean:
+        click.get_current_context().exit(1)
+
+
+def _check_format(form: str, fmt: str | None) -> None:
+    if fmt is None:
+        return
+    if form in ("CONSTRUCT", "DESCRIBE") and fmt not in _GRAPH_FORMATS:
+        raise ConfigError(f"format {fmt!r} is for SELECT and ASK results; {form} gives a graph", hint="use ttl, nt, jsonld or xml")
+    if form in ("SELECT", "ASK") and fmt not in _SELECT_FORMATS:
+        raise ConfigError(f"format {fmt!r} is for graphs; {form} gives results", hint="use table, csv, tsv, json, xml or md")
+
+
+def _describe(result) -> str:
+    if result.form == "ASK":
+        return "true" if result.boolean else "false"
+    if result.is_graph:
+        return f"{len(result.triples)} triples"
+    return f"{len(result.rows)} row" + ("" if len(result.rows) == 1 else "s")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def queries(name, fmt):
+    """List the named queries with their parameters, or show one with its SPARQL.
+
+    \b
+    Example:
+      policygraph queries
+      policygraph queries policies-affecting-group
+    """
+    from ..query import list_queries, named_query
+
+    found = [named_query(name)] if name else list_queries()
+    if fmt == "json":
+        documents = [q.to_dict() for q in found]
+        if name:
+            documents[0]["sparql"] = found[0].text
+        click.echo(json.dumps(documents[0] if name else documents, ensure_ascii=False, indent=2))
+        return
+    if name:
+        click.echo(_render_query(found[0]))
+        return
+    width = max((len(q.name) for q in found), default=0)
+    for q in found:
+        click.echo(f"{q.name:<{width}}  {q.summary or '(no summary)'}")
+        for param in q.params:
+            click.echo(f"{'':<{width}}    {param.describe()}: {param.meaning}")
+    click.echo(f"\n{len(found)} queries; run one with: policygraph query NAME [--param NAME=VALUE]")
+
+
+def _render_query(q) -> str:
+    lines = [f"{q.name} — {q.summary or '(no summary)'}", f"  {q.form} query, file {q.origin}"]
+    if q.description:
+        lines += ["", "  " + q.description]
+    if q.params:
+        lines += ["", "parameters:"]
+        lines += [f"  {p.describe()}: {p.meaning}" for p in q.params]
+    if q.examples:
+        lines += ["", "examples:"]
+        lines += [f"  {example}" for example in q.examples]
+    body = "\n".join(line for line in q.text.splitlines() if not line.lstrip().startswith("#")).strip()
+    lines += ["", body]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("url")
+@graph_options
+@click.option("--named-graph", metavar="IRI", help="Put the triples in this named graph (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of replacing it (PUT).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS")
+def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
+    """Upload the built graph to a SPARQL 1.1 Graph Store (Graph Store HTTP Protocol).
+
+    \b
+    Example:
+      policygraph push http://127.0.0.1:7878/store
+      policygraph push http://127.0.0.1:7878/store --named-graph https://example.org/japan
+    """
+    from ..sparql_remote import push_graph
+
+    graph = local_graph(data, no_bundled, graph_file).graph
+    report = push_graph(graph, url, named_graph=named_graph, replace=not append, timeout=timeout)
+    target = f"named graph <{report.graph}>" if report.graph else "the default graph"
+    verb = "replaced" if report.replaced else "added to"
+    click.echo(f"pushed {report.triples} triples to {url}: {verb} {target} (HTTP {report.status})")
+
+
+@main.command()
+@graph_options
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Per-query time limit of the server.")
+def serve(data, no_bundled, graph_file, port, timeout):
+    """Serve the built graph as a read-only SPARQL endpoint on 127.0.0.1 (Oxigraph's server).
+
+    Runs until interrupted (Ctrl-C); the temporary store is deleted on exit.
+
+    \b
+    Example:
+      policygraph serve --port 7878
+      policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
+    """
+    from ..sparql_remote import OxigraphServer
+
+    graph = local_graph(data, no_bundled, graph_file).graph
+    server = OxigraphServer(graph, port, timeout=timeout)
+
+    def stop(signum, frame):  # noqa: ANN001 - signal handler
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        server.start()
+        click.echo(f"serving {len(graph)} triples read-only at {server.url} (Ctrl-C to stop)")
+        code = server.wait()
+        if code:
+            raise InputError(f"the SPARQL server stopped with exit code {code}")
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
