@@ -31,6 +31,7 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror}", Location(str(path))) from None
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -44,3 +45,9 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         if isinstance(error, OSError):
             raise InputError(f"cannot write: {error.strerror or error}", Location(str(path))) from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

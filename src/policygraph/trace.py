@@ -52,10 +52,9 @@ class Reason:
     """Why a provision is engaged: a cited argument, or an inference path through a concept."""
 
     kind: str  # one of STRENGTHS
-    subject: str  # the policy or feature id that engages
-    subject_label: str
+    subjects: list[str]  # the policy and/or feature ids that engage
     explanation: str  # one sentence a reader can follow
-    path: list[str] = field(default_factory=list)  # ids: subject, concept(s) ..., provision
+    path: list[str] = field(default_factory=list)  # ids: the concept touched, its broader concepts, the provision
     argued_by: list[str] = field(default_factory=list)  # body labels, for cited reasons
     citations: list[CitationRef] = field(default_factory=list)
 
@@ -263,8 +262,7 @@ def _cited_reasons(graph: Graph, policy: URIRef) -> list[tuple[URIRef, Reason]]:
         argument = _text(row.argument) or f"{label_of(graph, row.subject)} engages {label_of(graph, row.provision)}"
         reason = Reason(
             kind="cited",
-            subject=local_id(row.subject),
-            subject_label=label_of(graph, row.subject),
+            subjects=[local_id(row.subject)],
             explanation=argument,
             path=[local_id(row.subject), local_id(row.provision)],
             argued_by=argued_by,
@@ -275,27 +273,42 @@ def _cited_reasons(graph: Graph, policy: URIRef) -> list[tuple[URIRef, Reason]]:
 
 
 def _inferred_reasons(graph: Graph, policy: URIRef) -> list[tuple[URIRef, Reason]]:
-    verbs = {"practice": "uses", "group": "affects", "status": "grants or changes"}
+    """One reason per (provision, kind, concept the policy touches), naming every part that touches it."""
+    verbs = {"practice": ("uses", "use"), "group": ("affects", "affect"), "status": ("grants or changes", "grant or change")}
     nouns = {"practice": "practice", "group": "group", "status": "residence status"}
-    result = []
+    touching: dict[tuple, list[URIRef]] = {}
     for row in _run(graph, "trace-inferred", policy=policy):
-        kind = str(row.kind)
-        chain = _broader_chain(graph, row.via, row.concept)
-        via_label, concept_label = label_of(graph, row.via), label_of(graph, row.concept)
-        wider = f", which falls under \u201c{concept_label}\u201d" if row.via != row.concept else ""
+        touching.setdefault((row.provision, str(row.kind), row.via, row.concept), []).append(row.subject)
+    result = []
+    for (provision, kind, via, concept), subjects in touching.items():
+        subjects = sorted(set(subjects), key=lambda s: (s != policy, label_of(graph, s)))
+        chain = _broader_chain(graph, via, concept)
+        concept_label = label_of(graph, concept)
+        wider = f", which falls under \u201c{concept_label}\u201d" if via != concept else ""
+        verb = verbs[kind][0] if len(subjects) == 1 else verbs[kind][1]
         explanation = (
-            f"{label_of(graph, row.subject)} {verbs[kind]} the {nouns[kind]} \u201c{via_label}\u201d{wider}; "
-            f"{label_of(graph, row.provision)} concerns \u201c{concept_label}\u201d"
+            f"{_who(graph, policy, subjects)} {verb} the {nouns[kind]} \u201c{label_of(graph, via)}\u201d{wider}; "
+            f"{label_of(graph, provision)} concerns \u201c{concept_label}\u201d"
         )
         reason = Reason(
             kind=kind,
-            subject=local_id(row.subject),
-            subject_label=label_of(graph, row.subject),
+            subjects=[local_id(s) for s in subjects],
             explanation=explanation,
-            path=[local_id(row.subject), *(local_id(c) for c in chain), local_id(row.provision)],
+            path=[*(local_id(c) for c in chain), local_id(provision)],
         )
-        result.append((row.provision, reason))
+        result.append((provision, reason))
     return result
+
+
+def _who(graph: Graph, policy: URIRef, subjects: list[URIRef]) -> str:
+    """"The bill and its features “A” and “B”" — the parts of the policy that touch a concept."""
+    features = [f"\u201c{label_of(graph, s)}\u201d" for s in subjects if s != policy]
+    named = " and ".join(features) if len(features) < 3 else ", ".join(features[:-1]) + " and " + features[-1]
+    if policy not in subjects:
+        return f"its feature{'s' if len(features) > 1 else ''} {named}"
+    if not features:
+        return label_of(graph, policy)
+    return f"{label_of(graph, policy)} and its feature{'s' if len(features) > 1 else ''} {named}"
 
 
 def _broader_chain(graph: Graph, start: URIRef, goal: URIRef) -> list[URIRef]:
@@ -313,8 +326,8 @@ def _broader_chain(graph: Graph, start: URIRef, goal: URIRef) -> list[URIRef]:
 
 
 def _engagement(graph, provision, treaty, reasons, state, as_of_date) -> Engagement:
-    unique = list({(r.kind, r.subject, tuple(r.path), r.explanation): r for r in reasons}.values())
-    unique.sort(key=lambda r: (STRENGTHS.index(r.kind), r.subject, r.path))
+    unique = list({(r.kind, tuple(r.subjects), tuple(r.path), r.explanation): r for r in reasons}.values())
+    unique.sort(key=lambda r: (STRENGTHS.index(r.kind), r.path, r.subjects))
     return Engagement(
         provision=local_id(provision),
         provision_label=label_of(graph, provision),
