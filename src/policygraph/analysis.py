@@ -356,8 +356,11 @@ class Hop:
     relations: tuple[tuple[str, str], ...]  # (label, "→" | "←")
 
     def text(self) -> str:
-        """``—opposes→`` or ``←concerns practice—`` (several joined by `` / ``)."""
-        return " / ".join(f"—{label}→" if arrow == "→" else f"←{label}—" for label, arrow in self.relations)
+        """``—opposes→``, ``←concerns practice—``, ``—opposes, argues about→ / ←proposed by—``."""
+        forward = [label for label, arrow in self.relations if arrow == "→"]
+        backward = [label for label, arrow in self.relations if arrow == "←"]
+        parts = [f"—{', '.join(forward)}→"] if forward else []
+        return " / ".join(parts + ([f"←{', '.join(backward)}—"] if backward else []))
 
 
 @dataclass(frozen=True)

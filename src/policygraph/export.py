@@ -297,10 +297,14 @@ def _description(network: Network) -> str:
 
 
 def write_graphml(network: Network, path: str | Path, measures: bool = False) -> None:
-    """Write GraphML with typed keys named after the attributes (networkx's writer), atomically."""
+    """Write GraphML with one typed key per attribute (string, long, double, boolean), atomically.
+
+    Nodes carry ``label`` and the ``node_table`` columns; edges ``label``, ``kind``, ``weight``
+    and the ``edge_table`` columns. Edge ids are the stable ``source--kind--target`` ids.
+    """
     import networkx as nx
 
-    node_columns, node_rows = node_table(network, measures)
+    _, node_rows = node_table(network, measures)
     _, edges = edge_table(network)
     flat = nx.MultiDiGraph()
     for node in sorted(network.graph.nodes):
@@ -309,7 +313,7 @@ def write_graphml(network: Network, path: str | Path, measures: bool = False) ->
         values = {"label": data["label"], "kind": data["kind"], "weight": float(data["weight"]), **_edge_values(data)}
         flat.add_edge(source, target, key=edge_id, **values)
     buffer = io.BytesIO()
-    nx.write_graphml(flat, buffer, encoding="utf-8", named_key_ids=True)
+    nx.write_graphml(flat, buffer, encoding="utf-8")
     write_atomic(path, buffer.getvalue())
 
 

@@ -69,7 +69,7 @@ NARY_CLASSES = (
     PG.Observation,
 )
 
-#: The edge kinds ``fold`` creates, with their labels (``{}`` is filled with the stance or event kind).
+#: The edge kinds ``fold`` creates, with their labels (``<stance>``: the position's stance, ``<status>``: the participation's).
 FOLDED_KINDS = {
     "position:<stance>": "<stance>",
     "position:invokes": "invokes",
@@ -77,7 +77,7 @@ FOLDED_KINDS = {
     "recommendation:about": "recommends on",
     "recommendation:invokes": "invokes",
     "recommendation:to": "recommends to",
-    "event:<kind>": "<kind> with",
+    "event:with": "at an event with",
     "event:about": "at an event about",
     "engagement:engages": "engages",
     "engagement:invokes": "invokes",
@@ -474,10 +474,9 @@ def _fold(network: Network, schema: _Schema) -> None:
             link(role(PG.actor), role(PG.provision), "recommendation:invokes", "invokes")
             link(role(PG.actor), role(PG.addressedTo), "recommendation:to", "recommends to")
         elif PG.Event in ancestors:
-            kind = _one_line(str(rdf.value(iri, PG.kind) or "event"))
             people = sorted(set(role(PG.participant)) | set(role(PG.organizer)))
-            for i, a in enumerate(people):
-                link([a], people[i + 1 :], f"event:{kind}", f"{kind} with")
+            for i, a in enumerate(people):  # one edge per pair, from the smaller id: the relation has no direction
+                link([a], people[i + 1 :], "event:with", "at an event with")
             link(people, role(PG.about), "event:about", "at an event about")
         elif PG.Engagement in ancestors:
             link(role(PG.policy), role(PG.provision), "engagement:engages", "engages")

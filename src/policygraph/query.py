@@ -237,7 +237,7 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
     has_from = any(getattr(node, "name", None) == "DatasetClause" for node in nodes)
     _check_prefixes(text, origin, parsed)
     variables = tuple(variables_in_order(text))
-    star = form == "SELECT" and parsed[1].get("projection") is None
+    star = form == "SELECT" and "projection" not in parsed[1]
     in_subqueries = {str(v) for node in nodes if getattr(node, "name", None) == "SubSelect" for v in _variables(node)}
     for param in params:
         if param.name not in variables:
@@ -644,9 +644,18 @@ def _checked_values(query: SparqlQuery, bindings: Mapping[str, Node]) -> str:
     parsed = parseQuery(text)
     blocks = [n for n in _walk(parsed) if getattr(n, "name", None) == "InlineData"]
     expected = ([Variable(n) for n in bindings], [list(bindings.values())])
-    if not any(([*b["var"]], [[*row] for row in b["value"]]) == expected for b in blocks):
+    if not any(([*b["var"]], [[_parsed_term(t) for t in row] for row in b["value"]]) == expected for b in blocks):
         raise SchemaError("could not bind the parameters safely in this query", Location(query.origin))
     return text
+
+
+def _parsed_term(term):  # noqa: ANN001, ANN202 - a term of rdflib's parse tree
+    """Typed and tagged literals stay unresolved in the parse tree; make them terms."""
+    if getattr(term, "name", None) == "literal":
+        lang = term["lang"] if "lang" in term else None  # CompValue.get returns the key when it is absent
+        datatype = term["datatype"] if "datatype" in term else None
+        return Literal(term["string"], lang=lang, datatype=datatype)
+    return term
 
 
 def _with_prefixes(text: str) -> str:

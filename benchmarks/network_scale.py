@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""How long the network projection, the measures and the GEXF export take on synthetic graphs.
+
+Builds a random policy graph in memory (bodies, policies, practices, groups and positions, with
+the ontology), then times ``project`` (kept and folded), each measure and ``gexf_text``.
+Not part of the test run.
+
+Usage (from the repository root)::
+
+    python benchmarks/network_scale.py [NODES ...]      # default: 1000 5000 20000
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+
+from rdflib import Graph, Literal
+
+from policygraph import analysis
+from policygraph.export import gexf_text
+from policygraph.network import project
+from policygraph.resources import ontology_path
+from policygraph.terms import ID, ORG, PG, RDF, SKOS, XSD
+
+
+def synthetic(nodes: int, seed: int = 1) -> Graph:
+    """About ``nodes`` entities: 10% bodies, 40% policies, 10% concepts, 40% positions; ~3 edges each."""
+    rng = random.Random(seed)
+    graph = Graph()
+    graph.parse(ontology_path(), format="turtle")
+    counts = {"body": nodes // 10, "policy": nodes * 4 // 10, "practice": nodes // 20, "group": nodes // 20}
+    counts["position"] = nodes - sum(counts.values())
+    ids = {kind: [ID[f"{kind}-{i}"] for i in range(n)] for kind, n in counts.items()}
+    classes = {"body": PG.GovernmentBody, "policy": PG.Law, "practice": PG.Practice, "group": PG.Group, "position": PG.Position}
+    for kind, members in ids.items():
+        for number, node in enumerate(members):
+            graph.add((node, RDF.type, classes[kind]))
+            graph.add((node, SKOS.prefLabel, Literal(f"{kind} {number}", lang="en")))
+    for body in ids["body"][1:]:
+        graph.add((body, ORG.subOrganizationOf, rng.choice(ids["body"][: max(1, len(ids["body"]) // 10)])))
+    for policy in ids["policy"]:
+        graph.add((policy, PG.responsibleBody, rng.choice(ids["body"])))
+        graph.add((policy, PG.usesPractice, rng.choice(ids["practice"])))
+        graph.add((policy, PG.affectsGroup, rng.choice(ids["group"])))
+        graph.add((policy, PG.approved, Literal(f"{rng.randint(1990, 2023)}", datatype=XSD.gYear)))
+    for position in ids["position"]:
+        graph.add((position, PG.stance, Literal(rng.choice(["opposes", "supports"]))))
+        graph.add((position, PG.actor, rng.choice(ids["body"])))
+        graph.add((position, PG.about, rng.choice(ids["policy"])))
+    return graph
+
+
+def timed(label: str, call):
+    start = time.perf_counter()
+    result = call()
+    print(f"  {label:<28} {time.perf_counter() - start:8.2f} s")
+    return result
+
+
+def main(sizes: list[int]) -> None:
+    for size in sizes:
+        graph = synthetic(size)
+        print(f"{size} entities, {len(graph)} triples")
+        timed("project", lambda: project(graph))
+        network = timed("project --fold", lambda: project(graph, fold=True))
+        print(f"  ({network.graph.number_of_nodes()} nodes, {network.graph.number_of_edges()} edges folded)")
+        timed("summary", lambda: analysis.summarise_network(network))
+        for measure in analysis.MEASURES:
+            timed(f"centrality {measure}", lambda: analysis.centrality(network, measure))
+        timed("communities louvain", lambda: analysis.communities(network))
+        timed("bridges", lambda: analysis.cut_points(network))
+        text = timed("gexf --dynamic", lambda: gexf_text(network, dynamic=True))
+        print(f"  ({len(text) / 1e6:.1f} MB of GEXF)")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 5000, 20000])
