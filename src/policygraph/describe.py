@@ -13,11 +13,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import ConfigError
-from .labels import label_of, local_id, node_for_id
+from .labels import format_number, label_of, local_id, node_for_id
 from .load import SourceMap
 from .terms import PG, PROV, RDF, RDFS, SKOS
 
-__all__ = ["Description", "Link", "Citation", "describe"]
+__all__ = ["Description", "Link", "Citation", "describe", "brief_of"]
 
 _HIDDEN = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.inScheme, PG.citation, PROV.wasDerivedFrom}
 
@@ -131,14 +131,14 @@ def _incoming(graph: Graph, node: URIRef) -> list[Link]:
 
 def _link(graph: Graph, prop: str, other: Node, brief: bool = False) -> Link:
     types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t != SKOS.Concept)
-    return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", _brief(graph, other) if brief else "")
+    return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", brief_of(graph, other) if brief else "")
 
 
 def _replace_via(link: Link, via: str) -> Link:
     return Link(link.property, link.id, link.label, link.type, link.brief, via)
 
 
-def _brief(graph: Graph, node: Node) -> str:
+def brief_of(graph: Graph, node: Node) -> str:
     """One line on an n-ary node: who did what, when, with the key text."""
     types = set(graph.objects(node, RDF.type))
     value = graph.value
@@ -164,7 +164,12 @@ def _brief(graph: Graph, node: Node) -> str:
         paragraph = value(node, PG.paragraph)
         return f"{names(PG.actor)}, {value(node, PG.documentSymbol) or ''}{f' para {paragraph}' if paragraph else ''}{when()}"
     if PG.Observation in types:
-        return f"{value(node, PG.value)} {value(node, PG.unit) or ''} ({value(node, PG.period) or ''})"
+        qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than ", "at-least": "at least ", "at-most": "at most "}
+        period = value(node, PG.period) or value(node, PG.periodEnd)
+        return (
+            f"{qualifier.get(str(value(node, PG.qualifier) or ''), '')}{format_number(value(node, PG.value))} {value(node, PG.unit) or ''}"
+            + (f" ({period})" if period else "")
+        )
     return ""
 
 

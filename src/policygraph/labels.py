@@ -7,7 +7,7 @@ from rdflib.term import Node
 
 from .terms import ID_BASE, RDFS, SKOS
 
-__all__ = ["label_of", "local_id", "node_for_id"]
+__all__ = ["label_of", "local_id", "node_for_id", "format_number"]
 
 
 def local_id(node: Node) -> str:
@@ -43,3 +43,14 @@ def label_of(graph: Graph, node: Node, lang: str = "en") -> str:
         if best is not None:
             return best
     return local_id(node)
+
+
+def format_number(value: Node | None) -> str:
+    """A figure for people: ``45970`` → ``45,970``, ``1.5`` stays ``1.5``; anything else as it is."""
+    if value is None:
+        return "?"
+    number = value.toPython() if isinstance(value, Literal) else value
+    try:
+        return f"{number:,.0f}" if number == int(number) else f"{number:,}"
+    except (TypeError, ValueError):
+        return str(value)

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from . import resources
 from .errors import ConfigError
+from .describe import brief_of
 from .labels import label_of, local_id, node_for_id
 from .terms import PG, RDF, RDFS, SKOS
 
@@ -422,15 +423,7 @@ def _context(graph: Graph, policy: URIRef) -> list[ContextItem]:
     result = []
     for row in _run(graph, "trace-context", policy=policy):
         item = row.item
-        if (item, RDF.type, PG.Observation) in graph:
-            qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than "}.get(
-                _text(graph.value(item, PG.qualifier)) or "", ""
-            )
-            detail = f"{qualifier}{_number(graph.value(item, PG.value))} {_text(graph.value(item, PG.unit)) or ''} ({_text(graph.value(item, PG.period)) or _text(graph.value(item, PG.periodEnd)) or 'undated'})"
-        else:
-            from .describe import _brief
-
-            detail = _brief(graph, item) or _type_label(graph, item)
+        detail = brief_of(graph, item) or _type_label(graph, item)
         result.append(ContextItem(str(row.relation), local_id(item), label_of(graph, item), detail.strip()))
     return result
 
@@ -522,14 +515,3 @@ def _type_label(graph: Graph, node: URIRef) -> str:
 
 def _text(value: Node | None) -> str | None:
     return None if value is None else str(value)
-
-
-def _number(value: Node | None) -> str:
-    if value is None:
-        return "?"
-    number = value.toPython() if isinstance(value, Literal) else value
-    try:
-        return f"{number:,.0f}" if number == int(number) else f"{number:,}"
-    except (TypeError, ValueError):
-        return str(value)
-

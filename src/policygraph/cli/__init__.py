@@ -44,3 +44,4 @@ from . import graph_commands  # noqa: E402,F401  build, show, search
 from . import trace_commands  # noqa: E402,F401  trace
 from . import analysis_commands  # noqa: E402,F401  analyze, export
 from . import query_commands  # noqa: E402,F401  query, queries, push, serve
+from . import validate_commands  # noqa: E402,F401  validate

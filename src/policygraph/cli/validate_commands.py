@@ -1,0 +1,86 @@
+"""``validate``: check the data against the SHACL shapes and every quote against its source text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import InputError
+from ..model import Location
+from . import main
+from .options import data_options, load_from_options
+
+_SEVERITY_HELP = "Show findings of this severity or worse (the summary counts all). Only violations fail."
+
+
+def shapes_options(command):
+    """``--shapes PATH`` (repeatable), ``--no-bundled-shapes`` and ``--sources DIR``."""
+    command = click.option(
+        "--sources",
+        metavar="DIR",
+        help="Folder with the source texts the source records name (default: ../shared/seeds beside the repository, if it exists).",
+    )(command)
+    command = click.option("--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, not the bundled shapes/.")(command)
+    command = click.option(
+        "--shapes", "shapes", multiple=True, metavar="PATH", help="Extra SHACL shapes (.ttl), a file or a folder; repeatable."
+    )(command)
+    return command
+
+
+def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None):
+    """Load (unless ``loaded`` is given) and validate as the options say; returns (loaded, report)."""
+    from .. import resources
+    from ..validate import validate
+
+    if no_bundled_shapes and not shapes:
+        raise click.UsageError("--no-bundled-shapes needs at least one --shapes PATH")
+    shape_paths = ([] if no_bundled_shapes else [resources.shapes_dir()]) + [Path(p) for p in shapes]
+    if sources is not None:
+        sources_dir = Path(sources)
+        if not sources_dir.is_dir():
+            raise InputError("no such sources folder", Location(sources), hint="--sources names the folder with the source texts")
+    else:
+        sources_dir = resources.default_sources_dir()
+    if loaded is None:
+        loaded = load_from_options(data, no_bundled)
+    return loaded, validate(loaded, shape_paths, sources=sources_dir)
+
+
+@main.command()
+@data_options
+@shapes_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True)
+@click.option(
+    "--severity",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help=_SEVERITY_HELP,
+)
+def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity):
+    """Check the data: SHACL shapes, and every quote against its source text.
+
+    Lists each finding with the file and line of the YAML record, the record id, the key, the
+    offending value and what to do; then a summary. Exit status: 0 when the data conforms (no
+    violations), 1 when it has violations, 2 when the input cannot be read.
+
+    \b
+    Example:
+      policygraph validate
+      policygraph validate --data my-records/ --severity info
+      policygraph validate --format json > report.json
+      policygraph validate --sources ~/texts --format ttl
+    """
+    from ..validate_report import render_text
+
+    _, report = run_validation(data, no_bundled, shapes, no_bundled_shapes, sources)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(severity), ensure_ascii=False, indent=2))
+    elif fmt == "ttl":
+        click.echo(report.to_graph(severity).serialize(format="turtle"), nl=False)
+    else:
+        click.echo(render_text(report, severity), nl=False)
+    if not report.ok:
+        click.get_current_context().exit(1)
