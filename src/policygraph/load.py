@@ -7,6 +7,7 @@ line; the first problem found is reported, so a curator fixes one thing at a tim
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ RDF_FORMATS = {
 }
 _YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_DEPTH = 20
+_MAX_YAML_BYTES = 5_000_000  # curated files are tens of kB; PyYAML needs about a minute for 10 MB
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -165,10 +167,16 @@ def _read_text(path: Path) -> str:
 def _parse_rdf(graph: Graph, path: Path) -> None:
     fmt = RDF_FORMATS[path.suffix.lower()]
     text = _read_text(path)
+    # Ill-typed literals ("x"^^xsd:date) are for validate to report; rdflib would log a traceback.
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as error:  # rdflib raises many kinds of parser errors
         raise InputError(f"cannot parse {fmt}: {_one_line(error)}", _rdf_error_location(path, error)) from None
+    finally:
+        term_log.setLevel(level)
 
 
 def _rdf_error_location(path: Path, error: Exception) -> Location:
@@ -221,6 +229,16 @@ class _Builder:
 
     def add_yaml(self, path: Path) -> None:
         self.path = str(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # _read_text reports why it cannot be read
+        if size > _MAX_YAML_BYTES:
+            raise InputError(
+                f"YAML file too large ({size / 1e6:.1f} MB; at most {_MAX_YAML_BYTES / 1e6:.0f} MB)",
+                Location(self.path),
+                hint="split the records over several files",
+            )
         text = _read_text(path)
         try:
             documents = list(yaml.compose_all(text, Loader=_SafeNoAliasLoader))

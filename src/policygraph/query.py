@@ -340,17 +340,25 @@ def _syntax_error(text: str, origin: str, error) -> SchemaError:  # noqa: ANN001
     if update is not None and update.get("request"):
         operation = _UPDATE_NAMES.get(update["request"][0].name, "an update")
         return SchemaError(f"{operation} is not allowed: policygraph query is read-only", Location(origin, 1))
-    message = _oxigraph_syntax_message(text)
+    message = _oxigraph_syntax_message(text) if text[: error.loc].strip() else None
     if message is not None:
-        line, column, detail = message
-        return SchemaError(f"syntax error: {detail}", Location(origin, line, column))
-    found = text[error.loc : error.loc + 20].split("\n")[0].strip()
-    detail = f"cannot parse from {found!r}" if found else "unexpected end of query"
-    return SchemaError(f"syntax error: {detail}", Location(origin, error.lineno, error.col))
+        line, column, expected = message
+        before = " ".join(text.splitlines()[line - 1][: column - 1].split()[-2:]) if line <= len(text.splitlines()) else ""
+        detail = f"near {before!r}" if before else "at the start"
+        if expected:
+            detail += f": expected {'one of ' if ',' in expected else ''}{expected}"
+        return SchemaError(f"syntax error {detail}", Location(origin, line, column))
+    found = " ".join(text[error.loc :].split()[:2])
+    detail = f"at {found!r}" if found else "at the end of the query"
+    return SchemaError(f"syntax error {detail}", Location(origin, error.lineno, error.col))
 
 
 def _oxigraph_syntax_message(text: str) -> tuple[int, int, str] | None:
-    """Oxigraph's (more precise) position and expectation for a query rdflib could not parse."""
+    """Oxigraph's position (just after the offending token) and expectation for a query rdflib could not parse.
+
+    Oxigraph points at the error more precisely than pyparsing, which reports where the enclosing
+    rule began.
+    """
     if re.search(r"service|\\[uU]", text, re.IGNORECASE):
         return None  # never hand Oxigraph anything that could make it reach out, even on an empty store
     try:
@@ -360,7 +368,12 @@ def _oxigraph_syntax_message(text: str) -> tuple[int, int, str] | None:
     except SyntaxError as error:
         match = re.match(r"^error at (\d+):(\d+): (.*)$", " ".join(str(error).split()))
         if match:
-            return int(match.group(1)), int(match.group(2)), match.group(3)[:160]
+            expected = match.group(3)
+            # Oxigraph lists character classes too ("['0'..='9' | ...]"); keep only short lists of words
+            expected = re.sub(r"^expected (one of )?", "", expected)
+            if "[" in expected or expected.count(",") > 7:
+                expected = ""
+            return int(match.group(1)), int(match.group(2)), expected
     except Exception:  # noqa: BLE001 - only the parser's opinion is wanted here
         return None
     return None

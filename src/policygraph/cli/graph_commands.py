@@ -16,7 +16,8 @@ _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld"
 @data_options
 @click.option("-o", "--output", metavar="FILE", help="Write the graph to FILE (atomically).")
 @click.option("--format", "fmt", type=click.Choice(sorted(_RDF_FORMATS)), default="ttl", show_default=True, help="RDF format of -o.")
-def build(data, no_bundled, output, fmt):
+@click.option("--no-validate", is_flag=True, help="Write -o even if the graph has violations (-o validates first).")
+def build(data, no_bundled, output, fmt, no_validate):
     """Build the graph from the curated data and print a summary.
 
     \b
@@ -26,6 +27,10 @@ def build(data, no_bundled, output, fmt):
       policygraph build --data my-records/ --format nt -o all.nt
     """
     loaded = load_from_options(data, no_bundled)
+    if output and not no_validate:
+        from .validate_commands import refuse_violations
+
+        refuse_violations(loaded, output)
     if output:
         from ..output import write_atomic
 

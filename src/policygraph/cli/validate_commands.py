@@ -84,3 +84,22 @@ def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity
         click.echo(render_text(report, severity), nl=False)
     if not report.ok:
         click.get_current_context().exit(1)
+
+
+def refuse_violations(loaded, output: str) -> None:
+    """For ``build -o``: validate ``loaded``; on violations list them on stderr and exit 1 without writing."""
+    from ..validate_report import render_finding
+
+    _, report = run_validation((), False, loaded=loaded)
+    if report.ok:
+        return
+    violations = report.shown("violation")
+    for finding in violations:
+        click.echo(render_finding(finding), err=True)
+    count = f"{len(violations)} violation{'s' if len(violations) != 1 else ''}"
+    click.echo(
+        f"error: not writing {output}: the graph has {count} (listed above; policygraph validate explains them, "
+        "--no-validate writes the graph anyway)",
+        err=True,
+    )
+    click.get_current_context().exit(1)
