@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policygraph.analysis import (
     centrality,
@@ -225,3 +227,48 @@ def test_measures_on_empty_network(policy_graph):
         assert centrality(empty, measure).ranking == ()
     assert communities(empty).communities == ()
     assert cut_points(empty).bridges == ()
+
+
+def test_centrality_betweenness_sample_is_seeded_estimate(folded):
+    """--sample estimates betweenness from N nodes, the same every run; N ≥ nodes is exact."""
+    first, again = centrality(folded, "betweenness", 5, sample=6), centrality(folded, "betweenness", 5, sample=6)
+    assert first == again and first.sample == 6 and first.to_dict()["sample"] == 6
+    exact = centrality(folded, "betweenness", 5)
+    assert centrality(folded, "betweenness", 5, sample=13).ranking == exact.ranking
+    assert centrality(folded, "betweenness", 5, sample=13).sample is None
+    with pytest.raises(ConfigError) as caught:
+        centrality(folded, "pagerank", sample=5)
+    assert caught.value.message == "sampling applies to betweenness, not pagerank"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30))
+def test_cut_points_match_removing_each_one(edges):
+    """On random graphs, the tree-based cut sizes equal those found by removing each node and link."""
+    import networkx as nx
+    from rdflib import Graph
+
+    from policygraph.network import Network
+
+    multi = nx.MultiDiGraph()
+    for n in range(12):
+        multi.add_node(f"n{n:02d}", label=f"N{n}", type="thing", **{"class": "urn:x:Thing"})
+    for u, v in edges:
+        if u != v:
+            multi.add_edge(f"n{u:02d}", f"n{v:02d}", key="k", kind="k", label="k", weight=1)
+    network = Network(multi, Graph())
+    graph = network.simple
+    component = {n: c for c in nx.connected_components(graph) for n in c}
+    expected_points = {}
+    for node in nx.articulation_points(graph):
+        sizes = sorted((len(c) for c in nx.connected_components(graph.subgraph(component[node] - {node}))), reverse=True)
+        expected_points[node] = (sum(sizes[1:]), len(sizes))
+    expected_bridges = {}
+    for u, v in nx.bridges(graph):
+        rest = graph.subgraph(component[u]).copy()
+        rest.remove_edge(u, v)
+        side = len(nx.node_connected_component(rest, u))
+        expected_bridges[tuple(sorted((u, v)))] = min(side, len(component[u]) - side)
+    result = cut_points(network)
+    assert {p.id: (p.cut_off, p.pieces) for p in result.articulation_points} == expected_points
+    assert {(b.source, b.target): b.cut_off for b in result.bridges} == expected_bridges

@@ -131,6 +131,7 @@ def test_analyze_summary_table(invoke):
     [
         (["summary"], lambda n: analysis.summarise_network(n)),
         (["centrality", "--measure", "betweenness", "--top", "5"], lambda n: analysis.centrality(n, "betweenness", 5)),
+        (["centrality", "--measure", "betweenness", "--sample", "6"], lambda n: analysis.centrality(n, "betweenness", sample=6)),
         (["communities", "--seed", "4"], lambda n: analysis.communities(n, "louvain", 4)),
         (["communities", "--method", "greedy"], lambda n: analysis.communities(n, "greedy")),
         (["path", "agency", "bill-1"], lambda n: analysis.shortest_paths(n, "agency", "bill-1")),
@@ -361,3 +362,12 @@ def test_python_m_export_gexf_real_process(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote japan.gexf: ") and result.stderr == ""
     assert (tmp_path / "japan.gexf").read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>\n<gexf')
+
+
+def test_analyze_path_none_csv_and_json_exit_1(invoke):
+    """With no path, csv prints just the header and json the empty result; both exit 1."""
+    result = invoke("analyze", "path", "children", "bill-1", *POLICY, "--fold", "--format", "csv")
+    assert (result.exit_code, result.output) == (1, "path,step,from,from_label,relation,to,to_label\n")
+    result = invoke("analyze", "path", "children", "bill-1", *POLICY, "--fold", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output) == {"source": "children", "target": "bill-1", "length": None, "paths": []}

@@ -265,3 +265,9 @@ def test_folded_kinds_documents_every_folded_edge(bundled):
     patterns = [re.compile("^" + re.sub(r"<\w+>", "[a-z-]+", k) + "$") for k in FOLDED_KINDS]
     folded = {k for _, _, k in project(bundled.graph, fold=True).graph.edges(keys=True) if not k.startswith(("pg:", "org:", "skos:"))}
     assert folded and all(any(p.match(k) for p in patterns) for k in folded), sorted(folded)
+
+
+def test_project_types_accept_record_type_names(policy):
+    """Record types from the data format name classes too: 'feature', 'residence-status', 'government-body'."""
+    assert sorted(project(policy, types=("government-body",)).graph.nodes) == ["agency", "min"]
+    assert project(policy, types=("feature",)).graph.number_of_nodes() == 0

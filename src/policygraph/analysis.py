@@ -53,7 +53,9 @@ def _degree(graph: nx.Graph) -> dict[str, float]:
     return nx.degree_centrality(graph) if len(graph) > 1 else {n: 0.0 for n in graph}
 
 
-def _betweenness(graph: nx.Graph) -> dict[str, float]:
+def _betweenness(graph: nx.Graph, sample: int | None = None) -> dict[str, float]:
+    if sample is not None and sample < len(graph):  # estimated from `sample` source nodes, seeded
+        return nx.betweenness_centrality(graph, k=sample, normalized=True, seed=0)
     return nx.betweenness_centrality(graph, normalized=True)
 
 
@@ -83,14 +85,22 @@ MEASURES: dict[str, Callable[[nx.Graph], dict[str, float]]] = {
 COMMUNITY_METHODS = ("louvain", "greedy")
 
 
-def node_scores(network: Network, measure: str) -> dict[str, float]:
+def node_scores(network: Network, measure: str, sample: int | None = None) -> dict[str, float]:
     """``{node id: score}`` for a measure in ``MEASURES``.
 
+    Args:
+        sample: betweenness only: estimate from this many source nodes (seeded) instead of all;
+            exact betweenness costs O(nodes × links), hours beyond some 10,000 nodes.
+
     Raises:
-        ConfigError: unknown measure.
+        ConfigError: unknown measure, or a sample for another measure.
     """
     if measure not in MEASURES:
         raise ConfigError(f"unknown measure {measure!r}", hint="one of: " + ", ".join(MEASURES))
+    if sample is not None:
+        if measure != "betweenness":
+            raise ConfigError(f"sampling applies to betweenness, not {measure}")
+        return _betweenness(network.simple, sample)
     return MEASURES[measure](network.simple)
 
 
@@ -195,12 +205,14 @@ class Centrality:
     nodes: int  # nodes the measure ran on
     type: str | None  # the type shown, if restricted
     ranking: tuple[CentralityRow, ...]
+    sample: int | None = None  # betweenness estimated from this many sources (None: exact)
 
     def to_dict(self) -> dict:
         return {
             "measure": self.measure,
             "nodes": self.nodes,
             "type": self.type,
+            "sample": self.sample,
             "ranking": [{**asdict(r), "score": round(r.score, 6)} for r in self.ranking],
         }
 
@@ -210,13 +222,17 @@ class Centrality:
         ]
 
 
-def centrality(network: Network, measure: str = "degree", top: int = 20, type: str | None = None) -> Centrality:
+def centrality(
+    network: Network, measure: str = "degree", top: int = 20, type: str | None = None, sample: int | None = None
+) -> Centrality:
     """The ``top`` nodes by ``measure`` (computed on the whole network), optionally only those of ``type``.
 
     Raises:
-        ConfigError: unknown measure, or a type no node in the network has.
+        ConfigError: unknown measure or type, or a sample for a measure other than betweenness.
     """
-    scores = node_scores(network, measure)
+    scores = node_scores(network, measure, sample)
+    if sample is not None and sample >= len(scores):
+        sample = None  # as many sources as nodes: exact
     simple, graph = network.simple, network.graph
     candidates = sorted(scores)
     if type is not None:
@@ -230,7 +246,7 @@ def centrality(network: Network, measure: str = "degree", top: int = 20, type: s
             rank, previous = position, score
         data = graph.nodes[node]
         rows.append(CentralityRow(rank, node, data["label"], data["type"], scores[node], simple.degree(node)))
-    return Centrality(measure, len(scores), type, tuple(rows))
+    return Centrality(measure, len(scores), type, tuple(rows), sample)
 
 
 # -- communities ----------------------------------------------------------------------------------
@@ -474,28 +490,82 @@ class CutPoints:
 
 
 def cut_points(network: Network) -> CutPoints:
-    """The articulation points and bridges of the network, those that cut off most first."""
+    """The articulation points and bridges of the network, those that cut off most first.
+
+    Linear in the size of the network: the sizes come from subtree weights in the block-cut
+    tree (for articulation points) and the bridge tree (for bridges), not from removing each one.
+    """
     graph = network.simple
-    component_of = {n: frozenset(c) for c in nx.connected_components(graph) for n in c}
+    nodes = network.graph.nodes
     points = []
-    for node in nx.articulation_points(graph):
-        rest = graph.subgraph(component_of[node] - {node})
-        sizes = sorted((len(c) for c in nx.connected_components(rest)), reverse=True)
-        data = network.graph.nodes[node]
-        points.append(CutPoint(node, data["label"], data["type"], graph.degree(node), sum(sizes[1:]), len(sizes)))
+    for node, pieces in _articulation_pieces(graph).items():
+        points.append(CutPoint(node, nodes[node]["label"], nodes[node]["type"], graph.degree(node), sum(pieces) - max(pieces), len(pieces)))
     points.sort(key=lambda p: (-p.cut_off, -p.degree, p.id))
     bridges = []
-    for u, v in nx.bridges(graph):
-        u, v = sorted((u, v))
-        rest = graph.subgraph(component_of[u]).copy()
-        rest.remove_edge(u, v)
-        side = len(nx.node_connected_component(rest, u))
-        cut = min(side, len(component_of[u]) - side)
-        bridges.append(
-            Bridge(u, network.graph.nodes[u]["label"], v, network.graph.nodes[v]["label"], tuple(network.relations(u, v)), cut)
-        )
+    for (u, v), cut in _bridge_cuts(graph).items():
+        bridges.append(Bridge(u, nodes[u]["label"], v, nodes[v]["label"], tuple(network.relations(u, v)), cut))
     bridges.sort(key=lambda b: (-b.cut_off, b.source, b.target))
     return CutPoints(tuple(points), tuple(bridges))
+
+
+def _articulation_pieces(graph: nx.Graph) -> dict[str, list[int]]:
+    """For each articulation point, the sizes of the pieces its component falls into without it."""
+    cut = set(nx.articulation_points(graph))
+    tree = nx.Graph()  # block-cut tree: articulation points weigh 1, blocks their other nodes
+    for index, block in enumerate(nx.biconnected_components(graph)):
+        tree.add_node(("block", index), weight=len(block - cut))
+        for node in block & cut:
+            tree.add_node(("cut", node), weight=1)
+            tree.add_edge(("block", index), ("cut", node))
+    below, parent, total = _subtree_weights(tree)
+    pieces: dict[str, list[int]] = {}
+    for kind, node in tree.nodes:
+        if kind == "cut":
+            here = (kind, node)
+            sizes = [below[child] for child in tree[here] if parent.get(child) == here]
+            if here in parent:
+                sizes.append(total[here] - below[here])
+            pieces[node] = sorted(sizes, reverse=True)
+    return pieces
+
+
+def _bridge_cuts(graph: nx.Graph) -> dict[tuple[str, str], int]:
+    """For each bridge (ids sorted), the size of the smaller side it separates."""
+    bridges = [tuple(sorted(edge)) for edge in nx.bridges(graph)]
+    rest = graph.copy()
+    rest.remove_edges_from(bridges)
+    group = {n: index for index, part in enumerate(nx.connected_components(rest)) for n in part}
+    tree = nx.Graph()  # bridge tree: 2-edge-connected parts joined by the bridges
+    for index in group.values():
+        if index not in tree:
+            tree.add_node(index, weight=0)
+        tree.nodes[index]["weight"] += 1
+    tree.add_edges_from((group[u], group[v]) for u, v in bridges)
+    below, parent, total = _subtree_weights(tree)
+    cuts: dict[tuple[str, str], int] = {}
+    for u, v in bridges:
+        child = group[u] if parent.get(group[u]) == group[v] else group[v]
+        cuts[(u, v)] = min(below[child], total[child] - below[child])
+    return cuts
+
+
+def _subtree_weights(tree: nx.Graph) -> tuple[dict, dict, dict]:
+    """Each tree node's subtree weight, its parent, and its tree's total weight (rooted at the smallest node)."""
+    below: dict = {}
+    parent: dict = {}
+    total: dict = {}
+    for component in nx.connected_components(tree):
+        root = min(component)
+        order = list(nx.dfs_preorder_nodes(tree, root))
+        parent.update(nx.dfs_predecessors(tree, root))
+        for t in order:
+            below[t] = tree.nodes[t]["weight"]
+        for t in reversed(order):
+            if t in parent:
+                below[parent[t]] += below[t]
+        for t in order:
+            total[t] = below[root]
+    return below, parent, total
 
 
 # -- ego networks ---------------------------------------------------------------------------------

@@ -52,12 +52,14 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class QuoteMatch:
-    """Whether a quote was found in a text and, if not, how far it matched."""
+    """Whether a quote was found in a text and, if not, how far it matched and what the text has instead."""
 
     found: bool
-    matched_words: int  # leading words of the quote found in the text (all of them when found)
+    matched_words: int  # leading whole words of the quote found in the text (all of them when found)
     words: int  # words in the quote
-    differs_at: str | None  # the first words after the matching part, when not found
+    differs_at: str | None = None  # the quote's words from where it stops matching, when not found
+    source_has: str | None = None  # the text's words at that point (after the longest matching start), if any
+    case_only: bool = False  # not found, but found ignoring upper and lower case
 
 
 def find_quote(quote: str, text: str) -> QuoteMatch:
@@ -68,21 +70,32 @@ def find_quote(quote: str, text: str) -> QuoteMatch:
         text: the source text, already normalised (normalise it once per source, not per quote).
 
     Returns:
-        Whether the quote is in the text; when it is not, how many of its leading words are.
+        Whether the quote is in the text; when it is not, how many of its leading words are (as whole
+        words, followed by a space), where the quote differs and what the text has there.
     """
     wanted = normalise(quote)
     words = wanted.split(" ")
     if wanted in text:
-        return QuoteMatch(True, len(words), len(words), None)
-    low, high = 0, len(words)  # the longest prefix of whole words found: binary search (found-ness is monotone)
+        return QuoteMatch(True, len(words), len(words))
+    # The longest start of whole words found: binary search (if k words are there, so are k - 1).
+    low, high = 0, len(words) - 1
     while low < high:
         middle = (low + high + 1) // 2
-        if " ".join(words[:middle]) in text:
+        if " ".join(words[:middle]) + " " in text:
             low = middle
         else:
             high = middle - 1
-    rest = " ".join(words[low : low + 6])
-    return QuoteMatch(False, low, len(words), rest + (" …" if low + 6 < len(words) else ""))
+    differs = _first_words(" ".join(words[low:]), 6)
+    source_has = None
+    if low:
+        start = " ".join(words[:low]) + " "
+        source_has = _first_words(text[text.index(start) + len(start) :], 6) or None
+    return QuoteMatch(False, low, len(words), differs, source_has, wanted.casefold() in text.casefold())
+
+
+def _first_words(text: str, count: int) -> str:
+    words = text.split(" ")
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
 def check_citations(graph: Graph, source_map: SourceMap, sources: Path | None) -> list[Finding]:
@@ -127,14 +140,14 @@ def check_citations(graph: Graph, source_map: SourceMap, sources: Path | None) -
                     source,
                     file_name,
                     "quote-not-checked",
-                    f"{quotes} not checked: pass --sources DIR, the folder with the source texts",
+                    f"{quotes} not checked — pass --sources DIR, the folder with the source texts",
                 )
             )
             continue
         text, problem = texts.get(str(file_name))
         if text is None:
             code = "source-text-missing" if problem == "missing" else "source-text-unreadable"
-            why = f"source text {str(file_name)!r} is not in {sources}" if problem == "missing" else f"source text {str(file_name)!r} {problem}"
+            why = f"source text {str(file_name)!r} " + (f"is not in {sources}" if problem == "missing" else problem)
             findings.append(_about_source(source_map, source, file_name, code, f"{why}: {quotes} not checked"))
             continue
         for citation in citations:
@@ -212,9 +225,15 @@ def _about_source(source_map: SourceMap, source: URIRef, file_name, code: str, m
     )
 
 
-def _not_found(graph: Graph, source_map: SourceMap, citation: URIRef, source: URIRef, file_name: str, quote, match: QuoteMatch) -> Finding:
-    if match.matched_words:
-        detail = f"its first {match.matched_words} of {match.words} words are there, then the text differs at \"{match.differs_at}\""
+def _not_found(
+    graph: Graph, source_map: SourceMap, citation: URIRef, source: URIRef, file_name: str, quote, match: QuoteMatch
+) -> Finding:
+    if match.case_only:
+        detail = "it is there only with other capital letters"
+    elif match.matched_words:
+        count = match.matched_words
+        start = "its first word is" if count == 1 else f"its first {count} of {match.words} words are"
+        detail = f"{start} there, then the quote has \"{match.differs_at}\" where the source has \"{match.source_has}\""
     else:
         detail = "not even its first word is there"
     return Finding(

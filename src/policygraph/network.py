@@ -27,6 +27,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .errors import ConfigError
 from .labels import label_of, local_id, node_for_id
+from .records import RECORD_KINDS
 from .terms import DCTERMS, ORG, PG, PROV, RDF, RDFS, SKOS, XSD
 
 __all__ = ["Network", "ProjectionOptions", "project", "nodes_of_type", "construct", "DATE_PROPERTIES", "NARY_CLASSES", "FOLDED_KINDS"]
@@ -312,8 +313,8 @@ class _Schema:
             if isinstance(cls, URIRef) and str(cls).startswith(_PG) and (cls, RDFS.subClassOf, None) in self.graph:
                 known[_squash(local_id(cls))] = cls
                 known[_squash(self.class_label(cls))] = cls
-        known.setdefault(_squash("Policy"), PG.Policy)
-        known.setdefault(_squash("Body"), PG.Body)
+        for record_type, kind in RECORD_KINDS.items():  # the data's own names: feature, government-body, ...
+            known.setdefault(_squash(record_type), kind.rdf_class)
         chosen = set()
         for name in names:
             cls = known.get(_squash(name))

@@ -107,7 +107,8 @@ def shape_files(paths: Sequence[str | Path] | None = None) -> list[Path]:
             files.extend(sorted(p for p in path.glob("*.ttl") if p.is_file()))
         elif path.is_file():
             if path.suffix.lower() not in (".ttl", ".turtle"):
-                raise InputError(f"shapes must be Turtle (.ttl), not {path.suffix or 'a file without suffix'}", Location(str(path)))
+                suffix = path.suffix or "a file without suffix"
+                raise InputError(f"shapes must be Turtle (.ttl), not {suffix}", Location(str(path)))
             files.append(path)
         else:
             raise InputError("no such shapes file or folder", Location(str(path)))
@@ -182,7 +183,11 @@ def findings_from_results(results: Graph, shapes_graph: Graph, loaded: LoadedGra
     graph = loaded.graph
     locator = _RdfLocator(loaded)
     findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: results nested under sh:detail (from sh:node, sh:or ...) explain
+    # a top-level result and carry no message of ours.
+    reports = results.subjects(RDF.type, SH.ValidationReport)
+    top_level = [result for report in reports for result in results.objects(report, SH.result)]
+    for result in top_level:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         if isinstance(path, BNode):  # a complex path: no single property to point at
@@ -342,7 +347,8 @@ class _RdfLocator:
 
     def __init__(self, loaded: LoadedGraph):
         self.source_map = loaded.source_map
-        self.rdf_files = [p for p in loaded.files if RDF_FORMATS.get(p.suffix.lower()) in ("turtle", "nt", "nquads", "trig")]
+        line_based = ("turtle", "nt", "nquads", "trig")
+        self.rdf_files = [p for p in loaded.files if RDF_FORMATS.get(p.suffix.lower()) in line_based]
         self._lines: dict[Path, list[str]] = {}
         self._prefixes: dict[Path, dict[str, str]] = {}
 
@@ -360,7 +366,11 @@ class _RdfLocator:
 
     def _subject_line(self, file: Path, iri: str) -> int | None:
         lines, prefixes = self._read(file)
-        names = [f"<{iri}>"] + [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)]
+        names = [f"<{iri}>"]
+        for prefix, namespace in prefixes.items():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                local = iri[len(namespace) :]
+                names += [f"{prefix}:{local}", f"{prefix}:" + re.sub(r"([/~.!$&'()*+,;=?#@%])", r"\\\1", local)]
         for number, line in enumerate(lines, start=1):
             stripped = line.lstrip()
             for name in names:

@@ -95,5 +95,6 @@ def _value(term: object) -> str:
     if isinstance(term, Literal):
         text = str(term)
         short = text if len(text) <= 80 else text[:77] + "…"
-        return f'"{short}"' if term.datatype is None or str(term.datatype).endswith(("#string", "#langString")) else short
+        textual = term.datatype is None or str(term.datatype).endswith(("#string", "#langString"))
+        return f'"{short}"' if textual else short
     return _curie(term)

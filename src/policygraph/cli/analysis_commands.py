@@ -190,9 +190,15 @@ def summary_command(fmt, plot, **projection):
 )
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 100000), help="Show this many nodes.")
 @click.option("--type", "type_name", metavar="TYPE", help="Show only nodes of this type (ranked among all nodes).")
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Betweenness only: estimate it from N sampled nodes (seeded) instead of all; for big networks.",
+)
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 @click.option("--plot", metavar="FILE.png|svg", help="Also draw the ranking as a bar chart.")
-def centrality_command(measure, top, type_name, fmt, plot, **projection):
+def centrality_command(measure, top, type_name, sample, fmt, plot, **projection):
     """The most central nodes by degree, betweenness, PageRank or eigenvector centrality.
 
     Scores are computed on the whole (projected) network; --type only filters what is shown.
@@ -207,10 +213,12 @@ def centrality_command(measure, top, type_name, fmt, plot, **projection):
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
-    result = centrality(network, measure, top, type_name)
+    result = centrality(network, measure, top, type_name, sample)
     rows = [["rank", "score", "degree", "id", "type", "label"]]
     rows += [[r.rank, f"{r.score:.4f}", r.degree, r.id, r.type, r.label] for r in result.ranking]
     title = f"{measure} centrality, top {len(result.ranking)} of {result.nodes} nodes" + (f" (type: {type_name})" if type_name else "")
+    if result.sample:
+        title += f", estimated from {result.sample} sampled nodes"
     _emit(fmt, result, "\n".join([title, *_columns(rows, right=(0, 1, 2))]))
     if plot_path:
         from ..plots import plot_centrality
@@ -278,10 +286,7 @@ def path_command(source, target, limit, fmt, **projection):
     network = _network(**projection)
     result = shortest_paths(network, source, target, limit)
     if result.length is None:
-        if fmt == "json":
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-        else:
-            click.echo(f"no path between {result.source!r} and {result.target!r}")
+        _emit(fmt, result, f"no path between {result.source!r} and {result.target!r}")
         click.get_current_context().exit(1)
     count = len(result.paths)
     head = f"{count} shortest path{'s' if count > 1 else ''} of {result.length} hop{'s' if result.length > 1 else ''}"

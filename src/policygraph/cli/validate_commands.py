@@ -20,11 +20,18 @@ def shapes_options(command):
     command = click.option(
         "--sources",
         metavar="DIR",
-        help="Folder with the source texts the source records name (default: ../shared/seeds beside the repository, if it exists).",
+        help="Folder with the source texts the source records name "
+        "(default: ../shared/seeds beside the repository, if it exists).",
     )(command)
-    command = click.option("--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, not the bundled shapes/.")(command)
     command = click.option(
-        "--shapes", "shapes", multiple=True, metavar="PATH", help="Extra SHACL shapes (.ttl), a file or a folder; repeatable."
+        "--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, not the bundled shapes/."
+    )(command)
+    command = click.option(
+        "--shapes",
+        "shapes",
+        multiple=True,
+        metavar="PATH",
+        help="Extra SHACL shapes (.ttl), a file or a folder; repeatable.",
     )(command)
     return command
 
@@ -40,7 +47,8 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     if sources is not None:
         sources_dir = Path(sources)
         if not sources_dir.is_dir():
-            raise InputError("no such sources folder", Location(sources), hint="--sources names the folder with the source texts")
+            hint = "--sources names the folder with the source texts"
+            raise InputError("no such sources folder", Location(sources), hint=hint)
     else:
         sources_dir = resources.default_sources_dir()
     if loaded is None:
