@@ -33,7 +33,13 @@ def synthetic(nodes: int, seed: int = 1) -> Graph:
     counts = {"body": nodes // 10, "policy": nodes * 4 // 10, "practice": nodes // 20, "group": nodes // 20}
     counts["position"] = nodes - sum(counts.values())
     ids = {kind: [ID[f"{kind}-{i}"] for i in range(n)] for kind, n in counts.items()}
-    classes = {"body": PG.GovernmentBody, "policy": PG.Law, "practice": PG.Practice, "group": PG.Group, "position": PG.Position}
+    classes = {
+        "body": PG.GovernmentBody,
+        "policy": PG.Law,
+        "practice": PG.Practice,
+        "group": PG.Group,
+        "position": PG.Position,
+    }
     for kind, members in ids.items():
         for number, node in enumerate(members):
             graph.add((node, RDF.type, classes[kind]))
@@ -52,9 +58,9 @@ def synthetic(nodes: int, seed: int = 1) -> Graph:
     return graph
 
 
-def timed(label: str, call):
+def timed(label: str, call, *args, **kwargs):
     start = time.perf_counter()
-    result = call()
+    result = call(*args, **kwargs)
     print(f"  {label:<28} {time.perf_counter() - start:8.2f} s")
     return result
 
@@ -63,17 +69,17 @@ def main(sizes: list[int]) -> None:
     for size in sizes:
         graph = synthetic(size)
         print(f"{size} entities, {len(graph)} triples")
-        timed("project", lambda: project(graph))
-        network = timed("project --fold", lambda: project(graph, fold=True))
+        timed("project", project, graph)
+        network = timed("project --fold", project, graph, fold=True)
         print(f"  ({network.graph.number_of_nodes()} nodes, {network.graph.number_of_edges()} edges folded)")
-        timed("summary", lambda: analysis.summarise_network(network))
+        timed("summary", analysis.summarise_network, network)
         for measure in analysis.MEASURES:
             if measure != "betweenness" or network.graph.number_of_nodes() <= 5000:  # exact: O(nodes × links)
-                timed(f"centrality {measure}", lambda: analysis.centrality(network, measure))
-        timed("betweenness --sample 500", lambda: analysis.centrality(network, "betweenness", sample=500))
-        timed("communities louvain", lambda: analysis.communities(network))
-        timed("bridges", lambda: analysis.cut_points(network))
-        text = timed("gexf --dynamic", lambda: gexf_text(network, dynamic=True))
+                timed(f"centrality {measure}", analysis.centrality, network, measure)
+        timed("betweenness --sample 500", analysis.centrality, network, "betweenness", sample=500)
+        timed("communities louvain", analysis.communities, network)
+        timed("bridges", analysis.cut_points, network)
+        text = timed("gexf --dynamic", gexf_text, network, dynamic=True)
         print(f"  ({len(text) / 1e6:.1f} MB of GEXF)")
 
 

@@ -94,7 +94,11 @@ def test_centrality_type_filters_display_only(folded):
 def test_centrality_betweenness_of_a_bridge_pair(cliques):
     """a1 and b1 lie on all 6 shortest paths between the triangles: 6 of 10 pairs = 0.6."""
     result = centrality(cliques, "betweenness", top=6)
-    assert [(r.rank, r.id, round(r.score, 6)) for r in result.ranking[:3]] == [(1, "a1", 0.6), (1, "b1", 0.6), (3, "a2", 0.0)]
+    assert [(r.rank, r.id, round(r.score, 6)) for r in result.ranking[:3]] == [
+        (1, "a1", 0.6),
+        (1, "b1", 0.6),
+        (3, "a2", 0.0),
+    ]
 
 
 def test_centrality_pagerank_and_eigenvector_are_symmetric(cliques):
@@ -150,7 +154,9 @@ def test_shortest_paths_folded_reads_as_a_sentence(folded):
 def test_shortest_paths_unfolded_goes_through_the_position(policy):
     """Unfolded, the position is a node on the way: 4 hops."""
     result = shortest_paths(policy, "ngo-a", "tr-art-9")
-    assert result.texts() == ["NGO A ←actor— pos-1 —about→ Bill One —uses practice→ Detention ←concerns practice— Treaty Art. 9"]
+    assert result.texts() == [
+        "NGO A ←actor— pos-1 —about→ Bill One —uses practice→ Detention ←concerns practice— Treaty Art. 9"
+    ]
 
 
 def test_shortest_paths_lists_every_shortest_path(folded):
@@ -159,7 +165,10 @@ def test_shortest_paths_lists_every_shortest_path(folded):
     assert result.length == 2
     assert result.texts() == ["Law One ←amends— Bill One ←opposes— NGO A"]
     result = shortest_paths(folded, "agency", "bill-1")
-    assert result.texts() == ["Agency ←responsible body— Law One ←amends— Bill One", "Agency —part of→ Ministry ←proposed by— Bill One"]
+    assert result.texts() == [
+        "Agency ←responsible body— Law One ←amends— Bill One",
+        "Agency —part of→ Ministry ←proposed by— Bill One",
+    ]
     assert len(shortest_paths(folded, "agency", "bill-1", limit=1).paths) == 1
 
 
@@ -183,7 +192,9 @@ def test_cut_points_of_two_triangles(cliques):
     """a1 and b1 each cut off 2 nodes; a1 — b1 is the only bridge and cuts off 3."""
     result = cut_points(cliques)
     assert [(p.id, p.cut_off, p.pieces) for p in result.articulation_points] == [("a1", 2, 2), ("b1", 2, 2)]
-    assert [(b.source, b.target, b.relations, b.cut_off) for b in result.bridges] == [("a1", "b1", (("member of", "→"),), 3)]
+    assert [(b.source, b.target, b.relations, b.cut_off) for b in result.bridges] == [
+        ("a1", "b1", (("member of", "→"),), 3)
+    ]
 
 
 def test_cut_points_of_policy_network(folded):
@@ -261,7 +272,9 @@ def test_cut_points_match_removing_each_one(edges):
     component = {n: c for c in nx.connected_components(graph) for n in c}
     expected_points = {}
     for node in nx.articulation_points(graph):
-        sizes = sorted((len(c) for c in nx.connected_components(graph.subgraph(component[node] - {node}))), reverse=True)
+        sizes = sorted(
+            (len(c) for c in nx.connected_components(graph.subgraph(component[node] - {node}))), reverse=True
+        )
         expected_points[node] = (sum(sizes[1:]), len(sizes))
     expected_bridges = {}
     for u, v in nx.bridges(graph):

@@ -1,4 +1,4 @@
-"""analyze and export through the CLI: output formats, pictures, exit codes, one-line errors, goldens on the bundled data."""
+"""analyze and export through the CLI: formats, pictures, exit codes, one-line errors, goldens on the bundled data."""
 
 from __future__ import annotations
 
@@ -131,7 +131,10 @@ def test_analyze_summary_table(invoke):
     [
         (["summary"], lambda n: analysis.summarise_network(n)),
         (["centrality", "--measure", "betweenness", "--top", "5"], lambda n: analysis.centrality(n, "betweenness", 5)),
-        (["centrality", "--measure", "betweenness", "--sample", "6"], lambda n: analysis.centrality(n, "betweenness", sample=6)),
+        (
+            ["centrality", "--measure", "betweenness", "--sample", "6"],
+            lambda n: analysis.centrality(n, "betweenness", sample=6),
+        ),
         (["communities", "--seed", "4"], lambda n: analysis.communities(n, "louvain", 4)),
         (["communities", "--method", "greedy"], lambda n: analysis.communities(n, "greedy")),
         (["path", "agency", "bill-1"], lambda n: analysis.shortest_paths(n, "agency", "bill-1")),
@@ -189,13 +192,24 @@ def test_analyze_plot_svg(invoke, tmp_path):
         (["ego", "ngo-c", *POLICY], "error: unknown id 'ngo-c' (did you mean 'ngo-b', 'ngo-a'?)\n"),
         (
             ["path", "pos-1", "bill-1", *POLICY, "--fold"],
-            "error: 'pos-1' is not in the network (it is a citation, folded by --fold, "
-            "or filtered out by --types, --edge-kinds or --query)\n",
+            (
+                "error: 'pos-1' is not in the network (it is a citation, folded by --fold, "
+                "or filtered out by --types, --edge-kinds or --query)\n"
+            ),
         ),
-        (["summary", *POLICY, "--plot", "degrees.pdf"], "error: cannot plot to 'degrees.pdf': use a file name ending in .png or .svg\n"),
+        (
+            ["summary", *POLICY, "--plot", "degrees.pdf"],
+            "error: cannot plot to 'degrees.pdf': use a file name ending in .png or .svg\n",
+        ),
         (["centrality", *POLICY, "--type", "ministry"], None),
-        (["summary", *POLICY, "--query", "SELECT * WHERE { ?s ?p ?o }"], "error: --query must be a CONSTRUCT query, not SELECT\n"),
-        (["summary", *POLICY, "--query", "nope.rq"], "error: nope.rq: no such query file (give a .rq file or the CONSTRUCT query itself)\n"),
+        (
+            ["summary", *POLICY, "--query", "SELECT * WHERE { ?s ?p ?o }"],
+            "error: --query must be a CONSTRUCT query, not SELECT\n",
+        ),
+        (
+            ["summary", *POLICY, "--query", "nope.rq"],
+            "error: nope.rq: no such query file (give a .rq file or the CONSTRUCT query itself)\n",
+        ),
         (["summary", *POLICY, "--edge-kinds", "opposes"], None),
     ],
 )
@@ -250,7 +264,10 @@ def test_export_graphml_and_csv(invoke, tmp_path):
     assert result.output == f"wrote {tmp_path / 'n.graphml'}: 16 nodes, 17 edges (GraphML)\n"
     result = invoke("export", "csv", "-o", tmp_path / "csv", *POLICY, "--measures")
     assert result.exit_code == 0
-    assert result.output == f"wrote {tmp_path / 'csv' / 'nodes.csv'} (16 nodes) and {tmp_path / 'csv' / 'edges.csv'} (17 edges)\n"
+    assert (
+        result.output
+        == f"wrote {tmp_path / 'csv' / 'nodes.csv'} (16 nodes) and {tmp_path / 'csv' / 'edges.csv'} (17 edges)\n"
+    )
     assert "pagerank" in (tmp_path / "csv" / "nodes.csv").read_text().splitlines()[0]
 
 
@@ -347,7 +364,11 @@ def test_analyze_bundled_stable_facts(invoke):
     assert "jp" in top and "jp-isa" in top
     result = invoke("analyze", "path", "smj", "bill-2021-immigration-control-revision", "--fold")
     assert result.exit_code == 0
-    assert re.search("^Solidarity Network with Migrants Japan —[^→]*opposes[^→]*→ Revised Immigration Control", result.output, re.M)
+    assert re.search(
+        "^Solidarity Network with Migrants Japan —[^→]*opposes[^→]*→ Revised Immigration Control",
+        result.output,
+        re.MULTILINE,
+    )
 
 
 def test_python_m_export_gexf_real_process(tmp_path):
@@ -358,10 +379,15 @@ def test_python_m_export_gexf_real_process(tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("wrote japan.gexf: ") and result.stderr == ""
-    assert (tmp_path / "japan.gexf").read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="UTF-8"?>\n<gexf')
+    assert (
+        (tmp_path / "japan.gexf")
+        .read_text(encoding="utf-8")
+        .startswith('<?xml version="1.0" encoding="UTF-8"?>\n<gexf')
+    )
 
 
 def test_analyze_path_none_csv_and_json_exit_1(invoke):

@@ -10,7 +10,16 @@ import networkx as nx
 import pytest
 
 from policygraph.errors import ConfigError, InputError
-from policygraph.export import TYPE_COLOURS, colour_of, gexf_text, node_table, write_csv, write_gexf, write_graphml, write_rdf
+from policygraph.export import (
+    TYPE_COLOURS,
+    colour_of,
+    gexf_text,
+    node_table,
+    write_csv,
+    write_gexf,
+    write_graphml,
+    write_rdf,
+)
 from policygraph.load import load_graph
 from policygraph.network import project
 
@@ -91,7 +100,11 @@ def test_gexf_text_dynamic_spans(folded):
     assert nodes["children"].get("start") is None
     edges = {e.get("id"): e for e in graph.iter(f"{GEXF}edge")}
     party = edges["st--participation:party--tr"]
-    assert (party.get("start"), party.get("label"), party.get("kind")) == ("1979-09-21", "party to", "participation:party")
+    assert (party.get("start"), party.get("label"), party.get("kind")) == (
+        "1979-09-21",
+        "party to",
+        "participation:party",
+    )
     static = ET.fromstring(gexf_text(folded)).find(f"{GEXF}graph")
     assert static.get("timeformat") is None and all(n.get("start") is None for n in static.iter(f"{GEXF}node"))
 
@@ -134,7 +147,7 @@ def test_write_gexf_round_trip_networkx(tmp_path, folded):
     write_gexf(folded, path, dynamic=True, measures=True)
     back = nx.read_gexf(path, version="1.3")
     assert (back.number_of_nodes(), back.number_of_edges()) == (13, 14)
-    columns, rows = node_table(folded, measures=True)
+    _, rows = node_table(folded, measures=True)
     for node, data in folded.graph.nodes(data=True):
         read = back.nodes[node]
         assert read["label"] == data["label"] and read["type"] == data["type"]
@@ -182,7 +195,9 @@ def test_write_csv_round_trip(tmp_path, folded):
     rebuilt = nx.MultiDiGraph()
     rebuilt.add_nodes_from(n["Id"] for n in nodes)
     rebuilt.add_edges_from((e["Source"], e["Target"], e["Kind"]) for e in edges)
-    assert {(u, k, v) for u, v, k in rebuilt.edges(keys=True)} == {(u, k, v) for u, v, k in folded.graph.edges(keys=True)}
+    assert {(u, k, v) for u, v, k in rebuilt.edges(keys=True)} == {
+        (u, k, v) for u, v, k in folded.graph.edges(keys=True)
+    }
 
 
 def test_write_csv_into_a_file_is_input_error(tmp_path, folded):
@@ -219,3 +234,15 @@ def test_write_rdf_unknown_format(tmp_path, policy_graph):
     with pytest.raises(ConfigError) as caught:
         write_rdf(policy_graph, tmp_path / "g.xml", "xml")
     assert str(caught.value) == "unknown RDF format 'xml' (one of: ttl, nt, jsonld)"
+
+
+def test_write_gexf_file_gets_the_usual_permissions(tmp_path, folded):
+    """Exports are readable like any new file (umask applies), not private as mkstemp makes them."""
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        write_gexf(folded, tmp_path / "g.gexf")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "g.gexf").stat().st_mode & 0o777 == 0o644

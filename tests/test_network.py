@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.errors import ConfigError
+from policygraph.errors import ConfigError, PolicygraphError
 from policygraph.load import load_graph
 from policygraph.network import ProjectionOptions, construct, nodes_of_type, project
 
@@ -27,7 +27,24 @@ def test_project_keeps_entities_and_object_properties(policy):
     """Unfolded: 16 entities (no source, no citations), one edge per statement between them."""
     network = project(policy)
     assert sorted(network.graph.nodes) == sorted(
-        "st min agency ngo-a ngo-b net law-1 bill-1 detention asylum-seekers children tr tr-art-9 st-tr pos-1 ev-1".split()
+        [
+            "st",
+            "min",
+            "agency",
+            "ngo-a",
+            "ngo-b",
+            "net",
+            "law-1",
+            "bill-1",
+            "detention",
+            "asylum-seekers",
+            "children",
+            "tr",
+            "tr-art-9",
+            "st-tr",
+            "pos-1",
+            "ev-1",
+        ]
     )
     assert _edges(network) == {
         ("agency", "org:subOrganizationOf", "min"),
@@ -89,7 +106,12 @@ def test_project_fold_replaces_nary_nodes_by_direct_edges(policy):
     assert graph.edges["st", "tr", "participation:party"]["label"] == "party to"
     assert graph.edges["st", "tr", "participation:party"]["start"] == "1979-09-21"
     opposes = graph.edges["ngo-a", "bill-1", "position:opposes"]
-    assert (opposes["label"], opposes["via"], opposes["start"], opposes["predicate"]) == ("opposes", ("pos-1",), "2021-01-01", None)
+    assert (opposes["label"], opposes["via"], opposes["start"], opposes["predicate"]) == (
+        "opposes",
+        ("pos-1",),
+        "2021-01-01",
+        None,
+    )
     assert graph.edges["min", "ngo-a", "event:with"]["label"] == "at an event with"
 
 
@@ -122,7 +144,11 @@ def test_project_exclude_types(policy):
 def test_project_edge_kinds_keep_joined_nodes_only(policy):
     """--edge-kinds keeps edges of those kinds (by prefixed name, local name or label) and their nodes."""
     network = project(policy, edge_kinds=("memberOf", "part of"))
-    assert _edges(network) == {("ngo-a", "org:memberOf", "net"), ("ngo-b", "org:memberOf", "net"), ("agency", "org:subOrganizationOf", "min")}
+    assert _edges(network) == {
+        ("ngo-a", "org:memberOf", "net"),
+        ("ngo-b", "org:memberOf", "net"),
+        ("agency", "org:subOrganizationOf", "min"),
+    }
     assert sorted(network.graph.nodes) == ["agency", "min", "net", "ngo-a", "ngo-b"]
 
 
@@ -183,28 +209,31 @@ def test_project_query_selects_triples(policy):
         ("ASK { ?s ?p ?o }", "--query must be a CONSTRUCT query, not ASK"),
         (
             "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-            "SERVICE is refused in --query: policygraph does not reach the network",
+            (
+                "--query:1:32: SERVICE is not allowed: policygraph does not send queries on to other endpoints"
+                " (SERVICE <http://example.org/sparql>)"
+            ),
         ),
         (
             "CONSTRUCT { ?s ?p ?o } FROM <http://example.org/g> WHERE { ?s ?p ?o }",
-            "FROM and FROM NAMED are refused in --query: it runs on the loaded graph only",
+            "--query: FROM is not allowed in --query: it runs on the loaded graph and never fetches others",
         ),
-        ("LOAD <http://example.org/g>", "--query must be a CONSTRUCT query; updates (LOAD, INSERT, ...) are refused"),
+        ("LOAD <http://example.org/g>", "--query:1: LOAD is not allowed: policygraph query is read-only"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ", "--query:1:38: syntax error near '?s ?p'"),
     ],
 )
 def test_construct_refuses_unsafe_or_wrong_queries(policy, query, message):
-    """Only CONSTRUCT on the loaded graph runs: SELECT, SERVICE, FROM and updates are refused."""
-    with pytest.raises(ConfigError) as caught:
+    """Only CONSTRUCT on the loaded graph runs (the query module's checks): SELECT, SERVICE, FROM, updates refused."""
+    with pytest.raises(PolicygraphError) as caught:
         construct(policy, query)
-    assert caught.value.message == message
+    assert str(caught.value) == message
 
 
-def test_construct_reports_syntax_errors(policy):
-    """A malformed query is a one-line 'bad SPARQL query' error."""
-    with pytest.raises(ConfigError) as caught:
-        construct(policy, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ")
-    assert caught.value.message.startswith("bad SPARQL query: ")
-    assert "\n" not in caught.value.message
+def test_construct_names_the_query_file(policy):
+    """Errors in a query file name the file and line."""
+    with pytest.raises(PolicygraphError) as caught:
+        construct(policy, "CONSTRUCT { ?s ?p ?o }\nWHERE { SERVICE <http://x.org/s> { ?s ?p ?o } }", "q.rq")
+    assert str(caught.value).startswith("q.rq:2:")
 
 
 def test_network_node_resolves_and_explains(policy):
@@ -263,7 +292,11 @@ def test_folded_kinds_documents_every_folded_edge(bundled):
     from policygraph.network import FOLDED_KINDS
 
     patterns = [re.compile("^" + re.sub(r"<\w+>", "[a-z-]+", k) + "$") for k in FOLDED_KINDS]
-    folded = {k for _, _, k in project(bundled.graph, fold=True).graph.edges(keys=True) if not k.startswith(("pg:", "org:", "skos:"))}
+    folded = {
+        k
+        for _, _, k in project(bundled.graph, fold=True).graph.edges(keys=True)
+        if not k.startswith(("pg:", "org:", "skos:"))
+    }
     assert folded and all(any(p.match(k) for p in patterns) for k in folded), sorted(folded)
 
 

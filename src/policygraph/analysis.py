@@ -13,9 +13,9 @@ can replace networkx one measure at a time.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from itertools import islice
-from typing import Callable
+from itertools import islice, pairwise
 
 import networkx as nx
 
@@ -23,29 +23,29 @@ from .errors import ConfigError
 from .network import Network, nodes_of_type
 
 __all__ = [
-    "MEASURES",
     "COMMUNITY_METHODS",
-    "NetworkSummary",
+    "MEASURES",
+    "Bridge",
     "Centrality",
     "CentralityRow",
     "Communities",
     "Community",
-    "Member",
-    "Paths",
-    "Hop",
-    "CutPoints",
     "CutPoint",
-    "Bridge",
+    "CutPoints",
     "Ego",
     "EgoMember",
-    "summarise_network",
+    "Hop",
+    "Member",
+    "NetworkSummary",
+    "Paths",
     "centrality",
     "communities",
-    "shortest_paths",
+    "community_of",
     "cut_points",
     "ego_network",
     "node_scores",
-    "community_of",
+    "shortest_paths",
+    "summarise_network",
 ]
 
 
@@ -316,7 +316,11 @@ def community_of(network: Network, method: str = "louvain", seed: int | None = 0
     if method == "louvain":
         parts = nx.community.louvain_communities(graph, weight=None, seed=seed) if len(graph) else []
     elif method == "greedy":
-        parts = nx.community.greedy_modularity_communities(graph, weight=None) if graph.number_of_edges() else [{n} for n in graph]
+        parts = (
+            nx.community.greedy_modularity_communities(graph, weight=None)
+            if graph.number_of_edges()
+            else [{n} for n in graph]
+        )
     else:
         raise ConfigError(f"unknown method {method!r}", hint="one of: " + ", ".join(COMMUNITY_METHODS))
     return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p)))
@@ -346,11 +350,15 @@ def communities(network: Network, method: str = "louvain", seed: int | None = 0,
             Community(
                 number=index + 1,
                 members=tuple(_member(network, n) for n in members),
-                edge_kinds=tuple((k, labels[k], c) for k, c in sorted(inside[index].items(), key=lambda i: (-i[1], i[0]))),
+                edge_kinds=tuple(
+                    (k, labels[k], c) for k, c in sorted(inside[index].items(), key=lambda i: (-i[1], i[0]))
+                ),
             )
         )
     modularity = nx.community.modularity(simple, parts, weight=None) if simple.number_of_edges() else 0.0
-    return Communities(method, seed if method == "louvain" else None, modularity, tuple(shown), len(parts) - len(shown), min_size)
+    return Communities(
+        method, seed if method == "louvain" else None, modularity, tuple(shown), len(parts) - len(shown), min_size
+    )
 
 
 def _member(network: Network, node: str) -> Member:
@@ -431,7 +439,7 @@ def shortest_paths(network: Network, source: str, target: str, limit: int = 5) -
         return Paths(a, b, None, ())
     labels = {n: network.graph.nodes[n]["label"] for path in found for n in path}
     paths = tuple(
-        tuple(Hop(u, labels[u], v, labels[v], tuple(network.relations(u, v))) for u, v in zip(path, path[1:]))
+        tuple(Hop(u, labels[u], v, labels[v], tuple(network.relations(u, v))) for u, v in pairwise(path))
         for path in sorted(found)
     )
     return Paths(a, b, len(found[0]) - 1, paths)
@@ -475,7 +483,8 @@ class CutPoints:
         return {
             "articulation_points": [asdict(p) for p in self.articulation_points],
             "bridges": [
-                {**asdict(b), "relations": [{"label": label, "direction": a} for label, a in b.relations]} for b in self.bridges
+                {**asdict(b), "relations": [{"label": label, "direction": a} for label, a in b.relations]}
+                for b in self.bridges
             ],
         }
 
@@ -499,7 +508,16 @@ def cut_points(network: Network) -> CutPoints:
     nodes = network.graph.nodes
     points = []
     for node, pieces in _articulation_pieces(graph).items():
-        points.append(CutPoint(node, nodes[node]["label"], nodes[node]["type"], graph.degree(node), sum(pieces) - max(pieces), len(pieces)))
+        points.append(
+            CutPoint(
+                node,
+                nodes[node]["label"],
+                nodes[node]["type"],
+                graph.degree(node),
+                sum(pieces) - max(pieces),
+                len(pieces),
+            )
+        )
     points.sort(key=lambda p: (-p.cut_off, -p.degree, p.id))
     bridges = []
     for (u, v), cut in _bridge_cuts(graph).items():
@@ -604,7 +622,9 @@ class Ego:
         }
 
     def rows(self) -> tuple[list[str], list[list]]:
-        return ["distance", "id", "label", "type", "degree"], [[m.distance, m.id, m.label, m.type, m.degree] for m in self.members]
+        return ["distance", "id", "label", "type", "degree"], [
+            [m.distance, m.id, m.label, m.type, m.degree] for m in self.members
+        ]
 
 
 def ego_network(network: Network, center: str, radius: int = 1) -> Ego:

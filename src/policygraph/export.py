@@ -33,17 +33,17 @@ from .network import DATE_PROPERTIES, Network
 from .output import write_atomic
 
 __all__ = [
-    "Column",
     "NETWORK_FORMATS",
     "RDF_FORMATS",
     "TYPE_COLOURS",
+    "Column",
     "colour_of",
-    "node_table",
     "edge_table",
     "gexf_text",
+    "node_table",
+    "write_csv",
     "write_gexf",
     "write_graphml",
-    "write_csv",
     "write_rdf",
 ]
 
@@ -129,7 +129,11 @@ def node_table(network: Network, measures: bool = False) -> tuple[list[Column], 
     columns += [Column(name, "string") for name in date_names if name in present_dates]
     literal_ids: dict[str, str] = {}
     for name in sorted(literal_values):
-        column_id = name if name not in fixed and name not in date_names and name.lower() not in _RESERVED else f"property_{name}"
+        column_id = (
+            name
+            if name not in fixed and name not in date_names and name.lower() not in _RESERVED
+            else f"property_{name}"
+        )
         literal_ids[name] = column_id
         values = literal_values[name]
         if all(isinstance(v, bool) for v in values):
@@ -167,7 +171,12 @@ def node_table(network: Network, measures: bool = False) -> tuple[list[Column], 
 
 def edge_table(network: Network) -> tuple[list[Column], list[tuple[str, str, str, dict]]]:
     """The edge attribute columns and the edges as ``(id, source, target, data)``, sorted by id."""
-    columns = [Column("predicate", "string"), Column("via", "string"), Column("time_start", "string"), Column("time_end", "string")]
+    columns = [
+        Column("predicate", "string"),
+        Column("via", "string"),
+        Column("time_start", "string"),
+        Column("time_end", "string"),
+    ]
     edges = []
     for source, target, kind, data in network.graph.edges(keys=True, data=True):
         edges.append((f"{source}--{kind}--{target}", source, target, data))
@@ -220,7 +229,8 @@ def gexf_text(network: Network, dynamic: bool = False, measures: bool = False) -
         f"    <creator>policygraph {escape(__version__)}</creator>\n",
         f"    <description>{escape(_description(network))}</description>\n",
         "  </meta>\n",
-        '  <graph defaultedgetype="directed" ' + ('mode="dynamic" timeformat="date">\n' if dynamic else 'mode="static">\n'),
+        '  <graph defaultedgetype="directed" '
+        + ('mode="dynamic" timeformat="date">\n' if dynamic else 'mode="static">\n'),
     ]
     for cls, columns in (("node", node_columns), ("edge", edge_columns)):
         out.append(f'    <attributes class="{cls}" mode="static">\n')
@@ -241,8 +251,9 @@ def gexf_text(network: Network, dynamic: bool = False, measures: bool = False) -
     for edge_id, source, target, data in edges:
         span = _span_attributes(data["start"], data["end"]) if dynamic else ""
         out.append(
-            f"      <edge id={_attr(edge_id)} source={_attr(source)} target={_attr(target)} label={_attr(data['label'])}"
-            f" kind={_attr(data['kind'])} weight=\"{float(data['weight'])}\"{span}>\n"
+            f"      <edge id={_attr(edge_id)} source={_attr(source)} target={_attr(target)}"
+            f" label={_attr(data['label'])}"
+            f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
         )
         out.append(_attvalues(_edge_values(data), edge_columns, "        "))
         out.append("      </edge>\n")

@@ -18,19 +18,29 @@ from __future__ import annotations
 import calendar
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
-from .errors import ConfigError
+from .errors import ConfigError, SchemaError
 from .labels import label_of, local_id, node_for_id
+from .model import Location
 from .records import RECORD_KINDS
 from .terms import DCTERMS, ORG, PG, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["Network", "ProjectionOptions", "project", "nodes_of_type", "construct", "DATE_PROPERTIES", "NARY_CLASSES", "FOLDED_KINDS"]
+__all__ = [
+    "DATE_PROPERTIES",
+    "FOLDED_KINDS",
+    "NARY_CLASSES",
+    "Network",
+    "ProjectionOptions",
+    "construct",
+    "nodes_of_type",
+    "project",
+]
 
 _PG = str(PG._NS)
 
@@ -70,7 +80,8 @@ NARY_CLASSES = (
     PG.Observation,
 )
 
-#: The edge kinds ``fold`` creates, with their labels (``<stance>``: the position's stance, ``<status>``: the participation's).
+#: The edge kinds ``fold`` creates, with their labels.
+#: ``<stance>`` is the position's stance, ``<status>`` the participation's.
 FOLDED_KINDS = {
     "position:<stance>": "<stance>",
     "position:invokes": "invokes",
@@ -112,6 +123,7 @@ class ProjectionOptions:
     edge_kinds: tuple[str, ...] = ()  # keep only edges of these kinds (and the nodes they join)
     exclude_kinds: tuple[str, ...] = ()  # leave out edges of these kinds (keeping their nodes)
     query: str | None = None  # a SPARQL CONSTRUCT selecting the triples to project
+    query_origin: str = "--query"  # where the query came from (a file name), for error locations
     citations: bool = False  # add sources and "cites" edges
     literals: bool = False  # add literal properties (kind, status, stance, description...) as node attributes
 
@@ -202,7 +214,7 @@ def project(graph: Graph, options: ProjectionOptions | None = None, **kwargs) ->
     """
     options = options or ProjectionOptions(**kwargs)
     schema = _Schema(graph)
-    selection = construct(graph, options.query) if options.query else None
+    selection = construct(graph, options.query, options.query_origin) if options.query else None
     triples = selection if selection is not None else graph
     entities = schema.entities(options.citations)
     network = Network(nx.MultiDiGraph(), graph, options)
@@ -276,9 +288,9 @@ class _Schema:
         excluded = {PG.Citation} if citations else {PG.Citation, PG.Source}
         classes: dict[URIRef, set[URIRef]] = defaultdict(set)
         for subject, cls in self.graph.subject_objects(RDF.type):
-            if isinstance(subject, URIRef) and isinstance(cls, URIRef) and str(cls).startswith(_PG):
-                if not str(subject).startswith(_PG):
-                    classes[subject].add(cls)
+            typed = isinstance(subject, URIRef) and isinstance(cls, URIRef) and str(cls).startswith(_PG)
+            if typed and not str(subject).startswith(_PG):  # instances, not the ontology's own terms
+                classes[subject].add(cls)
         result = {}
         for subject, found in classes.items():
             if found & excluded:
@@ -428,7 +440,16 @@ def _add_edge(
     data = graph.get_edge_data(source, target, key=kind)
     if data is None:
         graph.add_edge(
-            source, target, key=kind, kind=kind, label=label, predicate=predicate, weight=1, via=(via,) if via else (), start=start, end=end
+            source,
+            target,
+            key=kind,
+            kind=kind,
+            label=label,
+            predicate=predicate,
+            weight=1,
+            via=(via,) if via else (),
+            start=start,
+            end=end,
         )
         return
     data["weight"] += 1
@@ -455,13 +476,13 @@ def _fold(network: Network, schema: _Schema) -> None:
         cls, iri = URIRef(data["class"]), URIRef(data["iri"])
         span = {"via": node, "start": data["start"], "end": data["end"]}
 
-        def link(sources: Iterable[str], targets: Iterable[str], kind: str, label: str) -> None:
+        def link(sources: Iterable[str], targets: Iterable[str], kind: str, label: str, span: dict = span) -> None:
             for a in sources:
                 for b in targets:
                     if a not in nary and b not in nary:
                         _add_edge(graph, a, b, kind, label, **span)
 
-        def role(term: URIRef) -> list[str]:
+        def role(term: URIRef, out: dict = out) -> list[str]:
             return out.get(schema.kind(term), [])
 
         ancestors = schema.ancestors(cls)
@@ -488,7 +509,14 @@ def _fold(network: Network, schema: _Schema) -> None:
             label = _PARTICIPATION_LABELS.get(status, f"{status} to")
             link(role(PG.state), role(PG.treaty), f"participation:{status}", label)
         elif PG.ReservationOrDeclaration in ancestors:
-            states = sorted({s for p in role(PG.participation) for _, s, k in graph.out_edges(p, keys=True) if k == schema.kind(PG.state)})
+            states = sorted(
+                {
+                    s
+                    for p in role(PG.participation)
+                    for _, s, k in graph.out_edges(p, keys=True)
+                    if k == schema.kind(PG.state)
+                }
+            )
             name = "reservation" if PG.Reservation in ancestors else "declaration"
             link(states, role(PG.modifies), f"{name}:modifies", f"{name} on")
     graph.remove_nodes_from(nary)
@@ -516,43 +544,24 @@ def _match_kinds(network: Network, names: Iterable[str]) -> set[str]:
 # -- CONSTRUCT selections -------------------------------------------------------------------------
 
 
-def construct(graph: Graph, text: str) -> Graph:
-    """The result of a CONSTRUCT query on ``graph``, after refusing anything that would reach outside it.
+def construct(graph: Graph, text: str, origin: str = "--query") -> Graph:
+    """The result of a CONSTRUCT query on ``graph``, checked by the query module first.
 
-    SERVICE, FROM / FROM NAMED and updates are refused. Note: when the query module has a shared
-    safety check, use it here instead of this one.
+    Args:
+        origin: where the query came from (a file name), for error locations.
 
     Raises:
-        ConfigError: not a CONSTRUCT query, a syntax error, or a refused feature.
+        SchemaError: a syntax error, SERVICE, an update, or FROM (the query runs on this graph only).
+        ConfigError: not a CONSTRUCT query.
     """
-    from rdflib.plugins.sparql import prepareQuery
+    from .query import parse_query, run_query
+    from .sparql_engines import LocalGraph
 
-    try:
-        query = prepareQuery(text, initNs=dict(graph.namespaces()))
-    except Exception as error:  # pyparsing and rdflib raise many kinds
-        if re.search(r"\b(LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", text, re.IGNORECASE):
-            raise ConfigError("--query must be a CONSTRUCT query; updates (LOAD, INSERT, ...) are refused") from None
-        raise ConfigError(f"bad SPARQL query: {_one_line(str(error))[:200]}") from None
-    algebra = query.algebra
-    if algebra.name != "ConstructQuery":
-        raise ConfigError(f"--query must be a CONSTRUCT query, not {algebra.name.replace('Query', '').upper()}")
-    if algebra.get("datasetClause"):
-        raise ConfigError("FROM and FROM NAMED are refused in --query: it runs on the loaded graph only")
-    if _has_service(algebra):
-        raise ConfigError("SERVICE is refused in --query: policygraph does not reach the network")
-    try:
-        return graph.query(query).graph
-    except Exception as error:
-        raise ConfigError(f"the query failed: {_one_line(str(error))[:200]}") from None
-
-
-def _has_service(part: object, depth: int = 0) -> bool:
-    if depth > 200:
-        return False
-    if getattr(part, "name", None) == "ServiceGraphPattern":
-        return True
-    if isinstance(part, dict):
-        return any(_has_service(v, depth + 1) for v in part.values())
-    if isinstance(part, (list, tuple)):
-        return any(_has_service(v, depth + 1) for v in part)
-    return False
+    query = parse_query(text, origin)
+    if query.form != "CONSTRUCT":
+        raise ConfigError(f"--query must be a CONSTRUCT query, not {query.form}")
+    if query.has_from:
+        raise SchemaError(
+            "FROM is not allowed in --query: it runs on the loaded graph and never fetches others", Location(origin)
+        )
+    return run_query(query, graph=LocalGraph(graph=graph)).to_graph()

@@ -15,7 +15,7 @@ from .errors import ConfigError
 from .network import Network
 from .output import write_atomic
 
-__all__ = ["PLOT_SUFFIXES", "check_plot_path", "plot_degree_distribution", "plot_centrality", "plot_network"]
+__all__ = ["PLOT_SUFFIXES", "check_plot_path", "plot_centrality", "plot_degree_distribution", "plot_network"]
 
 PLOT_SUFFIXES = (".png", ".svg")
 _COMMUNITY_COLOURS = (
@@ -44,7 +44,10 @@ def plot_degree_distribution(summary: NetworkSummary, path: str | Path) -> None:
     if summary.max_degree > 30:
         linked = [(d, c) for d, c in pairs if d > 0]
         ax.loglog([d for d, _ in linked], [c for _, c in linked], "o", color="#1f77b4", markersize=5)
-        ax.set_xlabel("degree (distinct neighbours, log scale)" + (f"; {summary.isolates} isolated nodes not shown" if summary.isolates else ""))
+        ax.set_xlabel(
+            "degree (distinct neighbours, log scale)"
+            + (f"; {summary.isolates} isolated nodes not shown" if summary.isolates else "")
+        )
         ax.set_ylabel("nodes (log scale)")
     else:
         ax.bar([d for d, _ in pairs], [c for _, c in pairs], width=0.8, color="#1f77b4")
@@ -118,8 +121,10 @@ def plot_network(
         colour = {n: colour_of(network.graph.nodes[n]["class"]) for n in graph}
     nx.draw_networkx_edges(graph, layout, ax=ax, width=0.4, alpha=0.35, edge_color="#777777")
     sizes = [12 + 18 * degree[n] ** 0.75 for n in ordered]
-    nx.draw_networkx_nodes(graph, layout, nodelist=ordered, ax=ax, node_size=sizes, node_color=[colour[n] for n in ordered],
-                           linewidths=0.3, edgecolors="#333333")  # fmt: skip
+    fills = [colour[n] for n in ordered]
+    nx.draw_networkx_nodes(
+        graph, layout, nodelist=ordered, ax=ax, node_size=sizes, node_color=fills, linewidths=0.3, edgecolors="#333333"
+    )
     named = sorted(graph.nodes, key=lambda n: (-degree[n], n))[:labels]
     if ego is not None and ego.center not in named:
         named.append(ego.center)
@@ -127,16 +132,21 @@ def plot_network(
     ys = [y for _, y in layout.values()]
     lift = 0.025 * ((max(ys) - min(ys)) or 1)  # labels just above their node, so its colour shows
     above = {n: (layout[n][0], layout[n][1] + lift) for n in named}
-    nx.draw_networkx_labels(graph, above, labels=texts, ax=ax, font_size=7,
-                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6})  # fmt: skip
+    box = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.6}
+    nx.draw_networkx_labels(graph, above, labels=texts, ax=ax, font_size=7, bbox=box)
     if communities is not None:
         from matplotlib.patches import Patch
 
         handles = [
-            Patch(color=_COMMUNITY_COLOURS[i], label=f"{c.number}: {_short(c.members[0].label, 36)} (+{len(c.members) - 1})")
+            Patch(
+                color=_COMMUNITY_COLOURS[i],
+                label=f"{c.number}: {_short(c.members[0].label, 36)} (+{len(c.members) - 1})",
+            )
             for i, c in enumerate(communities.communities[:10])
         ]
-        ax.legend(handles=handles, loc="lower left", fontsize=7, title="community: best connected member", title_fontsize=7)
+        ax.legend(
+            handles=handles, loc="lower left", fontsize=7, title="community: best connected member", title_fontsize=7
+        )
     else:
         _type_legend(ax, network, list(graph.nodes))
     ax.set_title(title)
@@ -144,7 +154,7 @@ def plot_network(
     _save(figure, path)
 
 
-def _layout(graph, seed: int) -> dict:  # noqa: ANN001 - a networkx Graph
+def _layout(graph, seed: int) -> dict:
     import networkx as nx
 
     if len(graph) <= 150:  # Kamada-Kawai draws small networks best, but costs O(n²)
@@ -152,7 +162,7 @@ def _layout(graph, seed: int) -> dict:  # noqa: ANN001 - a networkx Graph
     return nx.spring_layout(graph, seed=seed, k=2.5 / len(graph) ** 0.5, iterations=100, method="force")
 
 
-def _type_legend(ax, network: Network, nodes: list[str]) -> None:  # noqa: ANN001 - a matplotlib Axes
+def _type_legend(ax, network: Network, nodes: list[str]) -> None:
     from matplotlib.patches import Patch
 
     from .export import colour_of
@@ -176,7 +186,7 @@ def _figure(width: float, height: float):
     return figure, figure.add_subplot()
 
 
-def _save(figure, path: str | Path) -> None:  # noqa: ANN001 - a matplotlib Figure
+def _save(figure, path: str | Path) -> None:
     path = check_plot_path(path)
     buffer = io.BytesIO()
     fmt = path.suffix.lower().lstrip(".")

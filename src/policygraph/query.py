@@ -627,6 +627,7 @@ def run_query(
             hint="drop FROM, or use --endpoint to query a server's named graphs",
         )
     chosen = choose_engine(engine, graph)
+    text = _checked_values(query, bindings)  # also for rdflib: refuses forms with nowhere to bind
     if chosen == "rdflib":
         rdflib_graph = graph.graph
 
@@ -635,7 +636,6 @@ def run_query(
 
     else:
         store = graph.store
-        text = _checked_values(query, bindings)
 
         def evaluate() -> QueryResult:
             return evaluate_oxigraph(store, text, query.form)
@@ -645,21 +645,40 @@ def run_query(
 
 
 def _checked_values(query: SparqlQuery, bindings: Mapping[str, Node]) -> str:
-    """The query text with the bindings in a VALUES block, verified by parsing it back."""
-    from rdflib import Variable
+    """The query text with the bindings in VALUES blocks, checked against the parse-tree binding.
+
+    The text is parsed back: its new VALUES blocks must be exactly those ``bind_in_tree`` puts into
+    the parse tree for rdflib, term for term, so no value can change the query's structure and all
+    engines bind the same groups.
+    """
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from .sparql_engines import with_values
+    from .sparql_engines import bind_in_tree, with_values
 
     if not bindings:
         return query.text
     text = with_values(query.text, bindings, query.form)
-    parsed = parseQuery(text)
-    blocks = [n for n in _walk(parsed) if getattr(n, "name", None) == "InlineData"]
-    expected = ([Variable(n) for n in bindings], [list(bindings.values())])
-    if not any(([*b["var"]], [[_parsed_term(t) for t in row] for row in b["value"]]) == expected for b in blocks):
+    expected = bind_in_tree(parseQuery(query.text), bindings)
+    before = _inline_blocks(parseQuery(query.text))
+    after = _inline_blocks(parseQuery(text))
+    for block in before:
+        after.remove(block)
+    if sorted(map(repr, after)) != sorted(repr((names, [values])) for names, values in expected):
         raise SchemaError("could not bind the parameters safely in this query", Location(query.origin))
     return text
+
+
+def _inline_blocks(parsed) -> list[tuple[list[str], list]]:  # noqa: ANN001
+    """Every VALUES block of the WHERE clause as (variable names, rows of terms)."""
+    from pyparsing import ParseResults
+
+    blocks = []
+    for node in _walk(parsed[1]["where"]):
+        if getattr(node, "name", None) == "InlineData":
+            values = node["value"] if "value" in node else []
+            rows = [[_parsed_term(t) for t in v] if isinstance(v, (ParseResults, list)) else _parsed_term(v) for v in values]
+            blocks.append(([str(v) for v in node["var"]], rows))
+    return blocks
 
 
 def _parsed_term(term):  # noqa: ANN001, ANN202 - a term of rdflib's parse tree

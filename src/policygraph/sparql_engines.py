@@ -6,11 +6,14 @@ an Oxigraph store from a prebuilt file) and converts on demand. ``evaluate_rdfli
 runs a function in a forked child process and kills it when the time is up, so a runaway query
 really stops and leaves nothing behind.
 
-Parameters reach the engines as RDF terms. rdflib takes them through ``initBindings``. Oxigraph's
-``substitutions`` mis-evaluates ``BOUND(?x)`` and ``BIND(?x AS ?y)`` for a substituted variable
-(pyoxigraph 0.5), so for Oxigraph (and for remote endpoints, whose protocol has no bindings)
-``with_values`` adds a ``VALUES`` block of the serialised, validated terms at the start of the
-query's outer group; the result is parsed back and checked to hold exactly those terms.
+Parameters are bound as if by a ``VALUES`` block at the start of every group of the WHERE clause
+that mentions them, which gives them the meaning of a substituted constant everywhere but in
+sub-queries (refused) and in a MINUS that shares nothing else with the outer pattern. For rdflib
+the block is put into the parse tree as terms (``bind_in_tree``); Oxigraph and remote endpoints
+only take query text, so ``with_values`` writes the validated terms into the text, and query.py
+parses that back and checks it holds exactly the same blocks. (rdflib's ``initBindings`` would
+reach into sub-queries and Oxigraph's ``substitutions`` mis-evaluates ``BOUND(?x)`` and
+``BIND(?x AS ?y)`` in pyoxigraph 0.5, so neither native mechanism gives the same answers on both.)
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "evaluate_rdflib",
     "evaluate_oxigraph",
     "with_values",
+    "bind_in_tree",
     "sparql_term",
     "call_with_timeout",
     "to_rdflib",
@@ -262,18 +266,23 @@ def _store_to_graph(store) -> Graph:  # noqa: ANN001
 
 
 def evaluate_rdflib(graph: Graph, text: str, form: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-    """Run a (checked) query with rdflib, parameters bound through ``initBindings``.
+    """Run a (checked) query with rdflib, parameters put as terms into its parse tree (``bind_in_tree``).
 
     Raises:
         SchemaError: rdflib cannot evaluate the query.
     """
     import rdflib.plugins.sparql as sparql_module
-    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
 
-    prepared = prepareQuery(text, initNs=PREFIXES)
+    parsed = parseQuery(text)
+    bind_in_tree(parsed, bindings or {})
+    prepared = translateQuery(parsed, initNs=PREFIXES)
     previous = sparql_module.SPARQL_LOAD_GRAPHS
     sparql_module.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs (query.py refuses FROM too)
     try:
+        # The same terms as initBindings too: it changes no answer (every group that mentions a
+        # parameter binds it already) but lets rdflib push them into joins it evaluates eagerly.
         result = graph.query(prepared, initBindings=dict(bindings or {}))
         if form == "ASK":
             return QueryResult(form, boolean=bool(result.askAnswer), engine="rdflib")
@@ -340,11 +349,13 @@ def variables_in_order(text: str) -> list[str]:
 
 
 def with_values(text: str, bindings: Mapping[str, Node], form: str) -> str:
-    """``text`` with ``VALUES (?a ?b) { (term term) }`` first in its outer group pattern.
+    """``text`` with ``VALUES (?a ?b) { (term term) }`` first in every group of its WHERE clause that mentions a parameter.
 
-    The block joins the bindings with the whole group, which for variables of the outer group is
-    the same as substituting them (query.py refuses parameters used only in sub-queries). It is
-    put on the line of the opening brace so that line numbers stay as they were.
+    This is how parameters are bound for Oxigraph and endpoints; ``bind_in_tree`` does the same in
+    rdflib's parse tree. A group gets the parameters that occur in it (nested groups included), so
+    a parameter is seen in the outer group, in OPTIONAL, UNION, MINUS, GRAPH and EXISTS groups and
+    in their BINDs and FILTERs, as if its value had been substituted (query.py refuses parameters in
+    sub-queries). Blocks go on the line of their brace, so line numbers stay as they were.
 
     Raises:
         SchemaError: the query has no group pattern to bind in (``DESCRIBE <iri>``, short ``CONSTRUCT WHERE``).
@@ -352,31 +363,104 @@ def with_values(text: str, bindings: Mapping[str, Node], form: str) -> str:
     if not bindings:
         return text
     names = list(bindings)
-    block = " VALUES (" + " ".join(f"?{name}" for name in names) + ") { (" + " ".join(sparql_term(bindings[n]) for n in names) + ") } "
+    tokens = list(_TOKENS.finditer(text))
+    start = _where_start(tokens, form)
+    insertions: list[tuple[int, list[str]]] = []
+    stack: list[tuple[int, bool, set[str]]] = []  # (offset after the brace, is a group, parameters in it)
+    values_pending = False
+    for match in tokens[start:]:
+        kind = match.lastgroup
+        if kind == "word" and match.group().upper() == "VALUES":
+            values_pending = True
+        elif kind == "var":
+            name = match.group()[1:]
+            if name in bindings:
+                for _, _, mentioned in stack:
+                    mentioned.add(name)
+        elif kind == "open":
+            stack.append((match.end(), not values_pending, set()))
+            values_pending = False
+        elif kind == "close":
+            offset, is_group, mentioned = stack.pop()
+            if is_group and mentioned:
+                insertions.append((offset, [n for n in names if n in mentioned]))
+            if not stack:
+                break
+    for offset, used in sorted(insertions, reverse=True):
+        text = text[:offset] + _values_block(used, bindings) + text[offset:]
+    return text
+
+
+def _where_start(tokens: list, form: str) -> int:
+    """The index of the token opening the WHERE clause's group."""
     braces = parens = 0
-    seen_form = None
+    seen_form = False
     template_done = form != "CONSTRUCT"
-    for match in _TOKENS.finditer(text):
+    for index, match in enumerate(tokens):
         kind = match.lastgroup
         if kind == "word" and braces == 0 and parens == 0:
             word = match.group().upper()
-            if seen_form is None and word == form:
-                seen_form = word
-            elif seen_form == "CONSTRUCT" and word == "WHERE" and not template_done:
+            if not seen_form and word == form:
+                seen_form = True
+            elif seen_form and form == "CONSTRUCT" and word == "WHERE" and not template_done:
                 raise SchemaError("parameters need the long form CONSTRUCT { ... } WHERE { ... }")
         elif kind == "lparen":
             parens += 1
         elif kind == "rparen":
             parens -= 1
         elif kind == "open":
-            if braces == 0 and parens == 0 and seen_form is not None:
+            if braces == 0 and parens == 0 and seen_form:
                 if template_done:
-                    return text[: match.end()] + block + text[match.end() :]
+                    return index
                 template_done = True
             braces += 1
         elif kind == "close":
             braces -= 1
     raise SchemaError("the query has no WHERE clause to bind parameters in")
+
+
+def _values_block(names: list[str], bindings: Mapping[str, Node]) -> str:
+    return " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(sparql_term(bindings[n]) for n in names) + ") } "
+
+
+def bind_in_tree(parsed, bindings: Mapping[str, Node]) -> list[tuple[list[str], list[Node]]]:  # noqa: ANN001
+    """Put the bindings, as terms, first in every group of the parse tree's WHERE that mentions them.
+
+    The same groups as ``with_values``: ``parsed`` is rdflib's parse of a query; it is changed in
+    place. Returns what was added, group by group, so the two can be compared.
+    """
+    from pyparsing import ParseResults
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    names = list(bindings)
+    added: list[tuple[list[str], list[Node]]] = []
+
+    def visit(node, in_subquery: bool) -> set[str]:  # noqa: ANN001
+        if isinstance(node, Variable):
+            return {str(node)} & set(names)
+        found: set[str] = set()
+        if isinstance(node, CompValue):
+            inner = in_subquery or node.name == "SubSelect"
+            for value in list(node.values()):
+                found |= visit(value, inner)
+            if node.name == "GroupGraphPatternSub" and found and not in_subquery:
+                used = [n for n in names if n in found]
+                values = [bindings[n] for n in used]
+                block = CompValue("InlineData", var=[Variable(n) for n in used], value=[values])
+                if "part" in node:
+                    node["part"].insert(0, block)
+                else:
+                    node["part"] = [block]
+                added.append((used, values))
+        elif isinstance(node, (ParseResults, list, tuple)):
+            for value in list(node):
+                found |= visit(value, in_subquery)
+        return found
+
+    if bindings:
+        visit(parsed[1]["where"], False)
+    return added
 
 
 def sparql_term(term: Node) -> str:

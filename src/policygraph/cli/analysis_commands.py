@@ -23,12 +23,19 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def network_options(command):
     """The projection options shared by ``analyze`` and ``export``."""
     options = [
-        click.option("--literals", is_flag=True, help="Add literal properties (kind, status, stance, description...) as node attributes."),
+        click.option(
+            "--literals",
+            is_flag=True,
+            help="Add literal properties (kind, status, stance, description...) as node attributes.",
+        ),
         click.option("--citations", is_flag=True, help="Add the cited sources as nodes, with 'cites' edges."),
         click.option(
             "--query",
             metavar="FILE.rq|TEXT",
-            help="Analyse only what a SPARQL CONSTRUCT query returns (a file, or the query itself). SERVICE, FROM and updates are refused.",
+            help=(
+                "Analyse only what a SPARQL CONSTRUCT query returns (a file, or the query itself)."
+                " SERVICE, FROM and updates are refused."
+            ),
         ),
         click.option("--exclude-kinds", multiple=True, metavar="KIND[,KIND]", help="Leave out edges of these kinds."),
         click.option(
@@ -59,13 +66,15 @@ def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_k
     from ..network import ProjectionOptions, project
 
     loaded = load_from_options(data, no_bundled)
+    query_text, query_origin = _query_text(query) if query else (None, "--query")
     options = ProjectionOptions(
         fold=fold,
         types=_split(types),
         exclude_types=_split(exclude_types),
         edge_kinds=_split(edge_kinds),
         exclude_kinds=_split(exclude_kinds),
-        query=_query_text(query) if query else None,
+        query=query_text,
+        query_origin=query_origin,
         citations=citations,
         literals=literals,
     )
@@ -75,19 +84,24 @@ def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_k
     return network
 
 
-def _query_text(value: str) -> str:
+def _query_text(value: str) -> tuple[str, str]:
+    """The query text and where it came from: a file, or the option's value itself."""
     from ..errors import InputError
     from ..model import Location
 
     path = Path(value)
     if "{" not in value:
         try:
-            return path.read_text(encoding="utf-8")
+            return path.read_text(encoding="utf-8"), value
         except FileNotFoundError:
-            raise InputError("no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself") from None
+            raise InputError(
+                "no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself"
+            ) from None
         except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read query file: {getattr(error, 'strerror', None) or error}", Location(value)) from None
-    return value
+            raise InputError(
+                f"cannot read query file: {getattr(error, 'strerror', None) or error}", Location(value)
+            ) from None
+    return value, "--query"
 
 
 def _plot_path(plot: str | None) -> Path | None:
@@ -120,7 +134,9 @@ def _columns(rows: list[list], indent: str = "  ", right: tuple[int, ...] = ()) 
     lines = []
     for row in rows:
         cells = [
-            str(cell).rjust(widths[i]) if i in right else (str(cell) if i == len(row) - 1 else str(cell).ljust(widths[i]))
+            str(cell).rjust(widths[i])
+            if i in right
+            else (str(cell) if i == len(row) - 1 else str(cell).ljust(widths[i]))
             for i, cell in enumerate(row)
         ]
         lines.append(indent + "  ".join(cells).rstrip())
@@ -186,7 +202,10 @@ def summary_command(fmt, plot, **projection):
 @analyze.command("centrality")
 @network_options
 @click.option(
-    "--measure", type=click.Choice(["degree", "betweenness", "pagerank", "eigenvector"]), default="degree", show_default=True
+    "--measure",
+    type=click.Choice(["degree", "betweenness", "pagerank", "eigenvector"]),
+    default="degree",
+    show_default=True,
 )
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 100000), help="Show this many nodes.")
 @click.option("--type", "type_name", metavar="TYPE", help="Show only nodes of this type (ranked among all nodes).")
@@ -216,7 +235,9 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, **projection)
     result = centrality(network, measure, top, type_name, sample)
     rows = [["rank", "score", "degree", "id", "type", "label"]]
     rows += [[r.rank, f"{r.score:.4f}", r.degree, r.id, r.type, r.label] for r in result.ranking]
-    title = f"{measure} centrality, top {len(result.ranking)} of {result.nodes} nodes" + (f" (type: {type_name})" if type_name else "")
+    title = f"{measure} centrality, top {len(result.ranking)} of {result.nodes} nodes" + (
+        f" (type: {type_name})" if type_name else ""
+    )
     if result.sample:
         title += f", estimated from {result.sample} sampled nodes"
     _emit(fmt, result, "\n".join([title, *_columns(rows, right=(0, 1, 2))]))
@@ -230,8 +251,16 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, **projection)
 @analyze.command("communities")
 @network_options
 @click.option("--method", type=click.Choice(["louvain", "greedy"]), default="louvain", show_default=True)
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed for Louvain: the same seed gives the same communities.")
-@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1), help="List communities with at least this many members.")
+@click.option(
+    "--seed", default=0, show_default=True, type=int, help="Seed for Louvain: the same seed gives the same communities."
+)
+@click.option(
+    "--min-size",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="List communities with at least this many members.",
+)
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 @click.option("--plot", metavar="FILE.png|svg", help="Also draw the network coloured by community.")
 def communities_command(method, seed, min_size, fmt, plot, **projection):
@@ -269,7 +298,9 @@ def communities_command(method, seed, min_size, fmt, plot, **projection):
 @click.argument("source", metavar="A")
 @click.argument("target", metavar="B")
 @network_options
-@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 1000), help="Show at most this many shortest paths.")
+@click.option(
+    "--limit", default=5, show_default=True, type=click.IntRange(1, 1000), help="Show at most this many shortest paths."
+)
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 def path_command(source, target, limit, fmt, **projection):
     """Shortest paths between two entities, as labelled hops (exit 1 when there is none).
@@ -313,11 +344,17 @@ def bridges_command(top, fmt, **projection):
     network = _network(**projection)
     full = cut_points(network)
     result = CutPoints(full.articulation_points[:top], full.bridges[:top]) if top else full
-    lines = [f"articulation points: {len(full.articulation_points)}" + (f" (top {len(result.articulation_points)})" if top and len(full.articulation_points) > top else "")]
+    lines = [
+        f"articulation points: {len(full.articulation_points)}"
+        + (f" (top {len(result.articulation_points)})" if top and len(full.articulation_points) > top else "")
+    ]
     rows = [["cut off", "pieces", "degree", "id", "type", "label"]]
     rows += [[p.cut_off, p.pieces, p.degree, p.id, p.type, p.label] for p in result.articulation_points]
     lines += _columns(rows, right=(0, 1, 2)) if result.articulation_points else []
-    lines += ["", f"bridges: {len(full.bridges)}" + (f" (top {len(result.bridges)})" if top and len(full.bridges) > top else "")]
+    lines += [
+        "",
+        f"bridges: {len(full.bridges)}" + (f" (top {len(result.bridges)})" if top and len(full.bridges) > top else ""),
+    ]
     rows = [["cut off", "link"]]
     for b in result.bridges:
         rows.append([b.cut_off, f"{b.source} {Hop(b.source, '', b.target, '', b.relations).text()} {b.target}"])
@@ -344,7 +381,9 @@ def ego_command(id, radius, fmt, plot, **projection):
     plot_path = _plot_path(plot)
     network = _network(**projection)
     result = ego_network(network, id, radius)
-    lines = [f"ego network of {result.center} (radius {radius}): {len(result.members)} nodes, {len(result.edges)} edges"]
+    lines = [
+        f"ego network of {result.center} (radius {radius}): {len(result.members)} nodes, {len(result.edges)} edges"
+    ]
     rows = [["distance", "degree", "id", "type", "label"]]
     rows += [[m.distance, m.degree, m.id, m.type, m.label] for m in result.members]
     _emit(fmt, result, "\n".join(lines + _columns(rows, right=(0, 1))))
@@ -366,8 +405,12 @@ def ego_command(id, radius, fmt, plot, **projection):
     help="The file to write; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",
 )
 @network_options
-@click.option("--dynamic", is_flag=True, help="gexf: give nodes and edges their dates so Gephi's timeline plays the history.")
-@click.option("--measures", is_flag=True, help="gexf, graphml, csv: add betweenness, pagerank, eigenvector and community columns.")
+@click.option(
+    "--dynamic", is_flag=True, help="gexf: give nodes and edges their dates so Gephi's timeline plays the history."
+)
+@click.option(
+    "--measures", is_flag=True, help="gexf, graphml, csv: add betweenness, pagerank, eigenvector and community columns."
+)
 def export_command(fmt, output, dynamic, measures, **projection):
     """Export the network for Gephi or Cytoscape (gexf, graphml, csv), or the graph as RDF (ttl, nt, jsonld).
 
@@ -384,10 +427,16 @@ def export_command(fmt, output, dynamic, measures, **projection):
     from ..errors import ConfigError
 
     if fmt in ("ttl", "nt", "jsonld"):
-        network_only = [
-            name for name in ("fold", "types", "exclude_types", "edge_kinds", "exclude_kinds", "citations", "literals")
-            if projection[name]
-        ]  # fmt: skip
+        network_options_used = (
+            "fold",
+            "types",
+            "exclude_types",
+            "edge_kinds",
+            "exclude_kinds",
+            "citations",
+            "literals",
+        )
+        network_only = [name for name in network_options_used if projection[name]]
         if dynamic or measures or network_only:
             first = "dynamic" if dynamic else "measures" if measures else network_only[0]
             raise ConfigError(f"--{first.replace('_', '-')} applies to gexf, graphml and csv exports, not {fmt}")
@@ -395,7 +444,7 @@ def export_command(fmt, output, dynamic, measures, **projection):
         from ..network import construct
 
         loaded = load_from_options(projection["data"], projection["no_bundled"])
-        graph = construct(loaded.graph, _query_text(projection["query"])) if projection["query"] else loaded.graph
+        graph = construct(loaded.graph, *_query_text(projection["query"])) if projection["query"] else loaded.graph
         write_rdf(graph, output, fmt)
         click.echo(f"wrote {output}: {len(graph)} triples ({fmt})")
         return
