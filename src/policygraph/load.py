@@ -22,6 +22,7 @@ from . import resources
 from .errors import InputError
 from .model import Location
 from .records import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
+from .safety import check_data_size, check_rdf_text, decode_text
 from .terms import ID, PG, PROV, RDF, SKOS, XSD
 
 __all__ = ["LoadedGraph", "SourceMap", "load_graph", "parse_date", "RDF_FORMATS"]
@@ -39,6 +40,7 @@ RDF_FORMATS = {
 }
 _YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_DEPTH = 20
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
 _MAX_YAML_BYTES = 5_000_000  # curated files are tens of kB; PyYAML needs about a minute for 10 MB
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -85,6 +87,7 @@ def load_graph(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Load
     _bind_prefixes(graph)
     graph.parse(resources.ontology_path(), format="turtle")
     files = _data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
+    check_data_size(files)  # before reading any: bounds the memory rdflib needs
     builder = _Builder(graph)
     for path in files:
         if path.suffix.lower() in _YAML_SUFFIXES:
@@ -151,28 +154,21 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", Location(str(path))) from None
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise InputError("NUL byte in file (binary data?)", Location(str(path), line))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", Location(str(path), line), hint="save the file as UTF-8") from None
-    if not text.strip():
-        raise InputError("empty file", Location(str(path), 1))
-    return text
+    return decode_text(raw, str(path))
 
 
 def _parse_rdf(graph: Graph, path: Path) -> None:
     fmt = RDF_FORMATS[path.suffix.lower()]
     text = _read_text(path)
+    check_rdf_text(text, fmt, str(path))  # no DTD, external entity or remote context reaches rdflib
     # Ill-typed literals ("x"^^xsd:date) are for validate to report; rdflib would log a traceback.
     term_log = logging.getLogger("rdflib.term")
     level = term_log.level
     term_log.setLevel(logging.CRITICAL)
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:
+        raise InputError(f"cannot parse {fmt}: nested too deeply for rdflib's parser", Location(str(path))) from None
     except Exception as error:  # rdflib raises many kinds of parser errors
         raise InputError(f"cannot parse {fmt}: {_one_line(error)}", _rdf_error_location(path, error)) from None
     finally:
@@ -199,6 +195,10 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _YamlRefusal("YAML aliases (*name) are not allowed", event.start_mark)
+        tag = getattr(self.peek_event(), "tag", None)
+        if tag is not None and tag not in _PLAIN_TAGS:  # e.g. !!python/object: never constructed, but never meant
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _YamlRefusal(f"YAML tag {shown!r} is not allowed (plain values only)", self.peek_event().start_mark)
         self._depth = getattr(self, "_depth", 0) + 1
         if self._depth > _MAX_DEPTH:
             raise _YamlRefusal(f"YAML nested deeper than {_MAX_DEPTH} levels", self.peek_event().start_mark)

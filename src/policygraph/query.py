@@ -120,6 +120,7 @@ class SparqlQuery:
     declared: bool = False  # the header declares parameters (otherwise any variable may be bound)
     star: bool = False  # SELECT *
     has_from: bool = False  # FROM / FROM NAMED (allowed only on an endpoint)
+    from_graphs: tuple[str, ...] = ()  # the IRIs of FROM (not FROM NAMED): the default graph on an endpoint
 
     @property
     def label(self) -> str:
@@ -148,13 +149,35 @@ class SparqlQuery:
 # -- finding queries ----------------------------------------------------------------------------
 
 
-def list_queries() -> list[SparqlQuery]:
+def list_queries(check: bool = True) -> list[SparqlQuery]:
     """Every named query in ``queries/``, by name.
+
+    Args:
+        check: parse and check each query fully; without it only headers are read (fast, for listings).
 
     Raises:
         SchemaError: a bundled query is malformed (names the file and line).
     """
-    return [named_query(path.stem) for path in _query_files()]
+    if check:
+        return [named_query(path.stem) for path in _query_files()]
+    found = []
+    for path in _query_files():
+        text = _read(path)
+        summary, description, params, examples, declared = _parse_header(text, str(path))
+        found.append(
+            SparqlQuery(text, _form_of(text), str(path), path.stem, summary, description, tuple(params), tuple(examples), declared=declared)
+        )
+    return found
+
+
+def _form_of(text: str) -> str:
+    """The query form, from the first form keyword outside comments and strings."""
+    from .sparql_engines import _TOKENS
+
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "word" and match.group().upper() in _FORMS.values():
+            return match.group().upper()
+    return "SELECT"
 
 
 def named_query(name: str) -> SparqlQuery:
@@ -234,7 +257,9 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
                 f"SERVICE is not allowed: policygraph does not send queries on to other endpoints (SERVICE <{node.get('term')}>)",
                 _keyword_location(text, origin, "SERVICE"),
             )
-    has_from = any(getattr(node, "name", None) == "DatasetClause" for node in nodes)
+    datasets = [node for node in nodes if getattr(node, "name", None) == "DatasetClause"]
+    has_from = bool(datasets)
+    from_graphs = tuple(str(node["default"]) for node in datasets if "default" in node)
     _check_prefixes(text, origin, parsed)
     variables = tuple(variables_in_order(text))
     star = form == "SELECT" and "projection" not in parsed[1]
@@ -260,6 +285,7 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
         declared=declared,
         star=star,
         has_from=has_from,
+        from_graphs=from_graphs,
     )
 
 
@@ -709,8 +735,19 @@ def _in_star_order(query: SparqlQuery, result: QueryResult) -> QueryResult:
     return result
 
 
-def result_labels(result: QueryResult, *, graph=None, endpoint: str | None = None, timeout: float | None = None) -> dict[URIRef, str]:  # noqa: ANN001
-    """The labels of the IRIs in ``result``, from the local graph or the endpoint."""
+def result_labels(
+    result: QueryResult,
+    *,
+    graph=None,  # noqa: ANN001 - a LocalGraph
+    endpoint: str | None = None,
+    timeout: float | None = None,
+    from_graphs: Iterable[str] = (),
+) -> dict[URIRef, str]:
+    """The labels of the IRIs in ``result``, from the local graph or the endpoint.
+
+    Args:
+        from_graphs: on an endpoint, the graphs the query read (its FROM clauses); labels come from them too.
+    """
     iris = result.iris()
     if not iris:
         return {}
@@ -718,7 +755,7 @@ def result_labels(result: QueryResult, *, graph=None, endpoint: str | None = Non
         return graph.labels(iris)
     from .sparql_remote import endpoint_labels
 
-    return endpoint_labels(endpoint, iris, timeout)
+    return endpoint_labels(endpoint, iris, timeout, from_graphs=from_graphs)
 
 
 def parse_param_options(options: Iterable[str]) -> dict[str, str]:

@@ -387,7 +387,8 @@ def with_values(text: str, bindings: Mapping[str, Node], form: str) -> str:
             if not stack:
                 break
     for offset, used in sorted(insertions, reverse=True):
-        text = text[:offset] + _values_block(used, bindings) + text[offset:]
+        spacer = "" if text[offset : offset + 1].isspace() else " "
+        text = text[:offset] + _values_block(used, bindings) + spacer + text[offset:]
     return text
 
 
@@ -420,7 +421,7 @@ def _where_start(tokens: list, form: str) -> int:
 
 
 def _values_block(names: list[str], bindings: Mapping[str, Node]) -> str:
-    return " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(sparql_term(bindings[n]) for n in names) + ") } "
+    return " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(sparql_term(bindings[n]) for n in names) + ") }"
 
 
 def bind_in_tree(parsed, bindings: Mapping[str, Node]) -> list[tuple[list[str], list[Node]]]:  # noqa: ANN001

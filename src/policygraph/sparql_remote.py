@@ -99,16 +99,19 @@ def query_endpoint(url: str, text: str, form: str, timeout: float | None = None)
     return QueryResult(form, variables=variables, rows=rows, engine=url)
 
 
-def endpoint_labels(url: str, nodes: Iterable[URIRef], timeout: float | None = None, lang: str = "en") -> dict[URIRef, str]:
-    """The best label of each IRI in ``nodes``, asked of the endpoint in batches."""
+def endpoint_labels(
+    url: str, nodes: Iterable[URIRef], timeout: float | None = None, lang: str = "en", from_graphs: Iterable[str] = ()
+) -> dict[URIRef, str]:
+    """The best label of each IRI in ``nodes``, asked of the endpoint in batches (from ``from_graphs`` if given)."""
     nodes = sorted(set(nodes), key=str)
     labels: dict[URIRef, str] = {}
     skos, rdfs = f"<{SKOS.prefLabel}>", f"<{RDFS.label}>"
+    dataset = " ".join(f"FROM {sparql_term(URIRef(iri))}" for iri in from_graphs)
     for start in range(0, len(nodes), 200):
         batch = nodes[start : start + 200]
         values = " ".join(sparql_term(node) for node in batch)
         text = (
-            f"SELECT ?s ?p ?label WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {skos} {rdfs} }} "
+            f"SELECT ?s ?p ?label {dataset} WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {skos} {rdfs} }} "
             "?s ?p ?label FILTER(isLITERAL(?label)) }"
         )
         result = query_endpoint(url, text, "SELECT", timeout)

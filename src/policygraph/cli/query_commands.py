@@ -101,15 +101,17 @@ def query(query, expression, params, fmt, labels, max_width, output, data, no_bu
     fmt = fmt or ("ttl" if result.is_graph else "table")
     names = {}
     if labels and fmt in ("table", "md") and not result.is_graph:
-        names = result_labels(result, graph=graph, endpoint=endpoint, timeout=timeout)
+        names = result_labels(result, graph=graph, endpoint=endpoint, timeout=timeout, from_graphs=parsed.from_graphs)
     text = format_result(result, fmt, labels=names, max_width=max_width)
     if output:
         from ..output import write_atomic
 
         write_atomic(output, text)
         click.echo(f"wrote {output} ({_describe(result)})", err=True)
-    else:
+    elif fmt in ("table", "md"):
         click.echo(text, nl=False)
+    else:  # W3C and RDF formats as UTF-8 bytes, line ends untouched (CSV's CRLF on every platform)
+        click.echo(text.encode("utf-8"), nl=False)
     if result.form == "ASK" and not result.boolean:
         click.get_current_context().exit(1)
 
@@ -144,7 +146,7 @@ def queries(name, fmt):
     """
     from ..query import list_queries, named_query
 
-    found = [named_query(name)] if name else list_queries()
+    found = [named_query(name)] if name else list_queries(check=False)
     if fmt == "json":
         documents = [q.to_dict() for q in found]
         if name:
@@ -154,12 +156,22 @@ def queries(name, fmt):
     if name:
         click.echo(_render_query(found[0]))
         return
+    import shutil
+    import textwrap
+
+    columns = max(60, shutil.get_terminal_size((100, 24)).columns)
     width = max((len(q.name) for q in found), default=0)
     for q in found:
-        click.echo(f"{q.name:<{width}}  {q.summary or '(no summary)'}")
+        summary = textwrap.wrap(q.summary or "(no summary)", columns - width - 2) or [""]
+        click.echo(f"{q.name:<{width}}  {summary[0]}")
+        for line in summary[1:]:
+            click.echo(f"{'':<{width}}  {line}")
         for param in q.params:
-            click.echo(f"{'':<{width}}    {param.describe()}: {param.meaning}")
-    click.echo(f"\n{len(found)} queries; run one with: policygraph query NAME [--param NAME=VALUE]")
+            spec = param.describe()[len(param.name) :].strip()
+            text = " ".join(part for part in (f"--param {param.name}=…", spec, param.meaning) if part)
+            for line in textwrap.wrap(text, columns - width - 4, subsequent_indent="    "):
+                click.echo(f"{'':<{width}}    {line}")
+    click.echo(f"\n{len(found)} queries; run one with: policygraph query NAME [--param NAME=VALUE]; details: policygraph queries NAME")
 
 
 def _render_query(q) -> str:
