@@ -84,7 +84,7 @@ def pushed(server, bundled):
 
 
 @pytest.mark.parametrize("name", MINE)
-def test_named_query_same_rows_through_endpoint(pushed, name):
+def test_run_query_endpoint_same_rows_as_local(pushed, name):
     """Each named query (parameters bound) gives the same rows through the endpoint as locally."""
     endpoint, local = pushed
     query = named_query(name)
@@ -99,7 +99,7 @@ def test_named_query_same_rows_through_endpoint(pushed, name):
         assert len(remote.rows) > 0
 
 
-def test_endpoint_select_star_and_ask(pushed):
+def test_run_query_endpoint_select_star_and_ask(pushed):
     """SELECT * keeps the order of appearance; ASK comes back as a boolean."""
     endpoint, local = pushed
     query = parse_query("SELECT * WHERE { ?law a pg:Law ; pg:status ?status } ORDER BY ?law LIMIT 3")
@@ -110,7 +110,7 @@ def test_endpoint_select_star_and_ask(pushed):
     assert run_query(parse_query("ASK { pgid:crc a pg:Law }"), endpoint=endpoint).boolean is False
 
 
-def test_push_named_graph_replace_and_append(server):
+def test_push_graph_named_graph_replace_and_append(server):
     """PUT replaces a named graph, POST adds to it; FROM selects it on the endpoint."""
     tiny = load_graph([DATA], bundled=False).graph
     store, endpoint = f"{server}/store", f"{server}/query"
@@ -131,7 +131,7 @@ def test_push_named_graph_replace_and_append(server):
     assert triples() == len(tiny)
 
 
-def test_push_errors(server):
+def test_push_graph_errors(server):
     """Bad URLs and IRIs are refused before sending; a refusing server is a one-line InputError."""
     tiny = load_graph([DATA], bundled=False).graph
     with pytest.raises(ConfigError) as error:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Sequence
+from xml.sax import SAXParseException
 
 import yaml
 from rdflib import Graph, Literal, URIRef
@@ -170,6 +171,8 @@ def _parse_rdf(graph: Graph, path: Path) -> None:
     except RecursionError:
         raise InputError(f"cannot parse {fmt}: nested too deeply for rdflib's parser", Location(str(path))) from None
     except Exception as error:  # rdflib raises many kinds of parser errors
+        if isinstance(error, SAXParseException):  # RDF/XML: "<unknown>:4:0: no element found"
+            raise InputError(f"cannot parse {fmt}: {error.getMessage()}", Location(str(path), error.getLineNumber())) from None
         raise InputError(f"cannot parse {fmt}: {_one_line(error)}", _rdf_error_location(path, error)) from None
     finally:
         term_log.setLevel(level)
@@ -248,6 +251,9 @@ class _Builder:
             mark = error.problem_mark or error.context_mark
             problem = error.problem or error.context or "malformed YAML"
             raise InputError(f"malformed YAML: {problem}", self._loc(mark)) from None
+        except yaml.reader.ReaderError as error:  # a control character: the reader knows only the offset
+            line = text.count("\n", 0, error.position) + 1
+            raise InputError(f"malformed YAML: control character #x{error.character:02x} is not allowed", Location(self.path, line)) from None
         except yaml.YAMLError as error:
             raise InputError(f"malformed YAML: {_one_line(error)}", Location(self.path)) from None
         documents = [d for d in documents if d is not None]

@@ -214,7 +214,7 @@ def project(graph: Graph, options: ProjectionOptions | None = None, **kwargs) ->
     """
     options = options or ProjectionOptions(**kwargs)
     schema = _Schema(graph)
-    selection = construct(graph, options.query, options.query_origin) if options.query else None
+    selection = construct(graph, options.query, options.query_origin) if options.query is not None else None
     triples = selection if selection is not None else graph
     entities = schema.entities(options.citations)
     network = Network(nx.MultiDiGraph(), graph, options)

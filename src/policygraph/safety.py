@@ -19,6 +19,7 @@ Every refusal is an ``InputError`` naming the file and, where there is one, the 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from pathlib import Path
@@ -224,8 +225,8 @@ def _read_internal_subset(text: str, position: int, path: str, entities: dict[st
 
 def _declaration_refusal(text: str, position: int, path: str) -> InputError:
     where = _at(path, text, position)
-    if position >= len(text):
-        return InputError("malformed DOCTYPE: the internal subset never ends", where)
+    if not text.startswith(("<!", "<?", "%"), position):
+        return InputError("malformed DOCTYPE: its internal subset does not end with ']'", where)
     if re.compile(r"<!ENTITY\s+%").match(text, position) or text.startswith("%", position):
         return InputError("XML parameter entities are not allowed", where, hint="entities may only hold plain text")
     if re.compile(r"<!ENTITY\s+" + _XML_NAME + r"\s+(SYSTEM|PUBLIC)\b").match(text, position):
@@ -234,6 +235,8 @@ def _declaration_refusal(text: str, position: int, path: str) -> InputError:
             where,
             hint="entities may only hold plain text",
         )
+    if text.startswith("<!ENTITY", position):
+        return InputError("malformed XML entity declaration", where, hint='write <!ENTITY name "text">')
     found = " ".join(text[position : position + 40].split()[:2])
     return InputError(
         f"XML declaration {found!r} is not allowed in a DOCTYPE (only plain text entities)", where
@@ -313,7 +316,7 @@ def check_graph_file(path: Path) -> int:
     for RDF/XML with entity declarations and for JSON-LD.
 
     Raises:
-        InputError: the file is too large, empty, UTF-16/32, holds a NUL byte, or fails
+        InputError: the file is too large, empty, UTF-16/32, not UTF-8, holds a NUL byte, or fails
             ``check_rdf_xml`` / ``check_json_ld``.
     """
     where = str(path)
@@ -332,6 +335,7 @@ def check_graph_file(path: Path) -> int:
     pieces: list[bytes] = []
     blank = True
     line = 1
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb") as stream:
             first = stream.read(4)
@@ -344,6 +348,11 @@ def check_graph_file(path: Path) -> int:
             while chunk := stream.read(_CHUNK):
                 if b"\x00" in chunk:
                     raise InputError("NUL byte in file (binary data?)", Location(where, line + chunk[: chunk.index(b"\x00")].count(b"\n")))
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as error:  # error.object: the undecoded tail of the last chunk + this one
+                    bad = line + error.object[: error.start].count(b"\n")
+                    raise InputError("not UTF-8 text", Location(where, bad), hint="save the file as UTF-8") from None
                 line += chunk.count(b"\n")
                 if blank and chunk.strip(b" \t\r\n" + _UTF8_BOM):
                     blank = False
@@ -351,11 +360,15 @@ def check_graph_file(path: Path) -> int:
                     pieces.append(chunk)
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror}", Location(where)) from None
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", Location(where, line), hint="save the file as UTF-8") from None
     if blank:
         raise InputError("empty file", Location(where, 1))
     if whole:
         raw = b"".join(pieces)
-        text = raw.decode("utf-8-sig", errors="replace")  # Oxigraph reports bad UTF-8 with its position
+        text = raw.decode("utf-8-sig")
         check_rdf_text(text, "xml" if suffix != ".jsonld" else "json-ld", where)
     return len(_UTF8_BOM) if first.startswith(_UTF8_BOM) else 0
 

@@ -37,6 +37,9 @@ __all__ = [
     "evaluate_oxigraph",
     "with_values",
     "bind_in_tree",
+    "sparql_tokens",
+    "variables_in_order",
+    "best_label",
     "sparql_term",
     "call_with_timeout",
     "to_rdflib",
@@ -61,7 +64,7 @@ GRAPH_FILE_SUFFIXES = {
 
 _XSD_STRING = str(XSD.string)
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_OX_ERROR_POSITION = re.compile(r"(?:line (\d+) column (\d+)|at (\d+):(\d+))")
+_OX_ERROR_POSITION = re.compile(r"(?:line (\d+) (?:between columns|column) (\d+)|at (\d+):(\d+))")
 
 
 class LocalGraph:
@@ -99,19 +102,32 @@ class LocalGraph:
             )
         if not path.is_file():
             raise InputError("no such file", Location(str(path)))
+        from .safety import check_graph_file
+
+        skip = check_graph_file(path)  # size, text, XML DTDs, JSON-LD contexts: see policygraph.safety
         fmt = getattr(ox.RdfFormat, fmt_name)
         store = ox.Store()
         try:
-            if fmt_name in ("N_QUADS", "TRIG"):
-                default = ox.DefaultGraph()
-                store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in ox.parse(path=str(path), format=fmt))
-            else:
-                store.load(path=str(path), format=fmt)
+            with path.open("rb") as stream:
+                stream.seek(skip)  # a UTF-8 byte-order mark, which Oxigraph does not skip itself
+                source = {"input": stream} if skip else {"path": str(path)}
+                if fmt_name in ("N_QUADS", "TRIG"):
+                    default = ox.DefaultGraph()
+                    store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in ox.parse(**source, format=fmt))
+                else:
+                    store.load(**source, format=fmt)
         except SyntaxError as error:
             line, column = _error_position(str(error))
             raise InputError(f"cannot parse {fmt_name.lower().replace('_', '-')}: {_short(error)}", Location(str(path), line, column)) from None
+        except MemoryError as error:  # Oxigraph buffers one token at most 16 MB: a huge literal or IRI
+            raise InputError(
+                f"cannot parse {fmt_name.lower().replace('_', '-')}: a single term (literal or IRI) is too large ({_short(error)})",
+                Location(str(path)),
+            ) from None
         except OSError as error:
             raise InputError(f"cannot read file: {error.strerror or error}", Location(str(path))) from None
+        if not len(store):
+            raise InputError("no triples in the graph file", Location(str(path)))
         return cls(store=store)
 
     @property
@@ -337,6 +353,15 @@ _TOKENS = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+def sparql_tokens(text: str):  # noqa: ANN201 - an iterator of re.Match
+    """The rough tokens of a SPARQL text: comment, string, iri, var, word, open, close, lparen, rparen, space, other.
+
+    Enough to find keywords, variables and group braces outside strings, IRIs and comments; the
+    kind is ``match.lastgroup``.
+    """
+    return _TOKENS.finditer(text)
 
 
 def variables_in_order(text: str) -> list[str]:

@@ -34,6 +34,8 @@ from .terms import RDFS, SKOS
 __all__ = ["query_endpoint", "endpoint_labels", "push_graph", "PushReport", "OxigraphServer", "oxigraph_binary"]
 
 _USER_AGENT = "policygraph (+https://w3id.org/policygraph)"
+MAX_RESPONSE_BYTES = 1 << 30
+"""The most an endpoint may send back for one request (results are held in memory)."""
 _GRAPH_TYPES = {
     "application/n-triples": "N_TRIPLES",
     "text/plain": "N_TRIPLES",
@@ -190,7 +192,9 @@ def _send(request: urllib.request.Request, timeout: float | None, what: str, wan
     url = request.full_url
     try:
         with _opener(url).open(request, timeout=timeout) as response:
-            payload = response.read()
+            payload = response.read(MAX_RESPONSE_BYTES + 1)
+            if len(payload) > MAX_RESPONSE_BYTES:
+                raise InputError(f"{what} {url} sent more than {MAX_RESPONSE_BYTES // 2**20} MB", hint="add LIMIT to the query")
             if want_status:
                 return response.status
             content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()

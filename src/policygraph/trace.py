@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import resources
-from .errors import ConfigError
+from .errors import ConfigError, InputError
 from .describe import brief_of
 from .labels import label_of, local_id, node_for_id
 from .terms import PG, RDF, RDFS, SKOS
@@ -471,8 +471,11 @@ def _as_of(as_of: str | None, dates: dict[str, str]) -> tuple[_dt.date, str]:
 
 
 def _first_day(text: str) -> _dt.date:
-    parts = [int(p) for p in text.split("-")]
-    return _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    try:
+        parts = [int(p) for p in text.split("-")]
+        return _dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:  # an ill-typed literal from RDF data ("2021-13-45"^^xsd:date): validate reports where
+        raise InputError(f"ill-formed date {text!r} in the data", hint="policygraph validate shows where") from None
 
 
 def _citations(graph: Graph, node: URIRef) -> list[CitationRef]:

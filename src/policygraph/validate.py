@@ -17,7 +17,7 @@ import functools
 import logging
 import re
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import SH
@@ -25,17 +25,20 @@ from rdflib.term import Node
 
 from . import resources
 from .citations import check_citations
-from .errors import InputError, SchemaError
+from .errors import ConfigError, InputError, SchemaError
 from .labels import local_id
 from .load import RDF_FORMATS, LoadedGraph
 from .model import Finding, Location, Report
 from .records import COMMON_KEYS, RECORD_KINDS
 from .terms import PG, RDF
 
-__all__ = ["PGSH", "validate", "load_shapes", "run_shacl", "shape_files", "findings_from_results"]
+__all__ = ["PGSH", "ENGINES", "validate", "load_shapes", "run_shacl", "shape_files", "findings_from_results"]
 
 PGSH = Namespace("https://w3id.org/policygraph/shapes#")
 """The shapes' namespace: shape IRIs and the ``pgsh:code`` annotation."""
+
+ENGINES = ("auto", "oxigraph", "pyshacl")
+"""SHACL engines: ``oxigraph`` (shapes compiled to SPARQL, fast), ``pyshacl`` (the reference), ``auto`` (oxigraph where it can)."""
 
 _SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -65,6 +68,8 @@ def validate(
     *,
     sources: Path | None = None,
     check_quotes: bool = True,
+    engine: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Validate a built graph against SHACL shapes and check its citations.
 
@@ -74,16 +79,21 @@ def validate(
         sources: the folder with the source texts the ``source`` records name; None when the texts
             are not at hand (quotes are then reported as not checked, a warning).
         check_quotes: run the citation checks (``citations.check_citations``).
+        engine: the SHACL engine (``ENGINES``): ``oxigraph`` compiles the shapes to SPARQL
+            (``shacl_oxigraph``), ``pyshacl`` is the reference; ``auto`` is oxigraph unless the shapes
+            use a feature only pySHACL has.
+        progress: called as ``progress(shapes done, shapes)`` while the oxigraph engine runs.
 
     Returns:
         The report: every finding, sorted by file, line and code.
 
     Raises:
-        SchemaError: a shape file is malformed or pyshacl cannot use the shapes.
+        SchemaError: a shape file is malformed or the engine cannot use the shapes.
+        ConfigError: an unknown engine.
         InputError: a shapes path does not exist.
     """
     shapes_graph = load_shapes(shape_files(shapes))
-    results = run_shacl(loaded.graph, shapes_graph)
+    results = run_shacl(loaded.graph, shapes_graph, engine=engine, progress=progress)
     findings = findings_from_results(results, shapes_graph, loaded)
     if check_quotes:
         findings.extend(check_citations(loaded.graph, loaded.source_map, sources))
@@ -139,8 +149,14 @@ def load_shapes(files: Iterable[Path]) -> Graph:
     return graph
 
 
-def run_shacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
-    """Run the SHACL engine: the one place pyshacl is called.
+def run_shacl(
+    data_graph: Graph, shapes_graph: Graph, engine: str = "auto", progress: Callable[[int, int], None] | None = None
+) -> Graph:
+    """Run the SHACL engine: the one place the engines are called.
+
+    ``oxigraph`` (``shacl_oxigraph``) runs the shapes as SPARQL on an Oxigraph copy of the data (or
+    on the prebuilt store the graph is a view of); ``pyshacl`` is the reference engine; ``auto``
+    takes oxigraph unless the shapes use a feature it lacks.
 
     The data graph already holds the ontology (``load_graph`` puts it there), so sh:targetClass
     and sh:class follow rdfs:subClassOf without any inference; none is run (RDFS expansion of the
@@ -150,8 +166,33 @@ def run_shacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
         The SHACL validation report graph.
 
     Raises:
-        SchemaError: pyshacl rejects the shapes.
+        SchemaError: the engine rejects the shapes.
+        ConfigError: an unknown engine.
     """
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown SHACL engine {engine!r}", hint="one of: " + ", ".join(ENGINES))
+    if engine in ("auto", "oxigraph"):
+        from .shacl_oxigraph import UnsupportedShapes, validate_store
+
+        try:
+            return validate_store(_oxigraph_store(data_graph), shapes_graph, progress)
+        except UnsupportedShapes:
+            if engine == "oxigraph":
+                raise
+    return _run_pyshacl(data_graph, shapes_graph)
+
+
+def _oxigraph_store(graph: Graph):  # noqa: ANN202 - a pyoxigraph.Store
+    """The Oxigraph store behind ``graph`` (a prebuilt store's view), else an in-memory copy of it."""
+    inner = getattr(graph.store, "_inner", None)
+    if inner is not None and type(graph.store).__name__ == "OxigraphStore":
+        return inner
+    from .sparql_engines import LocalGraph
+
+    return LocalGraph(graph=graph).store
+
+
+def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
     import pyshacl
     from pyshacl.errors import ReportableRuntimeError, ValidationFailure
 

@@ -97,6 +97,8 @@ def _query_text(value: str) -> tuple[str, str]:
             raise InputError(
                 "no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself"
             ) from None
+        except UnicodeDecodeError:
+            raise InputError("not UTF-8 text", Location(value), hint="save the file as UTF-8") from None
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(
                 f"cannot read query file: {getattr(error, 'strerror', None) or error}", Location(value)
