@@ -71,7 +71,8 @@ class _Writer:
     def subject(self, subject: str, pairs: list[tuple[str, str]]) -> None:
         """``subject p1 o1 ; p2 o2 .`` (pairs whose object is None are skipped)."""
         pairs = [(p, o) for p, o in pairs if o is not None]
-        self.triples += len(pairs)
+        # an object list (":a, :b") is one triple per object; literals hold no object lists
+        self.triples += sum(1 if o.startswith('"') else o.count(", ") + 1 for _, o in pairs)
         body = " ;\n    ".join(f"{p} {o}" for p, o in pairs)
         self.parts.append(f"{subject} {body} .\n")
 

@@ -599,7 +599,7 @@ def test_named_query_bundled_golden(japan, golden, name):
         assert result.boolean is True
         return
     assert result.triples if result.is_graph else result.rows
-    fmt = "nt" if result.is_graph else "csv"
+    fmt = "nt" if result.is_graph else "tsv"  # TSV shows datatypes and language tags, and has LF line ends
     golden(f"query/{name}.{fmt}", format_result(result, fmt))
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.parser import parseQuery
 
@@ -88,7 +88,7 @@ def test_local_graph_from_file_errors(tmp_path):
     bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n")
     with pytest.raises(InputError) as error:
         LocalGraph.from_file(bad)
-    assert error.value.location == Location(str(bad), 3, 11) or error.value.location.line == 3
+    assert (error.value.location.path, error.value.location.line) == (str(bad), 3)
     assert error.value.message.startswith("cannot parse turtle: ")
 
 
@@ -192,8 +192,6 @@ def test_call_with_timeout_returns_value_and_errors():
 
 def test_call_with_timeout_kills_the_child():
     """A function that runs too long is stopped in time and its process reaped."""
-    marker = []
-
     def sleepy():
         time.sleep(30)
         return os.getpid()
@@ -203,7 +201,7 @@ def test_call_with_timeout_kills_the_child():
         call_with_timeout(sleepy, 0.3)
     assert time.monotonic() - start < 10
     assert error.value.message == "query timed out after 0.3 s"
-    assert multiprocessing.active_children() == [] and marker == []
+    assert multiprocessing.active_children() == []
 
 
 def test_call_with_timeout_none_runs_in_process():

@@ -24,6 +24,9 @@ from .network import Network, nodes_of_type
 
 __all__ = [
     "COMMUNITY_METHODS",
+    "ENGINES",
+    "IGRAPH_NODES",
+    "choose_engine",
     "MEASURES",
     "Bridge",
     "Centrality",
@@ -84,22 +87,53 @@ MEASURES: dict[str, Callable[[nx.Graph], dict[str, float]]] = {
 
 COMMUNITY_METHODS = ("louvain", "greedy")
 
+ENGINES = ("auto", "networkx", "igraph")
+"""Graph engines: networkx (the reference), igraph (C, for big networks: ``analysis_igraph``), auto."""
 
-def node_scores(network: Network, measure: str, sample: int | None = None) -> dict[str, float]:
+IGRAPH_NODES = 5000
+"""With ``auto``, PageRank, betweenness and communities run on igraph from this many nodes on."""
+
+
+def choose_engine(network: Network, engine: str = "auto") -> str:
+    """The engine ``engine`` means for ``network``: ``auto`` is igraph for big networks (if installed).
+
+    Raises:
+        ConfigError: an unknown engine, or igraph asked for and not installed.
+    """
+    from . import analysis_igraph
+
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}", hint="one of: " + ", ".join(ENGINES))
+    if engine == "igraph" and not analysis_igraph.available():
+        raise ConfigError("igraph is not installed", hint="pip install igraph, or use --engine networkx")
+    if engine == "auto":
+        big = network.graph.number_of_nodes() >= IGRAPH_NODES
+        return "igraph" if big and analysis_igraph.available() else "networkx"
+    return engine
+
+
+def node_scores(network: Network, measure: str, sample: int | None = None, engine: str = "auto") -> dict[str, float]:
     """``{node id: score}`` for a measure in ``MEASURES``.
 
     Args:
         sample: betweenness only: estimate from this many source nodes (seeded) instead of all;
-            exact betweenness costs O(nodes × links), hours beyond some 10,000 nodes.
+            exact betweenness costs O(nodes × links), hours beyond some 10,000 nodes in networkx.
+        engine: ``ENGINES``; igraph computes PageRank and betweenness (the same scores), networkx the rest.
 
     Raises:
-        ConfigError: unknown measure, or a sample for another measure.
+        ConfigError: unknown measure or engine, or a sample for another measure.
     """
     if measure not in MEASURES:
         raise ConfigError(f"unknown measure {measure!r}", hint="one of: " + ", ".join(MEASURES))
+    if sample is not None and measure != "betweenness":
+        raise ConfigError(f"sampling applies to betweenness, not {measure}")
+    if choose_engine(network, engine) == "igraph" and measure in ("pagerank", "betweenness"):
+        from . import analysis_igraph
+
+        if measure == "pagerank":
+            return analysis_igraph.pagerank(network.simple)
+        return analysis_igraph.betweenness(network.simple, sample)
     if sample is not None:
-        if measure != "betweenness":
-            raise ConfigError(f"sampling applies to betweenness, not {measure}")
         return _betweenness(network.simple, sample)
     return MEASURES[measure](network.simple)
 
@@ -223,14 +257,19 @@ class Centrality:
 
 
 def centrality(
-    network: Network, measure: str = "degree", top: int = 20, type: str | None = None, sample: int | None = None
+    network: Network,
+    measure: str = "degree",
+    top: int = 20,
+    type: str | None = None,
+    sample: int | None = None,
+    engine: str = "auto",
 ) -> Centrality:
     """The ``top`` nodes by ``measure`` (computed on the whole network), optionally only those of ``type``.
 
     Raises:
-        ConfigError: unknown measure or type, or a sample for a measure other than betweenness.
+        ConfigError: unknown measure, type or engine, or a sample for a measure other than betweenness.
     """
-    scores = node_scores(network, measure, sample)
+    scores = node_scores(network, measure, sample, engine)
     if sample is not None and sample >= len(scores):
         sample = None  # as many sources as nodes: exact
     simple, graph = network.simple, network.graph
@@ -306,13 +345,25 @@ class Communities:
         ]
 
 
-def community_of(network: Network, method: str = "louvain", seed: int | None = 0) -> list[set[str]]:
+def community_of(network: Network, method: str = "louvain", seed: int | None = 0, engine: str = "auto") -> list[set[str]]:
     """The partition itself, largest community first (ties: smallest member id first).
 
     Raises:
-        ConfigError: unknown method.
+        ConfigError: unknown method or engine.
     """
+    return _partition(network, method, seed, engine)[0]
+
+
+def _partition(network: Network, method: str, seed: int | None, engine: str) -> tuple[list[set[str]], float | None]:
+    """The sorted partition, and its modularity when the engine computed it already."""
     graph = network.simple
+    if method not in COMMUNITY_METHODS:
+        raise ConfigError(f"unknown method {method!r}", hint="one of: " + ", ".join(COMMUNITY_METHODS))
+    if choose_engine(network, engine) == "igraph" and len(graph):
+        from . import analysis_igraph
+
+        parts, modularity = analysis_igraph.communities(graph, method, seed)
+        return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p))), modularity
     if method == "louvain":
         parts = nx.community.louvain_communities(graph, weight=None, seed=seed) if len(graph) else []
     elif method == "greedy":
@@ -321,18 +372,18 @@ def community_of(network: Network, method: str = "louvain", seed: int | None = 0
             if graph.number_of_edges()
             else [{n} for n in graph]
         )
-    else:
-        raise ConfigError(f"unknown method {method!r}", hint="one of: " + ", ".join(COMMUNITY_METHODS))
-    return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p)))
+    return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(p))), None
 
 
-def communities(network: Network, method: str = "louvain", seed: int | None = 0, min_size: int = 2) -> Communities:
+def communities(
+    network: Network, method: str = "louvain", seed: int | None = 0, min_size: int = 2, engine: str = "auto"
+) -> Communities:
     """Communities by Louvain (deterministic for a given ``seed``) or greedy modularity.
 
     Raises:
-        ConfigError: unknown method.
+        ConfigError: unknown method or engine.
     """
-    parts = community_of(network, method, seed)
+    parts, modularity = _partition(network, method, seed, engine)
     graph, simple = network.graph, network.simple
     where = {node: index for index, part in enumerate(parts) for node in part}
     inside: list[Counter] = [Counter() for _ in parts]
@@ -355,7 +406,8 @@ def communities(network: Network, method: str = "louvain", seed: int | None = 0,
                 ),
             )
         )
-    modularity = nx.community.modularity(simple, parts, weight=None) if simple.number_of_edges() else 0.0
+    if modularity is None:
+        modularity = nx.community.modularity(simple, parts, weight=None) if simple.number_of_edges() else 0.0
     return Communities(
         method, seed if method == "louvain" else None, modularity, tuple(shown), len(parts) - len(shown), min_size
     )

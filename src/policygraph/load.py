@@ -7,6 +7,7 @@ line; the first problem found is reported, so a curator fixes one thing at a tim
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import logging
 import re
 from collections import Counter
@@ -86,7 +87,7 @@ def load_graph(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Load
     """
     graph = Graph()
     _bind_prefixes(graph)
-    graph.parse(resources.ontology_path(), format="turtle")
+    _add_ontology(graph)
     files = _data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
     check_data_size(files)  # before reading any: bounds the memory rdflib needs
     builder = _Builder(graph)
@@ -120,6 +121,21 @@ def parse_date(text: str) -> Literal:
             raise ValueError(f"bad date {text!r}: month {month} does not exist")
         return Literal(text.strip(), datatype=XSD.gYearMonth)
     return Literal(year, datatype=XSD.gYear)
+
+
+def _add_ontology(graph: Graph) -> None:
+    """Add the ontology's triples and prefixes, parsed once per process (parsing costs more than copying)."""
+    ontology = _ontology()
+    for prefix, namespace in ontology.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    graph.addN((s, p, o, graph) for s, p, o in ontology)
+
+
+@functools.lru_cache(maxsize=1)
+def _ontology() -> Graph:
+    ontology = Graph()
+    ontology.parse(resources.ontology_path(), format="turtle")
+    return ontology
 
 
 def _bind_prefixes(graph: Graph) -> None:

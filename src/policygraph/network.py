@@ -213,6 +213,10 @@ def project(graph: Graph, options: ProjectionOptions | None = None, **kwargs) ->
         ConfigError: an unknown type or edge kind, or a bad or unsafe ``query``.
     """
     options = options or ProjectionOptions(**kwargs)
+    if getattr(graph, "oxigraph_store", None) is not None:  # a prebuilt store: nodes and edges read in bulk
+        from .network_store import project_store
+
+        return project_store(graph, options)
     schema = _Schema(graph)
     selection = construct(graph, options.query, options.query_origin) if options.query is not None else None
     triples = selection if selection is not None else graph
@@ -238,6 +242,11 @@ def project(graph: Graph, options: ProjectionOptions | None = None, **kwargs) ->
     for s, p, o in sorted(edges):
         if s in wanted and o in wanted:
             _add_edge(network.graph, ids[s], ids[o], schema.kind(p), schema.property_label(p), predicate=str(p))
+    return _select(network, schema, options)
+
+
+def _select(network: Network, schema: _Schema, options: ProjectionOptions) -> Network:
+    """Fold n-ary nodes and keep the types and edge kinds ``options`` asks for."""
     if options.fold:
         _fold(network, schema)
     if options.types or options.exclude_types:
@@ -564,4 +573,5 @@ def construct(graph: Graph, text: str, origin: str = "--query") -> Graph:
         raise SchemaError(
             "FROM is not allowed in --query: it runs on the loaded graph and never fetches others", Location(origin)
         )
-    return run_query(query, graph=LocalGraph(graph=graph)).to_graph()
+    local = LocalGraph(graph=graph, store=getattr(graph, "oxigraph_store", None))  # a store's view: query the store
+    return run_query(query, graph=local).to_graph()

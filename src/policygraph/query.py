@@ -531,14 +531,14 @@ def _to_term(param: QueryParam, value: str) -> Node:
     if kind == "auto":
         return _guess_term(text)
     if kind == "id":
-        if text.startswith(("http://", "https://", "urn:")) and _IRI_RE.match(text):
+        if text.startswith(("http://", "https://", "urn:")) and _is_iri(text):
             return URIRef(text)
         if not _ID_RE.match(text):
             raise bad("use an id like crc-art-9 (lower-case letters, digits, single hyphens) or a full IRI")
         return URIRef(ID_BASE + text)
     if kind == "iri":
         text = text[1:-1] if text.startswith("<") and text.endswith(">") else text
-        if not _IRI_RE.match(text):
+        if not _is_iri(text):
             raise bad("use an absolute IRI such as https://example.org/x")
         return URIRef(text)
     if kind == "date":
@@ -567,11 +567,24 @@ def _to_term(param: QueryParam, value: str) -> Node:
     return Literal(value)  # string: exactly as given
 
 
+def _is_iri(text: str) -> bool:
+    """An absolute IRI that every engine accepts (Oxigraph checks RFC 3987: code points, percent-encoding)."""
+    if not _IRI_RE.match(text):
+        return False
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _guess_term(text: str) -> Node:
     """A value for an untyped parameter: an IRI, a date, a number, a boolean, an id, else a string."""
-    if text.startswith("<") and text.endswith(">") and _IRI_RE.match(text[1:-1]):
+    if text.startswith("<") and text.endswith(">") and _is_iri(text[1:-1]):
         return URIRef(text[1:-1])
-    if text.startswith(("http://", "https://", "urn:")) and _IRI_RE.match(text):
+    if text.startswith(("http://", "https://", "urn:")) and _is_iri(text):
         return URIRef(text)
     if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", text):
         from .load import parse_date
@@ -636,7 +649,7 @@ def run_query(
         SchemaError: ``FROM`` on a local graph, or an engine cannot evaluate the query.
         InputError: the time ran out, or the endpoint failed.
     """
-    from .sparql_engines import call_with_timeout, evaluate_oxigraph, evaluate_rdflib
+    from .sparql_engines import call_with_timeout, evaluate_oxigraph, evaluate_rdflib, quiet_literals
 
     if (graph is None) == (endpoint is None):
         raise ConfigError("run a query on a local graph or on an endpoint (exactly one)")
@@ -647,7 +660,8 @@ def run_query(
         from .sparql_remote import query_endpoint
 
         text = _with_prefixes(_checked_values(query, bindings))
-        result = query_endpoint(endpoint, text, query.form, timeout)
+        with quiet_literals():
+            result = query_endpoint(endpoint, text, query.form, timeout)
         return _in_star_order(query, result) if query.star else result
     if query.has_from:
         raise SchemaError(
@@ -669,7 +683,8 @@ def run_query(
         def evaluate() -> QueryResult:
             return evaluate_oxigraph(store, text, query.form)
 
-    result = call_with_timeout(evaluate, timeout)
+    with quiet_literals():
+        result = call_with_timeout(evaluate, timeout)
     return _in_star_order(query, result) if query.star else result
 
 

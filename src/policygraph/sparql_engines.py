@@ -18,10 +18,14 @@ reach into sub-queries and Oxigraph's ``substitutions`` mis-evaluates ``BOUND(?x
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
+import os
 import re
+import signal
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, TypeVar
+from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -134,7 +138,8 @@ class LocalGraph:
     def graph(self) -> Graph:
         """The graph as an rdflib Graph."""
         if self._graph is None:
-            self._graph = _store_to_graph(self._store)
+            with quiet_literals():
+                self._graph = _store_to_graph(self._store)
         return self._graph
 
     @property
@@ -534,8 +539,10 @@ def call_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
         raise ConfigError("--timeout needs a platform that can fork processes")
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
+    parent = os.getpid()
 
     def child() -> None:
+        _die_with_parent(parent)  # a killed policygraph must not leave its query running
         try:
             payload: tuple = ("ok", function())
         except PolicygraphError as error:
@@ -566,6 +573,35 @@ def call_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
         _, kind, message, location, hint = payload
         raise kind(message, location, hint)
     raise RuntimeError(payload[1])
+
+
+@contextlib.contextmanager
+def quiet_literals() -> Iterator[None]:
+    """Keep rdflib's log tracebacks for ill-typed literals (``"2021-13-45"^^xsd:date``) off the terminal.
+
+    rdflib logs one each time it makes such a literal (evaluating, converting, unpickling results);
+    they are data defects that ``validate`` reports, and a query returns them as they are.
+    """
+    logger = logging.getLogger("rdflib.term")
+    before = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked child: have Linux kill it when its parent dies (PR_SET_PDEATHSIG); exit if that happened already."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's kill() on timeout still applies
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _error_position(message: str) -> tuple[int | None, int | None]:

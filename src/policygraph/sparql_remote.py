@@ -278,8 +278,14 @@ class OxigraphServer:
             command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}"]
             if self.timeout:
                 command += ["--timeout-s", str(max(1, int(round(self.timeout))))]
+            # Its own session: Ctrl-C reaches policygraph only, which then stops the server and cleans up.
             self.process = subprocess.Popen(
-                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_parent
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             self._wait_until_ready()
         except BaseException:

@@ -58,8 +58,11 @@ _NUMERIC = {f"{_XSD}{name}" for name in ("integer", "decimal", "double", "float"
                                           "nonNegativeInteger", "positiveInteger", "negativeInteger",
                                           "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
                                           "unsignedByte")}
-_TURTLE_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_TURTLE_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+# Bare numbers only in forms a reader keeps as they are: no sign or leading zero to normalise away, and
+# no negative decimal (rdflib's TSV reader cannot negate a decimal); anything else is written quoted.
+_TURTLE_INTEGER = re.compile(r"^-?(0|[1-9][0-9]*)$")
+_TURTLE_DECIMAL = re.compile(r"^(0|[1-9][0-9]*)\.[0-9]+$")
+_LINE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _TURTLE_DOUBLE = re.compile(r"^[+-]?(?:[0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+$")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -195,13 +198,15 @@ def _turtle_term(term: Node) -> str:
 
 
 def _escape_string(text: str) -> str:
-    return (
+    escaped = (
         text.replace("\\", "\\\\")
         .replace('"', '\\"')
         .replace("\n", "\\n")
         .replace("\r", "\\r")
         .replace("\t", "\\t")
     )
+    # Characters that line-splitting readers (Python's splitlines) take for line ends: as \uXXXX escapes
+    return _LINE_BREAKS.sub(lambda match: f"\\u{ord(match.group()):04X}", escaped)
 
 
 def _escape_iri(text: str) -> str:

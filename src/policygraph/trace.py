@@ -432,7 +432,21 @@ def _context(graph: Graph, policy: URIRef) -> list[ContextItem]:
 
 
 def _run(graph: Graph, name: str, **bindings: Node):
+    store = getattr(graph, "oxigraph_store", None)
+    if store is not None:  # a prebuilt store's view: run the rule on Oxigraph, parameters in VALUES blocks
+        return _run_oxigraph(store, name, bindings)
     return graph.query(_prepared(name), initBindings=bindings)
+
+
+def _run_oxigraph(store, name: str, bindings: dict[str, Node]) -> list:  # noqa: ANN001 - a pyoxigraph.Store
+    """The rows of a named rule on Oxigraph, each with the rule's variables as attributes (unbound: None)."""
+    from types import SimpleNamespace
+
+    from .sparql_engines import evaluate_oxigraph, with_values
+
+    text = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    result = evaluate_oxigraph(store, with_values(text, bindings, "SELECT"), "SELECT")
+    return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]
 
 
 @functools.lru_cache(maxsize=None)

@@ -175,7 +175,8 @@ def run_shacl(
         from .shacl_oxigraph import UnsupportedShapes, validate_store
 
         try:
-            return validate_store(_oxigraph_store(data_graph), shapes_graph, progress)
+            with _quiet_rdflib():  # results come back as rdflib terms: ill-typed literals would log tracebacks
+                return validate_store(_oxigraph_store(data_graph), shapes_graph, progress)
         except UnsupportedShapes:
             if engine == "oxigraph":
                 raise
@@ -184,9 +185,9 @@ def run_shacl(
 
 def _oxigraph_store(graph: Graph):  # noqa: ANN202 - a pyoxigraph.Store
     """The Oxigraph store behind ``graph`` (a prebuilt store's view), else an in-memory copy of it."""
-    inner = getattr(graph.store, "_inner", None)
-    if inner is not None and type(graph.store).__name__ == "OxigraphStore":
-        return inner
+    store = getattr(graph, "oxigraph_store", None)
+    if store is not None:
+        return store
     from .sparql_engines import LocalGraph
 
     return LocalGraph(graph=graph).store

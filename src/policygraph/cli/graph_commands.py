@@ -20,12 +20,23 @@ _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld"
 def build(data, no_bundled, output, fmt, no_validate):
     """Build the graph from the curated data and print a summary.
 
+    With --store DIR it writes an on-disk store that query, trace, validate, analyze and export
+    open with --store DIR instead of building the graph again (skipped when the inputs are unchanged).
+
     \b
     Example:
       policygraph build
       policygraph build -o japan.ttl
       policygraph build --data my-records/ --format nt -o all.nt
+      policygraph build --store japan.store
     """
+    from .options import store_dir
+
+    if store_dir() is not None:
+        from .store_commands import build_into_store
+
+        build_into_store(store_dir(), data, no_bundled, output)
+        return
     loaded = load_from_options(data, no_bundled)
     if output and not no_validate:
         from .validate_commands import refuse_violations
@@ -37,8 +48,14 @@ def build(data, no_bundled, output, fmt, no_validate):
         write_atomic(output, loaded.graph.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8"))
     from ..summary import summarise
 
-    summary = summarise(loaded)
-    click.echo(f"{summary.triples} triples from {len(loaded.files)} files")
+    echo_summary(summarise(loaded), len(loaded.files))
+    if output:
+        click.echo(f"wrote {output} ({fmt})")
+
+
+def echo_summary(summary, files: int) -> None:
+    """Print ``build``'s summary of a graph."""
+    click.echo(f"{summary.triples} triples from {files} files")
     click.echo(f"{summary.records} records:")
     for type_name, count in summary.by_type:
         click.echo(f"  {type_name:<32} {count:>5}")
@@ -47,8 +64,6 @@ def build(data, no_bundled, output, fmt, no_validate):
         click.echo(f"  {source_id:<32} {count:>5}  {label}")
     if summary.external_citations:
         click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
-    if output:
-        click.echo(f"wrote {output} ({fmt})")
 
 
 @main.command()

@@ -38,7 +38,8 @@ def local_graph(data, no_bundled, graph_file):
                 hint="build a graph with the extra data first: policygraph build --data PATH -o FILE",
             )
         return LocalGraph.from_file(graph_file)
-    return LocalGraph(graph=load_from_options(data, no_bundled).graph)
+    loaded = load_from_options(data, no_bundled)
+    return LocalGraph(graph=loaded.graph, store=getattr(loaded, "store", None))  # --store: query Oxigraph directly
 
 
 @main.command()
@@ -52,7 +53,7 @@ def local_graph(data, no_bundled, graph_file):
     help="SELECT/ASK: table (default), csv, tsv, json, xml, md. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.",
 )
 @click.option("--labels", is_flag=True, help="In table and md output, show labels instead of ids and IRIs.")
-@click.option("--max-width", default=60, show_default=True, type=click.IntRange(5, 10000), help="Cut table cells to this width.")
+@click.option("--max-width", default=40, show_default=True, type=click.IntRange(5, 10000), help="Cut table cells to this width.")
 @click.option("-o", "--output", metavar="FILE", help="Write the result to FILE (atomically) instead of standard output.")
 @graph_options
 @click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.")
@@ -63,7 +64,10 @@ def local_graph(data, no_bundled, graph_file):
     show_default=True,
     help="Local engine; auto uses Oxigraph for large or prebuilt graphs.",
 )
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Stop the query after this long (exit 2).")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True, metavar="SECONDS",
+    help="Stop the query after this long (exit 2).",
+)
 def query(query, expression, params, fmt, labels, max_width, output, data, no_bundled, graph_file, endpoint, engine, timeout):
     """Run a SPARQL query: a named query, a .rq file, or -e 'SPARQL'.
 
@@ -215,7 +219,10 @@ def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
 @main.command()
 @graph_options
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS", help="Per-query time limit of the server.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS",
+    help="Per-query time limit of the server.",
+)
 def serve(data, no_bundled, graph_file, port, timeout):
     """Serve the built graph as a read-only SPARQL endpoint on 127.0.0.1 (Oxigraph's server).
 
@@ -234,7 +241,8 @@ def serve(data, no_bundled, graph_file, port, timeout):
     def stop(signum, frame):  # noqa: ANN001 - signal handler
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         server.start()
         click.echo(f"serving {len(graph)} triples read-only at {server.url} (Ctrl-C to stop)")
@@ -245,4 +253,5 @@ def serve(data, no_bundled, graph_file, port, timeout):
         click.echo("stopped", err=True)
     finally:
         server.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -36,7 +36,7 @@ def shapes_options(command):
     return command
 
 
-def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None):
+def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None, engine="auto"):
     """Load (unless ``loaded`` is given) and validate as the options say; returns (loaded, report)."""
     from .. import resources
     from ..validate import validate
@@ -53,7 +53,10 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
         sources_dir = resources.default_sources_dir()
     if loaded is None:
         loaded = load_from_options(data, no_bundled)
-    return loaded, validate(loaded, shape_paths, sources=sources_dir)
+    from .options import progress_reporter
+
+    progress = progress_reporter("checking shapes")
+    return loaded, validate(loaded, shape_paths, sources=sources_dir, engine=engine, progress=progress)
 
 
 @main.command()
@@ -67,7 +70,14 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     show_default=True,
     help=_SEVERITY_HELP,
 )
-def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity):
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "oxigraph", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="SHACL engine: oxigraph (shapes as SPARQL, fast), pyshacl (the reference); auto: oxigraph unless the shapes need pyshacl.",
+)
+def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity, engine):
     """Check the data: SHACL shapes, and every quote against its source text.
 
     Lists each finding with the file and line of the YAML record, the record id, the key, the
@@ -80,10 +90,11 @@ def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity
       policygraph validate --data my-records/ --severity info
       policygraph validate --format json > report.json
       policygraph validate --sources ~/texts --format ttl
+      policygraph validate --store japan.store --engine pyshacl
     """
     from ..validate_report import render_text
 
-    _, report = run_validation(data, no_bundled, shapes, no_bundled_shapes, sources)
+    _, report = run_validation(data, no_bundled, shapes, no_bundled_shapes, sources, engine=engine)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(severity), ensure_ascii=False, indent=2))
     elif fmt == "ttl":
