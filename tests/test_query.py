@@ -625,6 +625,17 @@ def test_run_query_select_star_in_order_of_appearance(tiny):
         assert [tuple(map(display_term, row)) for row in result.rows] == [("bill-2021", "control-act", "abandoned")]
 
 
+@pytest.mark.parametrize("text", ["DESCRIBE pgid:compact", "DESCRIBE ?t WHERE { ?t a pg:Treaty ; pg:binding false }"])
+def test_run_query_describe_same_on_both_engines(tiny, text):
+    """DESCRIBE gives the same triples about the resource on rdflib and Oxigraph."""
+    query = parse_query(text)
+    slow = run_query(query, graph=tiny, engine="rdflib")
+    fast = run_query(query, graph=tiny, engine="oxigraph")
+    assert slow.form == fast.form == "DESCRIBE"
+    assert comparable(slow) == comparable(fast)
+    assert {str(s) for s, _, _ in slow.triples} == {ID_BASE + "compact"}
+
+
 def test_run_query_from_refused_locally(tiny):
     """FROM would make rdflib fetch the IRI: refused on the local graph, with the position."""
     query = parse_query("SELECT * \nFROM <http://example.org/g> WHERE { ?s ?p ?o }")

@@ -21,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import Graph
@@ -30,7 +31,7 @@ from .analysis import community_of, node_scores
 from .errors import ConfigError
 from .labels import local_id
 from .network import DATE_PROPERTIES, Network
-from .output import write_atomic
+from .output import write_atomic, write_atomic_chunks
 
 __all__ = [
     "NETWORK_FORMATS",
@@ -39,6 +40,7 @@ __all__ = [
     "Column",
     "colour_of",
     "edge_table",
+    "gexf_chunks",
     "gexf_text",
     "node_table",
     "write_csv",
@@ -219,10 +221,40 @@ def gexf_text(network: Network, dynamic: bool = False, measures: bool = False) -
         dynamic: give nodes and edges their time span (``mode="dynamic"``, ``timeformat="date"``).
         measures: add betweenness, PageRank, eigenvector and Louvain community columns.
     """
+    return "".join(gexf_chunks(network, dynamic, measures))
+
+
+def gexf_chunks(
+    network: Network, dynamic: bool = False, measures: bool = False, progress: Callable[[int, int], None] | None = None
+) -> Iterator[str]:
+    """``gexf_text`` in pieces of about 1 MB, made as they are written (``write_gexf`` streams them).
+
+    Args:
+        progress: called as ``progress(pieces done, pieces)`` (a piece is a node, an edge or a header part).
+    """
+    total = network.graph.number_of_nodes() + network.graph.number_of_edges() + 12
+    out: list[str] = []
+    size = done = 0
+    for piece in _gexf_pieces(network, dynamic, measures):
+        out.append(piece)
+        size += len(piece)
+        done += 1
+        if size >= 1 << 20:
+            yield "".join(out)
+            out, size = [], 0
+            if progress:
+                progress(min(done, total), total)
+    if out:
+        yield "".join(out)
+    if progress:
+        progress(total, total)
+
+
+def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[str]:
     node_columns, node_rows = node_table(network, measures)
     edge_columns, edges = edge_table(network)
     graph = network.graph
-    out = [
+    yield from [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n',
         "  <meta>\n",
@@ -233,37 +265,44 @@ def gexf_text(network: Network, dynamic: bool = False, measures: bool = False) -
         + ('mode="dynamic" timeformat="date">\n' if dynamic else 'mode="static">\n'),
     ]
     for cls, columns in (("node", node_columns), ("edge", edge_columns)):
-        out.append(f'    <attributes class="{cls}" mode="static">\n')
-        out += [f'      <attribute id={_attr(c.id)} title={_attr(c.id)} type="{c.type}"/>\n' for c in columns]
-        out.append("    </attributes>\n")
-    out.append(f'    <nodes count="{graph.number_of_nodes()}">\n')
+        yield f'    <attributes class="{cls}" mode="static">\n'
+        yield from [f'      <attribute id={_attr(c.id)} title={_attr(c.id)} type="{c.type}"/>\n' for c in columns]
+        yield "    </attributes>\n"
+    yield f'    <nodes count="{graph.number_of_nodes()}">\n'
     for node in sorted(graph.nodes):
         data, row = graph.nodes[node], node_rows[node]
         span = _span_attributes(data["start"], data["end"]) if dynamic else ""
-        out.append(f"      <node id={_attr(node)} label={_attr(data['label'])}{span}>\n")
-        out.append(_attvalues(row, node_columns, "        "))
         red, green, blue = (int(colour_of(data["class"])[i : i + 2], 16) for i in (1, 3, 5))
-        out.append(f'        <viz:color r="{red}" g="{green}" b="{blue}"/>\n')
-        out.append(f'        <viz:size value="{_size(int(row["degree"]))}"/>\n')
-        out.append("      </node>\n")
-    out.append("    </nodes>\n")
-    out.append(f'    <edges count="{len(edges)}">\n')
+        yield (
+            f"      <node id={_attr(node)} label={_attr(data['label'])}{span}>\n"
+            + _attvalues(row, node_columns, "        ")
+            + f'        <viz:color r="{red}" g="{green}" b="{blue}"/>\n'
+            + f'        <viz:size value="{_size(int(row["degree"]))}"/>\n'
+            + "      </node>\n"
+        )
+    yield "    </nodes>\n"
+    yield f'    <edges count="{len(edges)}">\n'
     for edge_id, source, target, data in edges:
         span = _span_attributes(data["start"], data["end"]) if dynamic else ""
-        out.append(
+        yield (
             f"      <edge id={_attr(edge_id)} source={_attr(source)} target={_attr(target)}"
             f" label={_attr(data['label'])}"
             f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
+            + _attvalues(_edge_values(data), edge_columns, "        ")
+            + "      </edge>\n"
         )
-        out.append(_attvalues(_edge_values(data), edge_columns, "        "))
-        out.append("      </edge>\n")
-    out.append("    </edges>\n  </graph>\n</gexf>\n")
-    return "".join(out)
+    yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
-def write_gexf(network: Network, path: str | Path, dynamic: bool = False, measures: bool = False) -> None:
-    """Write ``gexf_text(network, dynamic, measures)`` to ``path`` atomically."""
-    write_atomic(path, gexf_text(network, dynamic, measures))
+def write_gexf(
+    network: Network,
+    path: str | Path,
+    dynamic: bool = False,
+    measures: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write the GEXF document to ``path`` atomically, streamed piece by piece (``gexf_chunks``)."""
+    write_atomic_chunks(path, gexf_chunks(network, dynamic, measures, progress))
 
 
 def _attvalues(values: dict[str, object], columns: list[Column], indent: str) -> str:

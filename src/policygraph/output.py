@@ -22,11 +22,12 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import Iterable
 
 from .errors import InputError
 from .model import Location
 
-__all__ = ["write_atomic", "temporary_files", "remove_stale_temporaries"]
+__all__ = ["write_atomic", "write_atomic_chunks", "temporary_files", "remove_stale_temporaries"]
 
 _REASONS = {
     errno.ENOSPC: "no space left on the device",
@@ -62,6 +63,32 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     try:
         if not (_USE_TMPFILE and _write_unnamed(folder, path, data)):
             _write_named(folder, path, data)
+        _sync_folder(folder)
+    except OSError as error:
+        raise InputError(f"cannot write: {_reason(error)}", where) from None
+
+
+def write_atomic_chunks(path: str | Path, chunks: Iterable[str | bytes]) -> None:
+    """Write content made piece by piece (text as UTF-8) to ``path`` atomically, never all of it in memory.
+
+    The pieces go to a named temporary file beside the target (``.NAME.PID.RANDOM.tmp``), which
+    replaces the target once complete; if making a piece fails, the temporary file is removed and
+    the error propagates.
+
+    Raises:
+        InputError: as ``write_atomic``.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    where = Location(str(path))
+    if not folder.is_dir():
+        raise InputError("cannot write: no such folder", where)
+    if path.is_dir():
+        raise InputError("cannot write: it is a folder", where)
+    remove_stale_temporaries(path)
+    encoded = (piece.encode("utf-8") if isinstance(piece, str) else piece for piece in chunks)
+    try:
+        _write_named(folder, path, encoded)
         _sync_folder(folder)
     except OSError as error:
         raise InputError(f"cannot write: {_reason(error)}", where) from None
@@ -140,11 +167,12 @@ def _replace(temporary: Path, path: Path) -> None:
         raise
 
 
-def _write_all(handle: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(handle, view[: 1 << 24])
-        view = view[written:]
+def _write_all(handle: int, data: bytes | Iterable[bytes]) -> None:
+    for piece in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
+        view = memoryview(piece)
+        while view:
+            written = os.write(handle, view[: 1 << 24])
+            view = view[written:]
 
 
 def _sync_folder(folder: Path) -> None:

@@ -239,14 +239,68 @@ class _Engine:
 
     def run(self, progress=None) -> Graph:  # noqa: ANN001
         shapes = self.top_level()
+        batched = self.check_batches(shapes)
         for done, node in enumerate(shapes, start=1):
             shape = self.shape(node)
             focus = self.targets(node)
-            if focus is not None and not shape.deactivated:
+            if focus is not None and not shape.deactivated and node not in batched:
                 self.check(shape, focus)
             if progress is not None:
                 progress(done, len(shapes))
         return self.report()
+
+    def check_batches(self, nodes: list[Node]) -> set[Node]:
+        """Check the commonest kind of shape many at a time; return the shapes checked.
+
+        A property shape whose only target is ``sh:targetSubjectsOf P``, whose path is that same ``P``
+        and which has one constraint (``sh:maxCount``, or a value test such as ``sh:class`` or
+        ``sh:node``) gives the same results as one query for all such shapes with the same constraint:
+        ``VALUES ?p { P1 P2 ... } ?this ?p ?v`` and the constraint's filter. policygraph's shapes are
+        mostly of this kind (one value per key, text keys, dates, references), so this saves a scan
+        of the store per shape.
+        """
+        sg = self.sg
+        groups: dict[tuple, list[_Shape]] = {}
+        for node in nodes:
+            shape = self.shape(node)
+            path = shape.path
+            targets = [(t, v) for t in _TARGETS for v in sg.objects(node, t)]
+            classes = any((node, RDF.type, c) in sg for c in (RDFS.Class, OWL.Class))
+            if shape.deactivated or classes or not isinstance(path, URIRef) or targets != [(SH.targetSubjectsOf, path)]:
+                continue
+            if len(shape.params) != 1:
+                continue
+            (parameter, arguments), = shape.params.items()
+            if len(arguments) != 1 or (parameter not in _VALUE_COMPONENTS and parameter != SH.maxCount):
+                continue
+            if parameter == SH.datatype and str(arguments[0]) not in _CASTABLE | _ANY_TEXT and arguments[0] != RDF.langString:
+                continue  # needs the rdflib check of ill-formed literals: shape by shape
+            if parameter in (SH.pattern, SH["in"], SH.languageIn):
+                continue  # rarer, and pattern needs its own flags: shape by shape
+            groups.setdefault((parameter, arguments[0]), []).append(shape)
+        done: set[Node] = set()
+        for (parameter, argument), shapes in groups.items():
+            by_path: dict[str, list[_Shape]] = {}
+            for shape in shapes:
+                by_path.setdefault(str(shape.path), []).append(shape)
+            values = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(by_path)) + " }"
+            if parameter == SH.maxCount:
+                component = SH.MaxCountConstraintComponent
+                query = (
+                    f"SELECT ?p ?this WHERE {{ {values} ?this ?p ?v }} "
+                    f"GROUP BY ?p ?this HAVING (COUNT(DISTINCT ?v) > {_integer(argument)})"
+                )
+                rows = [(row[0], row[1], None) for row in self.select(query)]
+            else:
+                component = _VALUE_COMPONENTS[parameter]
+                test = self.value_test(shapes[0], parameter, argument, "?v")
+                query = f"SELECT DISTINCT ?p ?this ?v WHERE {{ {values} ?this ?p ?v FILTER(!({test})) }}"
+                rows = self.select(query)
+            for predicate, focus, value in rows:
+                for shape in by_path[predicate.value]:
+                    self.add(shape, component, focus, value)
+            done.update(shape.node for shape in shapes)
+        return done
 
     def check(self, shape: _Shape, focus: str) -> None:
         """Every constraint of ``shape`` on the focus nodes ``focus`` binds to ``?this``."""

@@ -156,12 +156,12 @@ def build_store(
             check_rdf_text(decode_text(path.read_bytes(), str(path)), fmt, str(path))
         elif _is_blank(path):
             raise InputError("empty file", Location(str(path), 1))
-    if progress:
+    if progress and yaml_files:
         progress("reading YAML records", 0, len(yaml_files))
     from .load import load_graph
 
     loaded = load_graph(yaml_files, bundled=False)  # the ontology, the records, their checks and source map
-    if progress:
+    if progress and yaml_files:
         progress("reading YAML records", len(yaml_files), len(yaml_files))
     parent = folder.resolve().parent
     if not parent.is_dir():

@@ -96,7 +96,7 @@ def validate(
     results = run_shacl(loaded.graph, shapes_graph, engine=engine, progress=progress)
     findings = findings_from_results(results, shapes_graph, loaded)
     if check_quotes:
-        findings.extend(check_citations(loaded.graph, loaded.source_map, sources))
+        findings.extend(check_citations(_citation_graph(loaded.graph), loaded.source_map, sources))
     return Report(
         tuple(findings),
         records=sum(loaded.record_counts.values()),
@@ -180,7 +180,30 @@ def run_shacl(
         except UnsupportedShapes:
             if engine == "oxigraph":
                 raise
+    store = getattr(data_graph, "oxigraph_store", None)
+    if store is not None:  # a prebuilt store's view: pySHACL walks the graph, so give it an in-memory copy
+        from .sparql_engines import LocalGraph
+
+        data_graph = LocalGraph(store=store).graph
     return _run_pyshacl(data_graph, shapes_graph)
+
+
+def _citation_graph(graph: Graph) -> Graph:
+    """What ``check_citations`` reads: for a prebuilt store's view, copied out in one query (else the graph itself)."""
+    store = getattr(graph, "oxigraph_store", None)
+    if store is None:
+        return graph
+    from .sparql_engines import evaluate_oxigraph
+
+    keys = " ".join(f"<{p}>" for p in (PG.source, PG.sourceUrl, PG.quote, PG.file, PG.url))
+    query = (
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s a <{PG.Citation}> BIND(<{RDF.type}> AS ?p) BIND(<{PG.Citation}> AS ?o) }} "
+        f"UNION {{ VALUES ?p {{ {keys} }} ?s ?p ?o }} }}"
+    )
+    copy = Graph()
+    for triple in evaluate_oxigraph(store, query, "CONSTRUCT").triples:
+        copy.add(triple)
+    return copy
 
 
 def _oxigraph_store(graph: Graph):  # noqa: ANN202 - a pyoxigraph.Store

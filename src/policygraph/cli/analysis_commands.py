@@ -219,7 +219,14 @@ def summary_command(fmt, plot, **projection):
 )
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 @click.option("--plot", metavar="FILE.png|svg", help="Also draw the ranking as a bar chart.")
-def centrality_command(measure, top, type_name, sample, fmt, plot, **projection):
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "networkx", "igraph"]),
+    default="auto",
+    show_default=True,
+    help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes.",
+)
+def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **projection):
     """The most central nodes by degree, betweenness, PageRank or eigenvector centrality.
 
     Scores are computed on the whole (projected) network; --type only filters what is shown.
@@ -234,7 +241,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, **projection)
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
-    result = centrality(network, measure, top, type_name, sample)
+    result = centrality(network, measure, top, type_name, sample, engine)
     rows = [["rank", "score", "degree", "id", "type", "label"]]
     rows += [[r.rank, f"{r.score:.4f}", r.degree, r.id, r.type, r.label] for r in result.ranking]
     title = f"{measure} centrality, top {len(result.ranking)} of {result.nodes} nodes" + (
@@ -265,7 +272,14 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, **projection)
 )
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 @click.option("--plot", metavar="FILE.png|svg", help="Also draw the network coloured by community.")
-def communities_command(method, seed, min_size, fmt, plot, **projection):
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "networkx", "igraph"]),
+    default="auto",
+    show_default=True,
+    help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes.",
+)
+def communities_command(method, seed, min_size, fmt, plot, engine, **projection):
     """Communities (Louvain or greedy modularity), each with its members and the edge kinds that bind it.
 
     \b
@@ -278,7 +292,7 @@ def communities_command(method, seed, min_size, fmt, plot, **projection):
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
-    result = communities(network, method, seed, min_size)
+    result = communities(network, method, seed, min_size, engine)
     seeded = f", seed {seed}" if method == "louvain" else ""
     lines = [f"{len(result.communities)} communities ({method}{seeded}; modularity {result.modularity:.4f})"]
     if result.hidden:
@@ -457,7 +471,9 @@ def export_command(fmt, output, dynamic, measures, **projection):
     network = _network(**projection)
     nodes, edges = network.graph.number_of_nodes(), network.graph.number_of_edges()
     if fmt == "gexf":
-        export.write_gexf(network, output, dynamic=dynamic, measures=measures)
+        from .options import progress_reporter
+
+        export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
         click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")
     elif fmt == "graphml":
         export.write_graphml(network, output, measures=measures)
