@@ -224,7 +224,18 @@ def test_query_timeout_has_a_default(invoke, monkeypatch):
     monkeypatch.setattr(query_module, "run_query", spy)
     result = invoke("query", "-e", "ASK {}", "--no-bundled", "--data", DATA)
     assert result.exit_code == 0
-    assert seen == {"timeout": 300}
+    assert seen == {"timeout": query_module.DEFAULT_TIMEOUT} == {"timeout": 300}
+
+
+def test_analyze_query_runs_under_the_default_timeout(invoke, tmp_path, monkeypatch):
+    """analyze --query has no --timeout of its own: a runaway CONSTRUCT stops at the default limit (shortened here)."""
+    import policygraph.query as query_module
+
+    monkeypatch.setattr(query_module, "DEFAULT_TIMEOUT", 0.5)
+    path = tmp_path / "runaway.rq"
+    path.write_text("CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }", encoding="utf-8")
+    result = invoke("analyze", "summary", "--no-bundled", "--data", DATA, "--query", path)
+    assert (result.exit_code, result.stderr) == (2, "error: query timed out after 0.5 s (raise --timeout or narrow the query)\n")
 
 
 @needs_proc

@@ -44,7 +44,11 @@ HOOKED_CLI = textwrap.dedent(
         time.sleep(600)
     def hooked_write_all(handle, data):
         if stage == "writing":
-            write_all(handle, data[: len(data) // 2])
+            if isinstance(data, bytes):
+                write_all(handle, data[: len(data) // 2])
+            else:  # a streamed write (write_atomic_chunks): the first pieces
+                data = iter(data)
+                write_all(handle, [next(data)])
             stop_here()
         write_all(handle, data)
     def hooked_replace(temporary, path):
@@ -241,6 +245,20 @@ def test_write_atomic_sigkill_during_large_export(tmp_path):
     assert done.returncode == 0, done.stderr
     assert target.read_bytes() == reference.read_bytes()
     assert leftovers(tmp_path) == ["reference"]
+
+
+def test_write_atomic_chunks_sigkill_during_streamed_export(tmp_path):
+    """export gexf (streamed piece by piece) killed mid-write: old file intact; the next export removes the leftover."""
+    target = tmp_path / "out.gexf"
+    args = ["export", "gexf", "--no-bundled", "--data", str(TINY), "-o", str(target)]
+    target.write_bytes(OLD)
+    assert kill_at(args, "writing", tmp_path / "marker", named=False) == signal.SIGKILL
+    assert target.read_bytes() == OLD
+    assert len(temporary_files(target)) == 1
+    done = run_cli(args)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes().startswith(b"<?xml") and target.read_bytes().rstrip().endswith(b"</gexf>")
+    assert temporary_files(target) == []
 
 
 # -- full disk, file-size limit, read-only folder -------------------------------------------------

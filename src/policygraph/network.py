@@ -563,7 +563,7 @@ def construct(graph: Graph, text: str, origin: str = "--query") -> Graph:
         SchemaError: a syntax error, SERVICE, an update, or FROM (the query runs on this graph only).
         ConfigError: not a CONSTRUCT query.
     """
-    from .query import parse_query, run_query
+    from .query import DEFAULT_TIMEOUT, parse_query, run_query
     from .sparql_engines import LocalGraph
 
     query = parse_query(text, origin)
@@ -574,4 +574,4 @@ def construct(graph: Graph, text: str, origin: str = "--query") -> Graph:
             "FROM is not allowed in --query: it runs on the loaded graph and never fetches others", Location(origin)
         )
     local = LocalGraph(graph=graph, store=getattr(graph, "oxigraph_store", None))  # a store's view: query the store
-    return run_query(query, graph=local).to_graph()
+    return run_query(query, graph=local, timeout=DEFAULT_TIMEOUT).to_graph()

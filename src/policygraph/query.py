@@ -40,6 +40,7 @@ from .terms import ID_BASE, XSD
 __all__ = [
     "PARAM_TYPES",
     "ENGINES",
+    "DEFAULT_TIMEOUT",
     "QueryParam",
     "SparqlQuery",
     "QueryResult",
@@ -59,6 +60,9 @@ PARAM_TYPES = ("id", "iri", "string", "date", "integer", "decimal", "boolean")
 
 ENGINES = ("auto", "rdflib", "oxigraph")
 """Local engines: ``auto`` picks Oxigraph unless the graph is small and only in rdflib form."""
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a local query may run when no other limit is given (``query --timeout``, ``analyze --query``)."""
 
 AUTO_OXIGRAPH_TRIPLES = 10_000
 """With ``auto``, a graph built by rdflib is copied into Oxigraph from this many triples on.
