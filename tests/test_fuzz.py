@@ -60,7 +60,7 @@ def _check_outcome(outcome, raw: bytes) -> None:
 YAML_ALPHABET = st.sampled_from(list("- :{}[],'\"#&*!|>%@`?\n\t ") + ["id", "type", "label", "cite", "practice", "\r\n", "é", "\x00", "\x07"])
 
 
-@FAST
+@SLOW
 @given(st.lists(YAML_ALPHABET, max_size=60).map("".join))
 def test_load_graph_fuzz_text_refused_cleanly(text):
     """Any text of YAML punctuation loads or gives one InputError: never another exception."""
@@ -68,7 +68,7 @@ def test_load_graph_fuzz_text_refused_cleanly(text):
     _check_outcome(_load_bytes(raw), raw)
 
 
-@FAST
+@SLOW
 @given(st.data())
 def test_load_graph_fuzz_mutated_records_refused_cleanly(data):
     """The tiny dataset with random bytes replaced, inserted or deleted: loads or one InputError with a real line."""
@@ -96,7 +96,7 @@ VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.di
 RECORDS = st.lists(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=6), max_size=4)
 
 
-@FAST
+@SLOW
 @given(RECORDS)
 def test_load_graph_fuzz_structured_records(records):
     """Random records built from real keys and odd values (YAML-dumped): load, or one InputError with a real line."""
