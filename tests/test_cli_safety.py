@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import resource
 import signal
 import socket
 import subprocess
@@ -81,7 +80,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = _answer
 
-    def log_message(self, *args):  # noqa: ANN002
+    def log_message(self, *args):
         pass
 
 
@@ -284,10 +283,10 @@ def _child_peak_mb(command: list[str]) -> tuple[subprocess.CompletedProcess, flo
     """Run ``command``; its result and the peak resident memory of the run (MB)."""
     done = subprocess.run(
         [sys.executable, "-c",
-         "import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(done.returncode)",
+         ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(done.returncode)"),
          *command],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, check=False, timeout=300,
     )
     *lines, peak = done.stderr.splitlines()
     done.stderr = "\n".join(lines) + ("\n" if lines else "")

@@ -78,7 +78,7 @@ def export_args(out: Path) -> list[str]:
 def run_cli(args: list[str], named: bool = False, **kwargs) -> subprocess.CompletedProcess:
     """The CLI in a fresh process (with named temporary files when ``named``)."""
     command = [sys.executable, "-c", NAMED_CLI, *args] if named else [sys.executable, "-m", "policygraph", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, **kwargs)
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120, **kwargs)
 
 
 def kill_at(args: list[str], stage: str, marker: Path, named: bool) -> int:
@@ -169,7 +169,7 @@ def test_write_atomic_refuses_folder_target(tmp_path):
 
 def test_remove_stale_temporaries_only_of_dead_writers(tmp_path):
     """A write removes its target's temporary files whose process is gone, and only those."""
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True).stdout.strip()
     alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         stale = tmp_path / f".out.ttl.{dead}.0badc0de.tmp"
@@ -310,7 +310,7 @@ def in_small_tmpfs(tmp_path: Path, size: str, readonly: bool, args: list[str], n
     done = subprocess.run(
         ["unshare", "-m", "--propagation", "private", sys.executable, str(script), str(folder), size,
          "ro" if readonly else "rw", OLD.decode(), program, *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, check=False, timeout=120,
     )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (needs CAP_SYS_ADMIN): {done.stderr.strip().splitlines()[-1:]}")
@@ -351,7 +351,7 @@ def test_write_atomic_read_only_folder(tmp_path):
         prefix = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
     try:
         done = subprocess.run(
-            [*prefix, sys.executable, "-m", "policygraph", *build_args(target)], capture_output=True, text=True, timeout=120
+            [*prefix, sys.executable, "-m", "policygraph", *build_args(target)], capture_output=True, text=True, check=False, timeout=120
         )
         assert (done.returncode, done.stderr) == (2, f"error: {target}: cannot write: permission denied\n")
         assert target.read_bytes() == OLD

@@ -38,12 +38,23 @@ def test_trace_policy_ranks_cited_practice_status_group(world):
 def test_trace_policy_merges_reasons_per_provision(world):
     """A provision both cited and inferred keeps both reasons, the cited one first, with its quote."""
     reasons = _by_provision(trace_policy(world, "bill"))["ta-art-1"].reasons
-    assert [r.kind for r in reasons] == ["cited", "practice"]
-    assert reasons[0].argued_by == ["Friends of Migrants"]
-    assert reasons[0].citations[0].quote == "breaches"
-    assert reasons[1].path == ["forced-return", "removal", "ta-art-1"]
-    assert reasons[1].subjects == ["bill-fast-return"]
-    assert reasons[1].explanation.startswith("its feature \u201cFast return of repeat seekers\u201d uses the practice")
+    assert [r.kind for r in reasons] == ["cited", "practice"]  # the NGO's position adds nothing to its own engagement
+    engagement, practice = reasons
+    assert engagement.path == ["bill-fast-return", "eng-bill-ta-art-1", "ta-art-1"]
+    assert engagement.argued_by == ["Friends of Migrants"]
+    assert engagement.citations[0].quote == "breaches"
+    assert practice.path == ["forced-return", "removal", "ta-art-1"]
+    assert practice.subjects == ["bill-fast-return"]
+    assert practice.explanation.startswith("its feature \u201cFast return of repeat seekers\u201d uses the practice")
+
+
+def test_trace_policy_counts_recommendations_about_the_policy_as_cited(world):
+    """A recommendation about the policy that invokes a provision is cited evidence, once per provision."""
+    trace = trace_policy(world, "act")
+    reasons = _by_provision(trace)["ta-art-2"].reasons
+    assert [(r.kind, r.path, r.argued_by) for r in reasons] == [("cited", ["rec-act", "ta-art-2"], ["Rights Committee"])]
+    assert reasons[0].explanation == "A/2, para 3, a recommendation about Removal Act, invokes A Art. 2: family"
+    assert reasons[0].citations[0].quote == "Review"
 
 
 def test_trace_policy_follows_skos_broader_for_groups(world):
@@ -89,7 +100,7 @@ def test_trace_policy_shows_declarations_on_paragraphs(world):
 def test_trace_policy_raised_by_recommendation_on_article(world):
     """A recommendation on the article is shown under its paragraph; a position invoking it too."""
     engaged = _by_provision(trace_policy(world, "bill"))
-    assert [r.id for r in engaged["ta-art-2-1"].raised_by] == ["rec-1"]
+    assert [r.id for r in engaged["ta-art-2-1"].raised_by] == ["rec-1", "rec-act"]
     assert engaged["ta-art-2-1"].raised_by[0].summary == "A/1, para 7"
     assert [r.id for r in engaged["ta-art-1"].raised_by] == ["ngo-opposes-bill"]
 

@@ -125,16 +125,17 @@ def parse_date(text: str) -> Literal:
 
 def _add_ontology(graph: Graph) -> None:
     """Add the ontology's triples and prefixes, parsed once per process (parsing costs more than copying)."""
-    ontology = _ontology()
+    path = resources.ontology_path()
+    ontology = _ontology(str(path), path.stat().st_mtime_ns)
     for prefix, namespace in ontology.namespaces():
         graph.bind(prefix, namespace, override=False)
     graph.addN((s, p, o, graph) for s, p, o in ontology)
 
 
-@functools.lru_cache(maxsize=1)
-def _ontology() -> Graph:
+@functools.lru_cache(maxsize=2)
+def _ontology(path: str, mtime_ns: int) -> Graph:  # noqa: ARG001 - the modification time keys the cache
     ontology = Graph()
-    ontology.parse(resources.ontology_path(), format="turtle")
+    ontology.parse(path, format="turtle")
     return ontology
 
 

@@ -21,13 +21,13 @@ import errno
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import InputError
 from .model import Location
 
-__all__ = ["write_atomic", "write_atomic_chunks", "temporary_files", "remove_stale_temporaries"]
+__all__ = ["remove_stale_temporaries", "temporary_files", "write_atomic", "write_atomic_chunks"]
 
 _REASONS = {
     errno.ENOSPC: "no space left on the device",

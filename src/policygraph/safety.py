@@ -29,15 +29,15 @@ from .model import Location
 
 __all__ = [
     "MAX_DATA_BYTES",
+    "MAX_ENTITY_EXPANSION",
     "MAX_GRAPH_BYTES",
     "MAX_JSON_DEPTH",
-    "MAX_ENTITY_EXPANSION",
-    "decode_text",
+    "check_data_size",
+    "check_graph_file",
+    "check_json_ld",
     "check_rdf_text",
     "check_rdf_xml",
-    "check_json_ld",
-    "check_graph_file",
-    "check_data_size",
+    "decode_text",
 ]
 
 MAX_DATA_BYTES = 20_000_000

@@ -256,20 +256,44 @@ def trace_provision(
 
 
 def _cited_reasons(graph: Graph, policy: URIRef) -> list[tuple[URIRef, Reason]]:
-    result = []
+    """Curated engagements, then recommendations or positions about the policy that invoke a provision.
+
+    A recommendation or position counts once per provision, naming every part of the policy it is
+    about; a position is left out where the same actors' curated engagement already argues it.
+    """
+    curated: list[tuple[URIRef, Reason]] = []
+    invoked: dict[tuple[URIRef, URIRef], list[URIRef]] = {}
     for row in _run(graph, "trace-cited", policy=policy):
-        engagement = row.engagement
-        argued_by = sorted(label_of(graph, b) for b in graph.objects(engagement, PG.arguedBy))
-        argument = _text(row.argument) or f"{label_of(graph, row.subject)} engages {label_of(graph, row.provision)}"
+        if (row.engagement, RDF.type, PG.Engagement) not in graph:
+            invoked.setdefault((row.engagement, row.provision), []).append(row.subject)
+            continue
         reason = Reason(
             kind="cited",
             subjects=[local_id(row.subject)],
-            explanation=argument,
-            path=[local_id(row.subject), local_id(row.provision)],
-            argued_by=argued_by,
-            citations=_citations(graph, engagement),
+            explanation=_text(row.argument) or f"{label_of(graph, row.subject)} engages {label_of(graph, row.provision)}",
+            path=[local_id(row.subject), local_id(row.engagement), local_id(row.provision)],
+            argued_by=sorted(label_of(graph, b) for b in graph.objects(row.engagement, PG.arguedBy)),
+            citations=_citations(graph, row.engagement),
         )
-        result.append((row.provision, reason))
+        curated.append((row.provision, reason))
+    result = list(curated)
+    for (item, provision), subjects in invoked.items():
+        raised = _raised_item(graph, item)
+        if raised.kind == "position" and any(
+            p == provision and set(raised.by) <= set(r.argued_by) for p, r in curated
+        ):
+            continue
+        subjects = sorted(set(subjects), key=lambda s: (s != policy, label_of(graph, s)))
+        what = f"{raised.summary}, a recommendation" if raised.kind == "recommendation" else f"a position ({raised.summary})"
+        reason = Reason(
+            kind="cited",
+            subjects=[local_id(s) for s in subjects],
+            explanation=f"{what} about {_who(graph, policy, subjects)}, invokes {label_of(graph, provision)}",
+            path=[local_id(item), local_id(provision)],
+            argued_by=raised.by,
+            citations=raised.citations,
+        )
+        result.append((provision, reason))
     return result
 
 
