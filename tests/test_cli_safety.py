@@ -84,11 +84,19 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A client that gave up (a timeout test) makes the handler's write fail; say nothing on stderr,
+    where it would land in whichever test runs next."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 @pytest.fixture
 def recorder():
     """A real HTTP server on 127.0.0.1; yields (base URL, handler class) — set .status / .delay, read .requests."""
     _Recorder.requests, _Recorder.status, _Recorder.delay = [], 200, 0.0
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server = _QuietServer(("127.0.0.1", 0), _Recorder)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
