@@ -198,7 +198,6 @@ def open_store(folder: str | Path) -> StoreGraph:
         InputError: ``folder`` is not a store of this format (with what to do), or cannot be opened.
     """
     import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
 
     folder = Path(folder)
     where = Location(str(folder))
@@ -218,7 +217,7 @@ def open_store(folder: str | Path) -> StoreGraph:
         source_map = _source_map_from_json(json.loads((folder / _SOURCE_MAP).read_text(encoding="utf-8")))
     except (OSError, ValueError) as error:
         raise InputError(f"cannot open the store: {' '.join(str(error).split())[:200]}", where) from None
-    view = _StoreView(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    view = _StoreView(store=_PlainLiterals(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
     view.triple_count = manifest["triples"]
     view.oxigraph_store = store
     from .sparql_results import PREFIXES
@@ -396,6 +395,27 @@ def _source_map_from_json(document: dict) -> SourceMap:
     for subject, predicate, index, line, column in document["properties"]:
         source_map.properties[(URIRef(subject), URIRef(predicate))] = Location(paths[index], line, column)
     return source_map
+
+
+def _plain_literals_store():  # noqa: ANN202 - a subclass of oxrdflib's store, made when first needed
+    from oxrdflib import OxigraphStore
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    class PlainLiterals(OxigraphStore):
+        """oxrdflib's store, giving ``xsd:string`` literals as plain literals, as rdflib's parsers make them."""
+
+        def triples(self, triple_pattern, context=None):  # noqa: ANN001, ANN201 - rdflib's signature
+            for (s, p, o), contexts in super().triples(triple_pattern, context):
+                if isinstance(o, Literal) and o.datatype == XSD.string:
+                    o = Literal(str(o))
+                yield (s, p, o), contexts
+
+    return PlainLiterals
+
+
+def _PlainLiterals(store):  # noqa: ANN001, ANN202, N802
+    return _plain_literals_store()(store=store)
 
 
 class _StoreView(Graph):
