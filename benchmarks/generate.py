@@ -40,10 +40,7 @@ PREFIXES = """\
 STANCES = ("opposes", "supports", "proposes", "demands", "criticises", "welcomes", "concerned")
 POLICY_CLASSES = ("Law", "Bill", "Measure", "Programme", "Guideline", "System")
 UNITS = ("persons", "cases", "applications", "percent")
-WORDS = (
-    "residence detention deportation asylum review family labour health education protection appeal status "
-    "permit visa border screening integration language housing training interview guardian child worker"
-).split()
+WORDS = ["residence", "detention", "deportation", "asylum", "review", "family", "labour", "health", "education", "protection", "appeal", "status", "permit", "visa", "border", "screening", "integration", "language", "housing", "training", "interview", "guardian", "child", "worker"]
 
 
 def parse_size(text: str) -> int:
@@ -140,7 +137,7 @@ class Generator:
     # -- the fixed part -----------------------------------------------------------------------
 
     def states_and_sources(self) -> None:
-        rng, out = self.rng, self.out
+        out = self.out
         count = min(60, max(3, self.size // 20_000))
         self.states = ["jp"] + [f"state-{i}" for i in range(1, count)]
         self.sources = []

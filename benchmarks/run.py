@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402 - benchmarks/generate.py
+import generate
 
 # The named queries' parameters on the synthetic graph (ids generate.py always makes).
 QUERY_PARAMS = {
@@ -84,7 +84,7 @@ DEFECTS = (
 # -- measuring ------------------------------------------------------------------------------------
 
 
-def measure(argv: list[str], timeout: float, stdout=subprocess.DEVNULL) -> dict:  # noqa: ANN001
+def measure(argv: list[str], timeout: float, stdout=subprocess.DEVNULL) -> dict:
     """Run ``argv``; its wall time, peak memory (MB) and exit code, or the error."""
     start = time.perf_counter()
     try:
@@ -216,7 +216,7 @@ def anchor_queries(store_dir: str) -> dict:
 def anchor_shacl(ttl: str, engines: str) -> dict:
     """pySHACL and the oxigraph engine on the graph with a few defects added: time, and whether the findings agree."""
     from policygraph.load import load_graph
-    from policygraph.validate import load_shapes, run_shacl, shape_files, findings_from_results
+    from policygraph.validate import findings_from_results, load_shapes, run_shacl, shape_files
 
     folder = Path(tempfile.mkdtemp())
     try:
@@ -355,7 +355,7 @@ def run_size(label: str, size: int, work: Path, timeout: float, slow_limit: int)
     del text
     shutil.rmtree(store, ignore_errors=True)
     out: dict = {"size": label, "target_triples": size, "file_mb": round(ttl.stat().st_size / 1e6, 1)}
-    say = lambda what: print(f"  [{label}] {what}", file=sys.stderr, flush=True)  # noqa: E731
+    say = lambda what: print(f"  [{label}] {what}", file=sys.stderr, flush=True)
     commands = {}
     say("build --store")
     commands["build"] = measure(policygraph("build", "--no-bundled", "--data", str(ttl), "--store", str(store)), timeout)
@@ -583,7 +583,7 @@ def targets(results: list[dict]) -> list[str]:
         c = r["commands"].get(name) or {}
         return None if c.get("error") else c.get("seconds")
 
-    def det(r: dict, anchor_name: str, key: str):  # noqa: ANN202
+    def det(r: dict, anchor_name: str, key: str):
         return ((r["anchors"].get(anchor_name) or {}).get("detail") or {}).get(key)
 
     big = results[-1]

@@ -358,3 +358,40 @@ def test_write_atomic_read_only_folder(tmp_path):
         assert sorted(p.name for p in folder.iterdir()) == ["out.ttl"]
     finally:
         folder.chmod(0o755)
+
+
+def test_write_atomic_chunks_writes_the_pieces(tmp_path):
+    """Text and bytes pieces end up in the file in order, as UTF-8; no temporary file is left."""
+    target = tmp_path / "out.gexf"
+    target.write_bytes(OLD)
+    output.write_atomic_chunks(target, iter(["<a>", b"\xc3\xa9", "\u6cd5</a>\n"]))
+    assert target.read_text(encoding="utf-8") == "<a>\u00e9\u6cd5</a>\n"
+    assert temporary_files(target) == []
+
+
+def test_write_atomic_chunks_failing_piece_keeps_old_file(tmp_path):
+    """When making a piece fails half way, the error propagates, the old file stays and no temporary file is left."""
+    target = tmp_path / "out.gexf"
+    target.write_bytes(OLD)
+
+    def pieces():
+        yield "<half"
+        raise InputError("the network could not be measured")
+
+    with pytest.raises(InputError, match="could not be measured"):
+        output.write_atomic_chunks(target, pieces())
+    assert target.read_bytes() == OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gexf"]
+
+
+def test_write_atomic_chunks_no_folder(tmp_path):
+    """A missing folder is an InputError naming the target, before any piece is made."""
+    made = []
+
+    def pieces():
+        made.append(1)
+        yield "x"
+
+    with pytest.raises(InputError, match="cannot write: no such folder"):
+        output.write_atomic_chunks(tmp_path / "missing" / "out.gexf", pieces())
+    assert made == []

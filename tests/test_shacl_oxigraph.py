@@ -1,7 +1,8 @@
 """The oxigraph SHACL engine (shapes compiled to SPARQL): the W3C SHACL Core suite, and the same findings as pySHACL.
 
 The suite entries are those ``test_shacl_core`` runs (the features our shapes use, read from
-shapes/*.ttl); here each runs through ``run_shacl(..., engine="oxigraph")``. The equality tests
+shapes/*.ttl) with the default engine; here each runs through ``run_shacl(..., engine=...)`` with
+each engine named. The equality tests
 validate the bundled data, invalid fixtures and a synthetic graph with both engines and compare
 every finding (code, severity, message, location, focus, path, value, shape).
 """
@@ -22,14 +23,15 @@ from policygraph.load import load_graph
 from policygraph.validate import run_shacl, validate
 
 sys.path.insert(0, str(Path(__file__).parent))
-import test_shacl_core as core  # noqa: E402 - the suite's entries and comparison, shared
+import test_shacl_core as core
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
 @pytest.mark.parametrize("test_id,path", core.ENTRIES, ids=core.IDS)
-def test_run_shacl_oxigraph_w3c_entry(test_id, path):
-    """The oxigraph engine gives the suite's expected conformance and results."""
+def test_run_shacl_engine_w3c_entry(test_id, path, engine):
+    """Each engine, named explicitly (oxigraph, and pyshacl kept as the reference), passes the suite entry."""
     manifest = Graph().parse(path, format="turtle")
     for entry in Collection(manifest, manifest.value(predicate=core.MF.entries)):
         if (entry, RDF.type, core.SHT.Validate) not in manifest:
@@ -38,7 +40,7 @@ def test_run_shacl_oxigraph_w3c_entry(test_id, path):
         data = Graph().parse(core._local(manifest.value(action, core.SHT.dataGraph)), format="turtle")
         shapes = Graph().parse(core._local(manifest.value(action, core.SHT.shapesGraph)), format="turtle")
         expected = manifest.value(entry, core.MF.result)
-        report_graph = run_shacl(data, shapes, engine="oxigraph")
+        report_graph = run_shacl(data, shapes, engine=engine)
         report = report_graph.value(predicate=RDF.type, object=SH.ValidationReport)
         assert report_graph.value(report, SH.conforms).toPython() == manifest.value(expected, SH.conforms).toPython()
         assert core._results(report_graph, report) == core._results(manifest, expected)

@@ -19,7 +19,7 @@ import random
 
 import networkx as nx
 
-__all__ = ["available", "to_igraph", "pagerank", "betweenness", "communities"]
+__all__ = ["available", "betweenness", "communities", "pagerank", "to_igraph"]
 
 
 def available() -> bool:
@@ -31,7 +31,7 @@ def available() -> bool:
     return True
 
 
-def to_igraph(simple: nx.Graph):  # noqa: ANN201 - an igraph.Graph
+def to_igraph(simple: nx.Graph):
     """``simple`` as an igraph Graph; vertex ``i`` is the ``i``-th node of ``simple`` (names in ``"name"``)."""
     import igraph as ig
 

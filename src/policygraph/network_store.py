@@ -19,16 +19,16 @@ from .labels import local_id
 from .network import (
     _CITATION_PROPERTIES,
     _PG,
+    _SKIP_LITERALS,
     DATE_PROPERTIES,
+    Network,
+    ProjectionOptions,
     _add_edge,
     _node_id,
     _one_line,
     _Schema,
     _select,
     _span,
-    _SKIP_LITERALS,
-    Network,
-    ProjectionOptions,
     construct,
 )
 from .terms import PG, RDF, RDFS, SKOS, XSD
@@ -41,7 +41,7 @@ _RDF_TYPE = str(RDF.type)
 _NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
 
 
-def project_store(graph, options: ProjectionOptions) -> Network:  # noqa: ANN001 - a store's rdflib view
+def project_store(graph, options: ProjectionOptions) -> Network:
     """The network of the store behind ``graph`` (``store.open_store(...).graph``), as ``network.project`` makes it."""
     store = graph.oxigraph_store
     schema = _Schema(graph)
@@ -100,7 +100,7 @@ def project_store(graph, options: ProjectionOptions) -> Network:  # noqa: ANN001
     return _select(network, schema, options)
 
 
-def _entities(store, schema: _Schema, citations: bool) -> dict[str, str]:  # noqa: ANN001
+def _entities(store, schema: _Schema, citations: bool) -> dict[str, str]:
     """Every instance typed with a policygraph class → its most specific class (as ``_Schema.entities``)."""
     excluded = {PG.Citation} if citations else {PG.Citation, PG.Source}
     classes: dict[str, set[URIRef]] = defaultdict(set)
@@ -121,7 +121,7 @@ def _entities(store, schema: _Schema, citations: bool) -> dict[str, str]:  # noq
     return result
 
 
-def _labels_and_dates(store) -> tuple[dict, dict]:  # noqa: ANN001
+def _labels_and_dates(store) -> tuple[dict, dict]:
     """``{iri: [(rank, language, text)]}`` of labels and ``{iri: {date property: [values]}}``."""
     values = " ".join(f"<{p}>" for p in (*_LABELS, *_DATES))
     labels: dict[str, list] = defaultdict(list)
@@ -151,7 +151,7 @@ def _label(candidates: list | None, iri: str, lang: str = "en") -> str:
     return local_id(URIRef(iri))
 
 
-def _literals(store) -> dict[str, dict[str, object]]:  # noqa: ANN001
+def _literals(store) -> dict[str, dict[str, object]]:
     """``network._literals`` for every node at once: literal properties other than labels and dates."""
     from .sparql_engines import to_rdflib
 

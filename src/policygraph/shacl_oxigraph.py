@@ -29,7 +29,6 @@ shapes all have messages).
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -39,7 +38,7 @@ from rdflib.term import Node
 
 from .errors import SchemaError
 
-__all__ = ["UnsupportedShapes", "validate_store", "SUPPORTED_PARAMETERS"]
+__all__ = ["SUPPORTED_PARAMETERS", "UnsupportedShapes", "validate_store"]
 
 
 class UnsupportedShapes(SchemaError):
@@ -123,7 +122,7 @@ class _Shape:
     params: dict[URIRef, list[Node]] = field(default_factory=dict)
 
 
-def validate_store(store, shapes_graph: Graph, progress=None) -> Graph:  # noqa: ANN001 - a pyoxigraph.Store
+def validate_store(store, shapes_graph: Graph, progress=None) -> Graph:
     """Validate the data in an Oxigraph ``store`` against ``shapes_graph``.
 
     Args:
@@ -144,7 +143,7 @@ def validate_store(store, shapes_graph: Graph, progress=None) -> Graph:  # noqa:
 
 
 class _Engine:
-    def __init__(self, store, shapes: Graph):  # noqa: ANN001
+    def __init__(self, store, shapes: Graph):
         self.store = store
         self.sg = shapes
         self.shapes: dict[Node, _Shape] = {}
@@ -237,7 +236,7 @@ class _Engine:
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(self, progress=None) -> Graph:  # noqa: ANN001
+    def run(self, progress=None) -> Graph:
         shapes = self.top_level()
         batched = self.check_batches(shapes)
         for done, node in enumerate(shapes, start=1):
@@ -550,7 +549,7 @@ class _Engine:
         width = len(answer.variables)
         return [tuple(solution[i] for i in range(width)) for solution in answer]
 
-    def add(self, shape: _Shape, component: URIRef, focus, value) -> None:  # noqa: ANN001
+    def add(self, shape: _Shape, component: URIRef, focus, value) -> None:
         self.results.append(_Result(focus, value, shape.node, component, shape.path, shape.severity, list(shape.messages)))
 
     def report(self) -> Graph:
@@ -561,7 +560,7 @@ class _Engine:
         graph.add((report, SH.conforms, Literal(not self.results)))
         cache: dict[object, Node] = {}
 
-        def convert(term):  # noqa: ANN001, ANN202
+        def convert(term):
             if term is None or isinstance(term, Node):
                 return term
             if term not in cache:
@@ -654,7 +653,7 @@ def _name(node: Node) -> str:
     return f"<{node}>" if isinstance(node, URIRef) else "(a blank node)"
 
 
-def _to_rdflib(term):  # noqa: ANN001, ANN202
+def _to_rdflib(term):
     from .sparql_engines import to_rdflib
 
     return to_rdflib(term)

@@ -22,9 +22,9 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 from rdflib import Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -34,7 +34,7 @@ from .errors import InputError
 from .load import RDF_FORMATS, LoadedGraph, SourceMap
 from .model import Location
 
-__all__ = ["StoreGraph", "StoreBuild", "build_store", "open_store", "is_store", "input_hash", "store_summary", "STORE_FORMAT"]
+__all__ = ["STORE_FORMAT", "StoreBuild", "StoreGraph", "build_store", "input_hash", "is_store", "open_store", "store_summary"]
 
 STORE_FORMAT = 1
 """The version of the folder layout; a store of another version is rebuilt (and refused by ``open_store``)."""
@@ -235,7 +235,7 @@ def open_store(folder: str | Path) -> StoreGraph:
     )
 
 
-def store_summary(opened: StoreGraph):  # noqa: ANN201 - a summary.GraphSummary
+def store_summary(opened: StoreGraph):
     """``summary.summarise`` for a store, by SPARQL aggregates on Oxigraph (the same numbers)."""
     from .labels import local_id
     from .sparql_engines import best_label, to_rdflib
@@ -277,17 +277,17 @@ def store_summary(opened: StoreGraph):  # noqa: ANN201 - a summary.GraphSummary
 # -- building -----------------------------------------------------------------------------------
 
 
-def _fill_store(path: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
+def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
     import pyoxigraph as ox
 
     from .sparql_engines import _error_position, to_oxigraph
 
-    store = ox.Store(str(path))
+    store = ox.Store(str(folder))
     try:
         default = ox.DefaultGraph()
         cache: dict = {}
 
-        def convert(term):  # noqa: ANN001, ANN202
+        def convert(term):
             converted = cache.get(term)
             if converted is None:
                 converted = cache[term] = to_oxigraph(term)
@@ -331,14 +331,14 @@ def _fill_store(path: Path, graph: Graph, rdf_files: list[Path], progress: Progr
 class _Counting(io.RawIOBase):
     """A binary reader that reports how far it has read."""
 
-    def __init__(self, raw, progress: Progress | None, stage: str, before: int, total: int):  # noqa: ANN001
+    def __init__(self, raw, progress: Progress | None, stage: str, before: int, total: int):
         self.raw, self.progress, self.stage, self.before, self.total = raw, progress, stage, before, total
         self.read_bytes = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         count = self.raw.readinto(buffer)
         self.read_bytes += count or 0
         if self.progress:
@@ -397,7 +397,7 @@ def _source_map_from_json(document: dict) -> SourceMap:
     return source_map
 
 
-def _plain_literals_store():  # noqa: ANN202 - a subclass of oxrdflib's store, made when first needed
+def _plain_literals_store():
     from oxrdflib import OxigraphStore
     from rdflib import Literal
     from rdflib.namespace import XSD
@@ -405,7 +405,7 @@ def _plain_literals_store():  # noqa: ANN202 - a subclass of oxrdflib's store, m
     class PlainLiterals(OxigraphStore):
         """oxrdflib's store, giving ``xsd:string`` literals as plain literals, as rdflib's parsers make them."""
 
-        def triples(self, triple_pattern, context=None):  # noqa: ANN001, ANN201 - rdflib's signature
+        def triples(self, triple_pattern, context=None):
             for (s, p, o), contexts in super().triples(triple_pattern, context):
                 if isinstance(o, Literal) and o.datatype == XSD.string:
                     o = Literal(str(o))
@@ -414,7 +414,7 @@ def _plain_literals_store():  # noqa: ANN202 - a subclass of oxrdflib's store, m
     return PlainLiterals
 
 
-def _PlainLiterals(store):  # noqa: ANN001, ANN202, N802
+def _PlainLiterals(store):
     return _plain_literals_store()(store=store)
 
 

@@ -6,14 +6,14 @@ import sys
 
 import click
 
-__all__ = ["data_options", "load_from_options", "store_dir", "quiet", "progress_reporter"]
+__all__ = ["data_options", "load_from_options", "progress_reporter", "quiet", "store_dir"]
 
 _STORE = "policygraph.store"
 _QUIET = "policygraph.quiet"
 
 
 def _remember(key: str):
-    def callback(ctx: click.Context, param: click.Parameter, value):  # noqa: ANN001, ANN202
+    def callback(ctx: click.Context, param: click.Parameter, value):
         if value:
             ctx.meta[key] = value
         return value

@@ -31,7 +31,11 @@ def local_graph(data, no_bundled, graph_file):
     """The ``LocalGraph`` the options ask for."""
     from ..sparql_engines import LocalGraph
 
+    from .options import store_dir
+
     if graph_file:
+        if store_dir() is not None:
+            raise ConfigError("--graph cannot be combined with --store", hint="use one prebuilt graph: a file or a store")
         if data or no_bundled:
             raise ConfigError(
                 "--graph cannot be combined with --data or --no-bundled",
@@ -91,6 +95,10 @@ def query(query, expression, params, fmt, labels, max_width, output, data, no_bu
         raise ConfigError("give a query: NAME, FILE.rq, - (standard input) or -e 'SPARQL' (exactly one)")
     if endpoint and (data or no_bundled or graph_file):
         raise ConfigError("--endpoint cannot be combined with --data, --no-bundled or --graph")
+    from .options import store_dir
+
+    if endpoint and store_dir() is not None:
+        raise ConfigError("--endpoint cannot be combined with --store")
     if expression is not None:
         parsed = parse_query(expression, origin="-e")
     elif query == "-" or query.endswith(".rq") or os.sep in query or (os.altsep and os.altsep in query):
