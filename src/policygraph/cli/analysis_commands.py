@@ -160,6 +160,16 @@ def analyze():
     """
 
 
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(["auto", "networkx", "igraph"]),
+    default="auto",
+    show_default=True,
+    help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes.",
+)
+"""The graph-algorithm engine, shared by centrality and communities."""
+
+
 @analyze.command("summary")
 @network_options
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
@@ -219,13 +229,7 @@ def summary_command(fmt, plot, **projection):
 )
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 @click.option("--plot", metavar="FILE.png|svg", help="Also draw the ranking as a bar chart.")
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "networkx", "igraph"]),
-    default="auto",
-    show_default=True,
-    help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes.",
-)
+@_engine_option
 def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **projection):
     """The most central nodes by degree, betweenness, PageRank or eigenvector centrality.
 
@@ -272,13 +276,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
 )
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
 @click.option("--plot", metavar="FILE.png|svg", help="Also draw the network coloured by community.")
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "networkx", "igraph"]),
-    default="auto",
-    show_default=True,
-    help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes.",
-)
+@_engine_option
 def communities_command(method, seed, min_size, fmt, plot, engine, **projection):
     """Communities (Louvain or greedy modularity), each with its members and the edge kinds that bind it.
 
