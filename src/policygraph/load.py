@@ -427,7 +427,7 @@ class _Builder:
         else:
             add((citation, PG.sourceUrl, Literal(self._url(fields["url"][1], "url"), datatype=XSD.anyURI)))
         add((citation, PG.locator, Literal(self._scalar(fields["locator"][1], "locator"))))
-        add((citation, PG.quote, Literal(self._scalar(fields["quote"][1], "quote"))))
+        add((citation, PG.quote, self._quote(fields["quote"][1])))
         for name in ("source", "url", "locator", "quote"):
             if name in fields:
                 self.source_map.properties[(citation, _CITATION_PREDICATES[name])] = self._loc(fields[name][0].start_mark)
@@ -457,6 +457,15 @@ class _Builder:
                 result.append(Literal(self._scalar(value, name), lang=lang))
             return result
         return [Literal(self._scalar(node, name), lang="en")]
+
+    def _quote(self, node: yaml.Node) -> Literal:
+        """A quote is plain text in the source's own words; ``{ja: "…"}`` tags one in another language."""
+        if not isinstance(node, yaml.MappingNode):
+            return Literal(self._scalar(node, "quote"))
+        texts = self._langtexts(node, "quote")
+        if len(texts) != 1:
+            raise InputError("a quote has one language: write {ja: \"…\"}", self._loc(node.start_mark))
+        return texts[0]
 
     def _url(self, node: yaml.Node, name: str) -> str:
         value = self._scalar(node, name)
