@@ -18,9 +18,9 @@ import time
 
 from rdflib import Graph, Literal
 
-from policygraph import analysis
-from policygraph.export import gexf_text
-from policygraph.network import project
+from policygraph.network import analysis
+from policygraph.network.export import gexf_text
+from policygraph.network.projection import project
 from policygraph.resources import ontology_path
 from policygraph.terms import ID, ORG, PG, RDF, SKOS, XSD
 

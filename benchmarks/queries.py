@@ -29,10 +29,12 @@ import time
 
 from rdflib import Graph, URIRef
 
-from policygraph.load import load_graph
-from policygraph.query import bind_params, list_queries, parse_param_options, run_query
-from policygraph.sparql_engines import LocalGraph
-from policygraph.sparql_results import comparable
+from policygraph import load_graph
+from policygraph.sparql.query import list_queries
+from policygraph.sparql.run import run_query
+from policygraph.sparql.params import bind_params, parse_param_options
+from policygraph.graph.handle import LoadedGraph
+from policygraph.sparql.results import comparable
 from policygraph.terms import ID_BASE
 
 
@@ -63,7 +65,7 @@ def synthetic_graph(base: Graph, copies: int) -> Graph:
     return graph
 
 
-def example_bindings(query, graph: LocalGraph):
+def example_bindings(query, graph: LoadedGraph):
     if not query.examples:
         return {}
     words = shlex.split(query.examples[0])
@@ -88,7 +90,7 @@ def best_time(query, bindings, graph, engine, repeat, timeout):
     return best, result
 
 
-def bench(title: str, graph: LocalGraph, queries, repeat: int, timeout: float) -> bool:
+def bench(title: str, graph: LoadedGraph, queries, repeat: int, timeout: float) -> bool:
     print(f"\n## {title}: {len(graph):,} triples\n")
     start = time.perf_counter()
     graph.store
@@ -128,11 +130,11 @@ def main() -> int:
     start = time.perf_counter()
     loaded = load_graph()
     print(f"# named queries: rdflib vs Oxigraph\n\nbuilt the bundled graph in {time.perf_counter() - start:.2f} s")
-    ok = bench("bundled graph", LocalGraph(graph=loaded.graph), queries, args.repeat, args.timeout)
+    ok = bench("bundled graph", loaded, queries, args.repeat, args.timeout)
     start = time.perf_counter()
     big = synthetic_graph(loaded.graph, args.copies)
     print(f"\nbuilt the synthetic graph ({args.copies} copies) in {time.perf_counter() - start:.2f} s")
-    ok &= bench(f"synthetic graph, {args.copies} copies", LocalGraph(graph=big), queries, args.repeat, args.timeout)
+    ok &= bench(f"synthetic graph, {args.copies} copies", LoadedGraph(graph=big), queries, args.repeat, args.timeout)
     return 0 if ok else 1
 
 

@@ -134,9 +134,11 @@ def anchor_rdflib(ttl: str) -> dict:
     """rdflib alone: parse the graph (with the ontology), then the representative named query."""
     from rdflib import Graph
 
-    from policygraph.query import bind_params, named_query
+    from policygraph.sparql.query import named_query
+    from policygraph.sparql.params import bind_params
     from policygraph.resources import ontology_path
-    from policygraph.sparql_engines import LocalGraph, evaluate_rdflib
+    from policygraph.graph.handle import LoadedGraph
+    from policygraph.sparql.engines import evaluate_rdflib
 
     start = time.perf_counter()
     graph = Graph()
@@ -144,7 +146,7 @@ def anchor_rdflib(ttl: str) -> dict:
     graph.parse(ttl, format="turtle")
     parse = time.perf_counter() - start
     query = named_query(REPRESENTATIVE_QUERY)
-    bindings = bind_params(query, QUERY_PARAMS[REPRESENTATIVE_QUERY], LocalGraph(graph=graph))
+    bindings = bind_params(query, QUERY_PARAMS[REPRESENTATIVE_QUERY], LoadedGraph(graph=graph))
     start = time.perf_counter()
     rows = len(evaluate_rdflib(graph, query.text, query.form, bindings).rows)
     return {"parse": round(parse, 3), "query": round(time.perf_counter() - start, 3), "rows": rows, "triples": len(graph)}
@@ -177,13 +179,16 @@ def anchor_oxigraph_load(ttl: str, folder: str) -> dict:
 
 def anchor_queries(store_dir: str) -> dict:
     """Each named query on the open store: raw pyoxigraph vs policygraph's engine call vs the whole library call."""
-    from policygraph.query import bind_params, list_queries, named_query, run_query
-    from policygraph.sparql_engines import LocalGraph, evaluate_oxigraph, with_values
-    from policygraph.sparql_results import PREFIXES
-    from policygraph.store import open_store
+    from policygraph.sparql.query import list_queries, named_query
+    from policygraph.sparql.run import run_query
+    from policygraph.sparql.params import bind_params
+    from policygraph.sparql.engines import evaluate_oxigraph
+    from policygraph.sparql.params import with_values
+    from policygraph.terms import PREFIXES
+    from policygraph.graph.store import open_store
 
     opened = open_store(store_dir)
-    local = LocalGraph(graph=opened.graph, store=opened.store)
+    local = opened
     results = {}
     for listed in list_queries(check=False):
         query = named_query(listed.name)
@@ -215,8 +220,8 @@ def anchor_queries(store_dir: str) -> dict:
 
 def anchor_shacl(ttl: str, engines: str) -> dict:
     """pySHACL and the oxigraph engine on the graph with a few defects added: time, and whether the findings agree."""
-    from policygraph.load import load_graph
-    from policygraph.validate import findings_from_results, load_shapes, run_shacl, shape_files
+    from policygraph import load_graph
+    from policygraph.validation.validate import findings_from_results, load_shapes, run_shacl, shape_files
 
     folder = Path(tempfile.mkdtemp())
     try:
@@ -224,7 +229,7 @@ def anchor_shacl(ttl: str, engines: str) -> dict:
         with open(ttl, encoding="utf-8") as source, open(path, "w", encoding="utf-8") as target:
             shutil.copyfileobj(source, target)
             target.write(DEFECTS)
-        from policygraph import safety
+        from policygraph.records import safety
 
         safety.MAX_DATA_BYTES = 10**10  # the anchor reads what the CLI would refuse (--data is for small graphs)
         start = time.perf_counter()
@@ -234,7 +239,7 @@ def anchor_shacl(ttl: str, engines: str) -> dict:
         found, result = {}, {"rdflib_load": round(load, 3)}
         for engine in engines.split(","):
             start = time.perf_counter()
-            report = run_shacl(loaded.graph, shapes, engine=engine)
+            report = run_shacl(loaded, shapes, engine=engine)
             result[engine] = round(time.perf_counter() - start, 3)
             findings = findings_from_results(report, shapes, loaded)
             found[engine] = sorted(json.dumps(f.to_dict(), sort_keys=True) for f in findings)
@@ -283,12 +288,12 @@ def anchor_pyrudof(ttl: str) -> dict:
 
 def anchor_graphs(store_dir: str, engines: str) -> dict:
     """networkx and igraph on the store's projected network: PageRank, sampled betweenness, Louvain."""
-    from policygraph import analysis, analysis_igraph
-    from policygraph.network import project
-    from policygraph.store import open_store
+    from policygraph.network import analysis, analysis_igraph
+    from policygraph.network.projection import project
+    from policygraph.graph.store import open_store
 
     start = time.perf_counter()
-    network = project(open_store(store_dir).graph)
+    network = project(open_store(store_dir))
     simple = network.simple
     result = {"project": round(time.perf_counter() - start, 3), "nodes": len(simple), "links": simple.number_of_edges()}
     sample = min(500, len(simple))

@@ -20,7 +20,7 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def bundled():
     """The bundled Japan graph, built once per test session."""
-    from policygraph.load import load_graph
+    from policygraph import load_graph
 
     return load_graph()
 

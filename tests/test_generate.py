@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.load import load_graph
+from policygraph import load_graph
 from policygraph.terms import PG, RDF
-from policygraph.validate import validate
+from policygraph.validation.validate import validate
 
 REPO = Path(__file__).parents[1]
 

@@ -27,7 +27,7 @@ from policygraph.errors import InputError
 from policygraph.output import remove_stale_temporaries, temporary_files, write_atomic
 
 TESTS = Path(__file__).parent
-TINY = TESTS / "data" / "tiny"
+TINY = TESTS / "fixtures" / "tiny"
 OLD = b"# the previous file: it must survive every fault byte for byte\n" * 20
 
 # Runs the CLI with a hook in write_atomic: at STAGE it touches MARKER and sleeps until killed.

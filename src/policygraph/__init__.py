@@ -10,13 +10,17 @@ from __future__ import annotations
 __all__ = ["load_graph", "LoadedGraph", "PolicygraphError", "InputError", "SchemaError", "ConfigError", "Location"]
 __version__ = "0.1.0"
 
-from .errors import ConfigError, InputError, PolicygraphError, SchemaError
-from .model import Location
+from policygraph.errors import ConfigError, InputError, PolicygraphError, SchemaError
+from policygraph.model import Location
 
 
 def __getattr__(name: str):
-    if name in ("load_graph", "LoadedGraph"):
-        from . import load
+    if name == "load_graph":
+        from policygraph.graph.build import load_graph
 
-        return getattr(load, name)
+        return load_graph
+    if name == "LoadedGraph":
+        from policygraph.graph.handle import LoadedGraph
+
+        return LoadedGraph
     raise AttributeError(f"module 'policygraph' has no attribute {name!r}")

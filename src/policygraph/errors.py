@@ -7,7 +7,7 @@ first so editors and CI annotators can jump to it.
 
 from __future__ import annotations
 
-from .model import Location
+from policygraph.model import Location
 
 __all__ = ["PolicygraphError", "InputError", "SchemaError", "ConfigError"]
 

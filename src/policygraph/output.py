@@ -24,8 +24,8 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import InputError
-from .model import Location
+from policygraph.errors import InputError
+from policygraph.model import Location
 
 __all__ = ["remove_stale_temporaries", "temporary_files", "write_atomic", "write_atomic_chunks"]
 

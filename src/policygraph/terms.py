@@ -134,3 +134,18 @@ class PG(DefinedNamespace):
     sourceUrl: URIRef  # The public page cited, when the source is not one of the local documents.
     locator: URIRef  # Where in the source: chapter, section, paragraph.
     quote: URIRef  # A short verbatim quote found in the source.
+
+
+PREFIXES: dict[str, str] = {
+    "pg": str(PG._NS),
+    "pgid": ID_BASE,
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+}
+"""The prefixes every query may use without declaring them (and that compact names in tables)."""

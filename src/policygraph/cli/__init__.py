@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from ..errors import PolicygraphError
+from policygraph.errors import PolicygraphError
 
 __all__ = ["main"]
 
@@ -40,8 +40,10 @@ def main() -> None:
 
 
 # Each module registers its commands on `main` when imported.
-from . import graph_commands  # noqa: E402,F401  build, show, search
-from . import trace_commands  # noqa: E402,F401  trace
-from . import analysis_commands  # noqa: E402,F401  analyze, export
-from . import query_commands  # noqa: E402,F401  query, queries, push, serve
-from . import validate_commands  # noqa: E402,F401  validate
+from policygraph.cli import (
+    analysis_commands,  # noqa: E402,F401  analyze, export
+    graph_commands,  # noqa: E402,F401  build, show, search
+    query_commands,  # noqa: E402,F401  query, queries, push, serve
+    trace_commands,  # noqa: E402,F401  trace
+    validate_commands,  # noqa: E402,F401  validate
+)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import main
-from .options import data_options, load_from_options
+from policygraph.cli import main
+from policygraph.cli.options import data_options, load_from_options
 
 _FORMATS = click.Choice(["table", "csv", "json"])
 _EXPORT_FORMATS = ["gexf", "graphml", "csv", "ttl", "nt", "jsonld"]
@@ -63,7 +63,8 @@ def network_options(command):
 
 
 def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_kinds, query, citations, literals):
-    from ..network import ProjectionOptions, project
+    from policygraph.network.model import ProjectionOptions
+    from policygraph.network.projection import project
 
     loaded = load_from_options(data, no_bundled)
     query_text, query_origin = _query_text(query) if query else (None, "--query")
@@ -78,7 +79,7 @@ def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_k
         citations=citations,
         literals=literals,
     )
-    network = project(loaded.graph, options)
+    network = project(loaded, options)
     for note in network.notes:
         click.echo(f"note: {note}", err=True)
     return network
@@ -86,8 +87,8 @@ def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_k
 
 def _query_text(value: str) -> tuple[str, str]:
     """The query text and where it came from: a file, or the option's value itself."""
-    from ..errors import InputError
-    from ..model import Location
+    from policygraph.errors import InputError
+    from policygraph.model import Location
 
     path = Path(value)
     if "{" not in value:
@@ -109,7 +110,7 @@ def _query_text(value: str) -> tuple[str, str]:
 def _plot_path(plot: str | None) -> Path | None:
     if plot is None:
         return None
-    from ..plots import check_plot_path
+    from policygraph.network.plots import check_plot_path
 
     return check_plot_path(plot)
 
@@ -182,7 +183,7 @@ def summary_command(fmt, plot, **projection):
       policygraph analyze summary
       policygraph analyze summary --fold --plot degrees.png
     """
-    from ..analysis import summarise_network
+    from policygraph.network.analysis import summarise_network
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -205,7 +206,7 @@ def summary_command(fmt, plot, **projection):
     ]
     _emit(fmt, result, "\n".join(lines))
     if plot_path:
-        from ..plots import plot_degree_distribution
+        from policygraph.network.plots import plot_degree_distribution
 
         plot_degree_distribution(result, plot_path)
         click.echo(f"wrote {plot_path}", err=True)
@@ -241,7 +242,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
       policygraph analyze centrality --top 10
       policygraph analyze centrality --measure betweenness --fold --type body
     """
-    from ..analysis import centrality
+    from policygraph.network.analysis import centrality
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -255,7 +256,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
         title += f", estimated from {result.sample} sampled nodes"
     _emit(fmt, result, "\n".join([title, *_columns(rows, right=(0, 1, 2))]))
     if plot_path:
-        from ..plots import plot_centrality
+        from policygraph.network.plots import plot_centrality
 
         plot_centrality(result, network, plot_path)
         click.echo(f"wrote {plot_path}", err=True)
@@ -286,7 +287,7 @@ def communities_command(method, seed, min_size, fmt, plot, engine, **projection)
       policygraph analyze communities --method greedy --format json
       policygraph analyze communities --fold --seed 7 --plot communities.png
     """
-    from ..analysis import communities
+    from policygraph.network.analysis import communities
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -301,7 +302,7 @@ def communities_command(method, seed, min_size, fmt, plot, engine, **projection)
         lines += _columns([[m.degree, m.id, m.type, m.label] for m in community.members], indent="    ", right=(0,))
     _emit(fmt, result, "\n".join(lines))
     if plot_path:
-        from ..plots import plot_network
+        from policygraph.network.plots import plot_network
 
         title = f"Communities ({method}{seeded}), modularity {result.modularity:.3f}"
         plot_network(network, plot_path, communities=result, title=title, seed=seed)
@@ -326,7 +327,7 @@ def path_command(source, target, limit, fmt, **projection):
       policygraph analyze path smj iccpr-art-9 --fold
       policygraph analyze path jp-moj crc --fold --limit 3
     """
-    from ..analysis import shortest_paths
+    from policygraph.network.analysis import shortest_paths
 
     network = _network(**projection)
     result = shortest_paths(network, source, target, limit)
@@ -353,7 +354,7 @@ def bridges_command(top, fmt, **projection):
       policygraph analyze bridges --fold
       policygraph analyze bridges --types body,policy --format csv
     """
-    from ..analysis import CutPoints, Hop, cut_points
+    from policygraph.network.analysis import CutPoints, Hop, cut_points
 
     network = _network(**projection)
     full = cut_points(network)
@@ -390,7 +391,7 @@ def ego_command(id, radius, fmt, plot, **projection):
       policygraph analyze ego smj --fold
       policygraph analyze ego bill-2021-immigration-control-revision --radius 2 --plot bill.png
     """
-    from ..analysis import ego_network
+    from policygraph.network.analysis import ego_network
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -402,7 +403,7 @@ def ego_command(id, radius, fmt, plot, **projection):
     rows += [[m.distance, m.degree, m.id, m.type, m.label] for m in result.members]
     _emit(fmt, result, "\n".join(lines + _columns(rows, right=(0, 1))))
     if plot_path:
-        from ..plots import plot_network
+        from policygraph.network.plots import plot_network
 
         center = network.graph.nodes[result.center]["label"]
         plot_network(network, plot_path, ego=result, title=f"{center}: ego network, radius {radius}", labels=40)
@@ -438,7 +439,7 @@ def export_command(fmt, output, dynamic, measures, **projection):
       policygraph export csv -o japan-csv/ --fold
       policygraph export ttl -o detention.ttl --query detention.rq
     """
-    from ..errors import ConfigError
+    from policygraph.errors import ConfigError
 
     if fmt in ("ttl", "nt", "jsonld"):
         network_options_used = (
@@ -454,22 +455,22 @@ def export_command(fmt, output, dynamic, measures, **projection):
         if dynamic or measures or network_only:
             first = "dynamic" if dynamic else "measures" if measures else network_only[0]
             raise ConfigError(f"--{first.replace('_', '-')} applies to gexf, graphml and csv exports, not {fmt}")
-        from ..export import write_rdf
-        from ..network import construct
+        from policygraph.network.export import write_rdf
+        from policygraph.network.model import construct
 
         loaded = load_from_options(projection["data"], projection["no_bundled"])
-        graph = construct(loaded.graph, *_query_text(projection["query"])) if projection["query"] else loaded.graph
+        graph = construct(loaded, *_query_text(projection["query"])) if projection["query"] else loaded.graph
         write_rdf(graph, output, fmt)
         click.echo(f"wrote {output}: {len(graph)} triples ({fmt})")
         return
     if dynamic and fmt != "gexf":
         raise ConfigError(f"--dynamic applies to gexf exports, not {fmt}")
-    from .. import export
+    from policygraph.network import export
 
     network = _network(**projection)
     nodes, edges = network.graph.number_of_nodes(), network.graph.number_of_edges()
     if fmt == "gexf":
-        from .options import progress_reporter
+        from policygraph.cli.options import progress_reporter
 
         export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
         click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")

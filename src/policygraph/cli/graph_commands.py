@@ -6,8 +6,9 @@ import json
 
 import click
 
-from . import main
-from .options import data_options, load_from_options
+from policygraph.cli import main
+from policygraph.cli.options import data_options, load_from_options
+from policygraph.errors import ConfigError
 
 _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
 
@@ -30,23 +31,21 @@ def build(data, no_bundled, output, fmt, no_validate):
       policygraph build --data my-records/ --format nt -o all.nt
       policygraph build --store japan.store
     """
-    from .options import store_dir
+    from policygraph.cli.options import store_dir
 
     if store_dir() is not None:
-        from .store_commands import build_into_store
-
-        build_into_store(store_dir(), data, no_bundled, output)
+        _build_into_store(store_dir(), data, no_bundled, output)
         return
     loaded = load_from_options(data, no_bundled)
     if output and not no_validate:
-        from .validate_commands import refuse_violations
+        from policygraph.cli.validate_commands import refuse_violations
 
         refuse_violations(loaded, output)
     if output:
-        from ..output import write_atomic
+        from policygraph.output import write_atomic
 
         write_atomic(output, loaded.graph.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8"))
-    from ..summary import summarise
+    from policygraph.graph.summary import summarise
 
     echo_summary(summarise(loaded), len(loaded.files))
     if output:
@@ -78,10 +77,10 @@ def show(id, data, no_bundled, fmt):
       policygraph show crc-art-9
       policygraph show bill-2021-immigration-control-revision
     """
-    from ..describe import describe
+    from policygraph.graph.describe import describe
 
     loaded = load_from_options(data, no_bundled)
-    description = describe(loaded.graph, id, loaded.source_map)
+    description = describe(loaded, id)
     if fmt == "json":
         click.echo(json.dumps(description.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -101,10 +100,10 @@ def search(text, data, no_bundled, limit, fmt):
       policygraph search "Specified Skilled Worker"
       policygraph search refoulement
     """
-    from ..search import search as find
+    from policygraph.graph.search import search as find
 
     loaded = load_from_options(data, no_bundled)
-    hits = find(loaded.graph, text, limit=limit)
+    hits = find(loaded, text, limit=limit)
     if fmt == "json":
         rows = [{"id": h.id, "label": h.label, "type": h.type, "matched": h.matched, "score": h.score} for h in hits]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -145,3 +144,22 @@ def _render_description(d) -> str:
             lines.append(f"  [{number}] {citation.source_label} — {citation.locator}")
             lines.append(f"      \u201c{citation.quote}\u201d")
     return "\n".join(lines)
+
+
+def _build_into_store(folder: str, data: tuple[str, ...], no_bundled: bool, output: str | None) -> None:
+    """``build --store DIR``: build (or find up to date) the store in ``folder`` and print the summary."""
+    from policygraph.cli.options import progress_reporter
+    from policygraph.graph.store import build_store, open_store
+    from policygraph.graph.summary import summarise
+
+    if output:
+        raise ConfigError("-o cannot be combined with --store", hint="build the store, then: policygraph export ttl --store DIR -o FILE")
+    bar = progress_reporter("building the store")
+    progress = (lambda stage, done, total: bar(done, total, stage)) if bar else None
+    result = build_store(folder, data, bundled=not no_bundled, progress=progress)
+    opened = open_store(folder)
+    echo_summary(summarise(opened), len(opened.files))
+    if result.skipped:
+        click.echo(f"store {folder} is up to date (the inputs have not changed)")
+    else:
+        click.echo(f"wrote store {folder}")

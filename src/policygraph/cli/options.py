@@ -71,8 +71,8 @@ def load_from_options(data: tuple[str, ...], no_bundled: bool):
     """Build the graph as the data options say, or open the store ``--store`` names."""
     store = store_dir()
     if store is not None:
-        from ..errors import ConfigError
-        from ..store import open_store
+        from policygraph.errors import ConfigError
+        from policygraph.graph.store import open_store
 
         if data or no_bundled:
             raise ConfigError(
@@ -80,7 +80,7 @@ def load_from_options(data: tuple[str, ...], no_bundled: bool):
                 hint="build a store with the data first: policygraph build --data PATH --store DIR",
             )
         return open_store(store)
-    from ..load import load_graph
+    from policygraph.graph.build import load_graph
 
     return load_graph(data, bundled=not no_bundled)
 

@@ -8,9 +8,9 @@ import signal
 
 import click
 
-from ..errors import ConfigError, InputError
-from . import main
-from .options import data_options, load_from_options
+from policygraph.cli import main
+from policygraph.cli.options import data_options, load_from_options
+from policygraph.errors import ConfigError, InputError
 
 _SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 _GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
@@ -28,10 +28,8 @@ def graph_options(command):
 
 
 def local_graph(data, no_bundled, graph_file):
-    """The ``LocalGraph`` the options ask for."""
-    from ..sparql_engines import LocalGraph
-
-    from .options import store_dir
+    """The graph handle the options ask for: a prebuilt graph file, a store, or the built data."""
+    from policygraph.cli.options import store_dir
 
     if graph_file:
         if store_dir() is not None:
@@ -41,9 +39,10 @@ def local_graph(data, no_bundled, graph_file):
                 "--graph cannot be combined with --data or --no-bundled",
                 hint="build a graph with the extra data first: policygraph build --data PATH -o FILE",
             )
-        return LocalGraph.from_file(graph_file)
-    loaded = load_from_options(data, no_bundled)
-    return LocalGraph(graph=loaded.graph, store=getattr(loaded, "store", None))  # --store: query Oxigraph directly
+        from policygraph.graph.build import open_graph_file
+
+        return open_graph_file(graph_file)
+    return load_from_options(data, no_bundled)
 
 
 @main.command()
@@ -88,14 +87,16 @@ def query(query, expression, params, fmt, labels, max_width, output, data, no_bu
       policygraph query my-query.rq --graph japan.ttl --timeout 10
       policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
     """
-    from ..query import bind_params, named_query, parse_param_options, parse_query, read_query, result_labels, run_query
-    from ..sparql_results import format_result
+    from policygraph.sparql.params import bind_params, parse_param_options
+    from policygraph.sparql.query import named_query, parse_query, read_query
+    from policygraph.sparql.results import format_result
+    from policygraph.sparql.run import result_labels, run_query
 
     if (query is None) == (expression is None):
         raise ConfigError("give a query: NAME, FILE.rq, - (standard input) or -e 'SPARQL' (exactly one)")
     if endpoint and (data or no_bundled or graph_file):
         raise ConfigError("--endpoint cannot be combined with --data, --no-bundled or --graph")
-    from .options import store_dir
+    from policygraph.cli.options import store_dir
 
     if endpoint and store_dir() is not None:
         raise ConfigError("--endpoint cannot be combined with --store")
@@ -116,7 +117,7 @@ def query(query, expression, params, fmt, labels, max_width, output, data, no_bu
         names = result_labels(result, graph=graph, endpoint=endpoint, timeout=timeout, from_graphs=parsed.from_graphs)
     text = format_result(result, fmt, labels=names, max_width=max_width)
     if output:
-        from ..output import write_atomic
+        from policygraph.output import write_atomic
 
         write_atomic(output, text)
         click.echo(f"wrote {output} ({_describe(result)})", err=True)
@@ -156,7 +157,7 @@ def queries(name, fmt):
       policygraph queries
       policygraph queries policies-affecting-group
     """
-    from ..query import list_queries, named_query
+    from policygraph.sparql.query import list_queries, named_query
 
     found = [named_query(name)] if name else list_queries(check=False)
     if fmt == "json":
@@ -215,7 +216,7 @@ def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
       policygraph push http://127.0.0.1:7878/store
       policygraph push http://127.0.0.1:7878/store --named-graph https://example.org/japan
     """
-    from ..sparql_remote import push_graph
+    from policygraph.sparql.remote import push_graph
 
     graph = local_graph(data, no_bundled, graph_file).graph
     report = push_graph(graph, url, named_graph=named_graph, replace=not append, timeout=timeout)
@@ -241,7 +242,7 @@ def serve(data, no_bundled, graph_file, port, timeout):
       policygraph serve --port 7878
       policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
     """
-    from ..sparql_remote import OxigraphServer
+    from policygraph.sparql.remote import OxigraphServer
 
     graph = local_graph(data, no_bundled, graph_file).graph
     server = OxigraphServer(graph, port, timeout=timeout)

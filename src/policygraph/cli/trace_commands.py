@@ -6,9 +6,9 @@ import json
 
 import click
 
-from ..errors import ConfigError
-from . import main
-from .options import data_options, load_from_options
+from policygraph.cli import main
+from policygraph.cli.options import data_options, load_from_options
+from policygraph.errors import ConfigError
 
 
 @main.command()
@@ -40,8 +40,8 @@ def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, n
       policygraph trace titp --format html -o titp.html
       policygraph trace --provision crc-art-9
     """
-    from .. import trace as tracing
-    from .. import trace_report as report
+    from policygraph.tracing import report as report
+    from policygraph.tracing import trace as tracing
 
     if policy and provision:
         raise ConfigError("give a POLICY or --provision, not both")
@@ -49,14 +49,14 @@ def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, n
         raise ConfigError("give a POLICY, --provision ID, or a single --treaty ID for the inverse trace")
     loaded = load_from_options(data, no_bundled)
     if policy:
-        result = tracing.trace_policy(loaded.graph, policy, as_of=as_of, treaties=treaties, min_strength=min_strength)
+        result = tracing.trace_policy(loaded, policy, as_of=as_of, treaties=treaties, min_strength=min_strength)
         renderers = {"text": report.render_text, "md": report.render_markdown, "html": report.render_html}
     else:
-        result = tracing.trace_provision(loaded.graph, provision or treaties[0], as_of=as_of, min_strength=min_strength)
+        result = tracing.trace_provision(loaded, provision or treaties[0], as_of=as_of, min_strength=min_strength)
         renderers = {"text": report.render_provision_text, "md": report.render_provision_markdown, "html": report.render_provision_html}
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else renderers[fmt](result)
     if output:
-        from ..output import write_atomic
+        from policygraph.output import write_atomic
 
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
-from ..model import Location
-from . import main
-from .options import data_options, load_from_options
+from policygraph.cli import main
+from policygraph.cli.options import data_options, load_from_options
+from policygraph.errors import InputError
+from policygraph.model import Location
 
 _SEVERITY_HELP = "Show findings of this severity or worse (the summary counts all). Only violations fail."
 
@@ -38,8 +38,8 @@ def shapes_options(command):
 
 def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None, engine="auto"):
     """Load (unless ``loaded`` is given) and validate as the options say; returns (loaded, report)."""
-    from .. import resources
-    from ..validate import validate
+    from policygraph import resources
+    from policygraph.validation.validate import validate
 
     if no_bundled_shapes and not shapes:
         raise click.UsageError("--no-bundled-shapes needs at least one --shapes PATH")
@@ -53,7 +53,7 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
         sources_dir = resources.default_sources_dir()
     if loaded is None:
         loaded = load_from_options(data, no_bundled)
-    from .options import progress_reporter
+    from policygraph.cli.options import progress_reporter
 
     progress = progress_reporter("checking shapes")
     return loaded, validate(loaded, shape_paths, sources=sources_dir, engine=engine, progress=progress)
@@ -92,7 +92,7 @@ def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity
       policygraph validate --sources ~/texts --format ttl
       policygraph validate --store japan.store --engine pyshacl
     """
-    from ..validate_report import render_text
+    from policygraph.validation.report import render_text
 
     _, report = run_validation(data, no_bundled, shapes, no_bundled_shapes, sources, engine=engine)
     if fmt == "json":
@@ -107,7 +107,7 @@ def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity
 
 def refuse_violations(loaded, output: str) -> None:
     """For ``build -o``: validate ``loaded``; on violations list them on stderr and exit 1 without writing."""
-    from ..validate_report import render_finding
+    from policygraph.validation.report import render_finding
 
     _, report = run_validation((), False, loaded=loaded)
     if report.ok:

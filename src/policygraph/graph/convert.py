@@ -1,0 +1,158 @@
+"""Terms between rdflib and Oxigraph, and whole graphs between the two.
+
+rdflib is the data model of the API; Oxigraph is where SPARQL runs fast. These functions are the
+only place that knows how a term of one looks in the other (blank nodes, ``xsd:string``, positions
+in Oxigraph's error messages)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from typing import Iterator
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from policygraph.errors import SchemaError
+from policygraph.terms import PREFIXES, XSD
+
+__all__ = ["to_rdflib", "to_oxigraph", "quiet_literals", "graph_to_store", "store_to_graph", "store_view"]
+
+_XSD_STRING = str(XSD.string)
+
+
+_OX_ERROR_POSITION = re.compile(r"(?:line (\d+) (?:between columns|column) (\d+)|at (\d+):(\d+))")
+
+
+def to_rdflib(term) -> Node | None:  # noqa: ANN001 - a pyoxigraph term
+    """An Oxigraph term as an rdflib term (``xsd:string`` literals become plain literals)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise SchemaError(f"RDF-star triple terms are not supported in results ({term})")
+
+
+def to_oxigraph(term: Node):  # noqa: ANN201 - a pyoxigraph term
+    """An rdflib term as an Oxigraph term."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(_bnode_id(str(term)))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _bnode_id(text: str) -> str:
+    return text if re.match(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$", text) and not text.endswith(".") else "b" + text.encode().hex()
+
+
+def graph_to_store(graph: Graph):  # noqa: ANN201 - a pyoxigraph.Store
+    """An in-memory Oxigraph store holding the triples of ``graph``."""
+    import pyoxigraph as ox
+
+    cache: dict[Node, object] = {}
+
+    def convert(term: Node):  # noqa: ANN202
+        converted = cache.get(term)
+        if converted is None:
+            converted = cache[term] = to_oxigraph(term)
+        return converted
+
+    store = ox.Store()
+    default = ox.DefaultGraph()
+    store.extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in graph)
+    return store
+
+
+def store_to_graph(store) -> Graph:  # noqa: ANN001 - a pyoxigraph.Store
+    """An rdflib Graph holding a copy of the triples of ``store`` (for the rdflib engine)."""
+    cache: dict[object, Node] = {}
+
+    def convert(term) -> Node:  # noqa: ANN001
+        converted = cache.get(term)
+        if converted is None:
+            converted = cache[term] = to_rdflib(term)
+        return converted
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    add = graph.add
+    for quad in store.quads_for_pattern(None, None, None, None):
+        add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+    return graph
+
+
+@contextlib.contextmanager
+def quiet_literals() -> Iterator[None]:
+    """Keep rdflib's log tracebacks for ill-typed literals (``"2021-13-45"^^xsd:date``) off the terminal.
+
+    rdflib logs one each time it makes such a literal (evaluating, converting, unpickling results);
+    they are data defects that ``validate`` reports, and a query returns them as they are.
+    """
+    logger = logging.getLogger("rdflib.term")
+    before = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
+
+
+def _error_position(message: str) -> tuple[int | None, int | None]:
+    match = _OX_ERROR_POSITION.search(message)
+    if not match:
+        return None, None
+    line, column = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return int(line), int(column)
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:200] + ("…" if len(text) > 200 else "")
+
+
+def store_view(store, triples: int) -> Graph:  # noqa: ANN001 - a pyoxigraph.Store
+    """An rdflib Graph that reads through to ``store`` (oxrdflib), for rdflib code on a store too big to copy.
+
+    ``xsd:string`` literals come back plain, as rdflib's parsers make them, and ``len`` is ``triples``
+    (oxrdflib would count every triple).
+    """
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    class PlainLiterals(OxigraphStore):
+        def triples(self, triple_pattern, context=None):  # noqa: ANN001, ANN202 - rdflib's Store API
+            for (s, p, o), contexts in super().triples(triple_pattern, context):
+                if isinstance(o, Literal) and o.datatype == XSD.string:
+                    o = Literal(str(o))
+                yield (s, p, o), contexts
+
+    class StoreView(Graph):
+        def __len__(self) -> int:
+            return triples
+
+    view = StoreView(store=PlainLiterals(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    for prefix, namespace in PREFIXES.items():
+        view.bind(prefix, namespace, override=True)
+    return view

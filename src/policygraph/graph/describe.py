@@ -1,0 +1,195 @@
+"""Describe one entity: its types, labels, properties, relations both ways, and citations.
+
+``describe`` returns a ``Description``; the CLI renders it. Incoming links from n-ary nodes
+(positions, engagements, events, reservations) carry a one-line brief, so ``show`` of a bill says
+who opposed it and why without a second look-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from policygraph.errors import ConfigError
+from policygraph.graph.handle import LoadedGraph
+from policygraph.graph.labels import format_number, label_of, local_id, node_for_id
+from policygraph.terms import PG, PROV, RDF, RDFS, SKOS
+
+__all__ = ["Description", "Link", "Citation", "describe", "brief_of"]
+
+_HIDDEN = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.inScheme, PG.citation, PROV.wasDerivedFrom}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A relation to or from another entity."""
+
+    property: str  # the property's label
+    id: str  # the other entity's id
+    label: str  # the other entity's label
+    type: str  # the other entity's class
+    brief: str = ""  # for n-ary nodes: who, what, when
+    via: str = ""  # the id of the sub-provision the link reaches this entity through
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation of the described entity."""
+
+    source: str  # a source id, or the URL cited
+    source_label: str
+    locator: str
+    quote: str
+
+
+@dataclass
+class Description:
+    """Everything ``show`` says about one entity."""
+
+    id: str
+    iri: str
+    types: list[str]
+    labels: list[tuple[str, str]]  # (text, language)
+    aliases: list[tuple[str, str]]
+    properties: list[tuple[str, str]]  # (property label, value)
+    outgoing: list[Link]
+    incoming: list[Link]
+    citations: list[Citation]
+    defined_at: str | None = None
+    parts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """A JSON-safe dict with stable keys."""
+        return asdict(self)
+
+
+def describe(loaded: LoadedGraph, identifier: str) -> Description:
+    """Describe the entity ``identifier`` (an id or a full IRI) of the graph ``loaded``.
+
+    Raises:
+        ConfigError: no entity has that id (the message suggests close ids).
+    """
+    graph = loaded.graph
+    node = node_for_id(identifier)
+    if (node, None, None) not in graph:
+        from policygraph.graph.search import suggest_ids
+
+        suggestions = suggest_ids(loaded, identifier)
+        hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
+        raise ConfigError(f"unknown id {identifier!r}", hint=hint)
+    parts = sorted(graph.subjects(PG.withinProvision, node), key=str)
+    incoming = _incoming(graph, node)
+    for part in parts:
+        incoming += [_replace_via(link, local_id(part)) for link in _incoming(graph, part) if link.property != "within provision"]
+    location = loaded.source_map.locate(node)
+    return Description(
+        id=local_id(node),
+        iri=str(node),
+        types=sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept),
+        labels=_texts(graph, node, SKOS.prefLabel),
+        aliases=_texts(graph, node, SKOS.altLabel),
+        properties=_properties(graph, node),
+        outgoing=_outgoing(graph, node),
+        incoming=incoming,
+        citations=_citations(graph, node),
+        defined_at=str(location) if location else None,
+        parts=[local_id(p) for p in parts],
+    )
+
+
+def _texts(graph: Graph, node: URIRef, predicate: URIRef) -> list[tuple[str, str]]:
+    return sorted((str(v), v.language or "") for v in graph.objects(node, predicate) if isinstance(v, Literal))
+
+
+def _properties(graph: Graph, node: URIRef) -> list[tuple[str, str]]:
+    rows = [
+        (label_of(graph, p), str(o))
+        for p, o in graph.predicate_objects(node)
+        if isinstance(o, Literal) and p not in _HIDDEN
+    ]
+    return sorted(rows)
+
+
+def _outgoing(graph: Graph, node: URIRef) -> list[Link]:
+    links = [
+        _link(graph, label_of(graph, p), o)
+        for p, o in graph.predicate_objects(node)
+        if isinstance(o, URIRef) and p not in _HIDDEN and p != RDFS.subClassOf
+    ]
+    return sorted(links, key=lambda link: (link.property, link.id))
+
+
+def _incoming(graph: Graph, node: URIRef) -> list[Link]:
+    links = [
+        _link(graph, label_of(graph, p), s, brief=True)
+        for s, p in graph.subject_predicates(node)
+        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s)
+    ]
+    return sorted(links, key=lambda link: (link.property, link.id))
+
+
+def _link(graph: Graph, prop: str, other: Node, brief: bool = False) -> Link:
+    types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t != SKOS.Concept)
+    return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", brief_of(graph, other) if brief else "")
+
+
+def _replace_via(link: Link, via: str) -> Link:
+    return Link(link.property, link.id, link.label, link.type, link.brief, via)
+
+
+def brief_of(graph: Graph, node: Node) -> str:
+    """One line on an n-ary node: who did what, when, with the key text."""
+    types = set(graph.objects(node, RDF.type))
+    value = graph.value
+
+    def names(predicate: URIRef) -> str:
+        return ", ".join(sorted(label_of(graph, o) for o in graph.objects(node, predicate)))
+
+    def when() -> str:
+        date = value(node, PG.date) or value(node, PG.startDate)
+        return f" ({date})" if date else ""
+
+    if PG.Position in types:
+        form = value(node, PG.form)
+        return f"{names(PG.actor)} {value(node, PG.stance) or 'position'}{f' by {form}' if form else ''}{when()}"
+    if PG.Engagement in types:
+        return f"{label_of(graph, value(node, PG.policy))} engages {label_of(graph, value(node, PG.provision))}, argued by {names(PG.arguedBy)}"
+    if PG.Event in types:
+        return f"{value(node, PG.kind) or 'event'}{when()} with {names(PG.participant)}"
+    if PG.Reservation in types or PG.Declaration in types:
+        text = value(node, PG.text) or value(node, PG.effect)
+        return f"\u201c{text}\u201d" if text else ""
+    if PG.Recommendation in types:
+        paragraph = value(node, PG.paragraph)
+        return f"{names(PG.actor)}, {value(node, PG.documentSymbol) or ''}{f' para {paragraph}' if paragraph else ''}{when()}"
+    if PG.Observation in types:
+        qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than ", "at-least": "at least ", "at-most": "at most "}
+        period = value(node, PG.period) or value(node, PG.periodEnd)
+        return (
+            f"{qualifier.get(str(value(node, PG.qualifier) or ''), '')}{format_number(value(node, PG.value))} {value(node, PG.unit) or ''}"
+            + (f" ({period})" if period else "")
+        )
+    return ""
+
+
+def _citations(graph: Graph, node: URIRef) -> list[Citation]:
+    result = []
+    for citation in sorted(graph.objects(node, PG.citation), key=_citation_number):
+        source = graph.value(citation, PG.source)
+        url = graph.value(citation, PG.sourceUrl)
+        result.append(
+            Citation(
+                source=local_id(source) if source is not None else str(url),
+                source_label=label_of(graph, source) if source is not None else str(url),
+                locator=str(graph.value(citation, PG.locator) or ""),
+                quote=str(graph.value(citation, PG.quote) or ""),
+            )
+        )
+    return result
+
+
+def _citation_number(citation: Node) -> tuple[int, str]:
+    tail = str(citation).rsplit("/", 1)[-1]
+    return (int(tail), "") if tail.isdigit() else (0, str(citation))

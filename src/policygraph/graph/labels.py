@@ -1,0 +1,69 @@
+"""Human-readable names for nodes: the English label, else any label, else the id."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from policygraph.terms import ID_BASE, RDFS, SKOS
+
+__all__ = ["label_of", "local_id", "node_for_id", "format_number"]
+
+
+def local_id(node: Node) -> str:
+    """The slug of an instance IRI (``.../id/crc-art-9`` → ``crc-art-9``), else the IRI's last segment."""
+    text = str(node)
+    if text.startswith(ID_BASE):
+        return text[len(ID_BASE) :]
+    for separator in ("#", "/"):
+        if separator in text:
+            return text.rsplit(separator, 1)[1] or text
+    return text
+
+
+def node_for_id(identifier: str) -> URIRef:
+    """The IRI of an id (an IRI given in full is returned as it is)."""
+    if identifier.startswith(("http://", "https://", "urn:")):
+        return URIRef(identifier)
+    return URIRef(ID_BASE + identifier)
+
+
+def label_of(graph: Graph, node: Node, lang: str = "en") -> str:
+    """The best label of ``node`` for a reader of ``lang``."""
+    if isinstance(node, Literal):
+        return str(node)
+    best = None
+    for predicate in (SKOS.prefLabel, RDFS.label):
+        for value in graph.objects(node, predicate):
+            if isinstance(value, Literal):
+                if value.language == lang:
+                    return str(value)
+                if best is None or value.language is None:
+                    best = str(value)
+        if best is not None:
+            return best
+    return local_id(node)
+
+
+def format_number(value: Node | None) -> str:
+    """A figure for people: ``45970`` → ``45,970``, ``1.5`` stays ``1.5``; anything else as it is."""
+    if value is None:
+        return "?"
+    number = value.toPython() if isinstance(value, Literal) else value
+    try:
+        return f"{number:,.0f}" if number == int(number) else f"{number:,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def best_label(candidates: list[tuple[int, str | None, str]], lang: str = "en") -> str | None:
+    """Pick a label from ``(predicate rank, language, text)`` candidates: best predicate, then ``lang``, untagged, any."""
+    if not candidates:
+        return None
+
+    def preference(candidate: tuple[int, str | None, str]) -> tuple:
+        rank, language, text = candidate
+        language_rank = 0 if (language or "").lower() == lang else 1 if not language else 2
+        return (rank, language_rank, text)
+
+    return min(candidates, key=preference)[2]

@@ -1,0 +1,333 @@
+"""A prebuilt graph on disk: an Oxigraph store in a folder, with the source map and a hash of the inputs.
+
+``build_store`` builds the graph once — the YAML records through ``load_graph`` (so every check and
+the source map are the same as without a store), RDF files bulk-loaded by Oxigraph's own parser —
+and writes::
+
+    DIR/manifest.json     what was built from what: format version, input hash, files, triples, record counts
+    DIR/source-map.json   file:line of every YAML record and key (the source map)
+    DIR/oxigraph/         the Oxigraph (RocksDB) store
+
+It skips the work when the inputs have not changed (same content hash). ``open_store`` opens it
+read-only in a fraction of a second and returns the graph handle (``graph.handle.LoadedGraph``) over
+it, whose source map is read from the folder only when a message needs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from policygraph import __version__, resources
+from policygraph.errors import InputError
+from policygraph.graph.handle import LoadedGraph, source_map_from_file
+from policygraph.model import Location
+from policygraph.records.load import RDF_FORMATS, SourceMap, data_files
+
+__all__ = ["STORE_FORMAT", "StoreBuild", "build_store", "input_hash", "is_store", "open_store"]
+
+STORE_FORMAT = 1
+"""The version of the folder layout; a store of another version is rebuilt (and refused by ``open_store``)."""
+
+_MANIFEST = "manifest.json"
+_SOURCE_MAP = "source-map.json"
+_OXIGRAPH = "oxigraph"
+_YAML = (".yaml", ".yml")
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "json-ld": "JSON_LD",
+    "xml": "RDF_XML",
+}
+_CHUNK = 1 << 20
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""
+
+
+@dataclass(frozen=True)
+class StoreBuild:
+    """What ``build_store`` did."""
+
+    folder: Path
+    triples: int
+    files: tuple[str, ...]
+    input_hash: str
+    skipped: bool  # the inputs had not changed: nothing was rebuilt
+    record_counts: dict[str, int] = field(default_factory=dict)
+
+
+def is_store(folder: str | Path) -> bool:
+    """True when ``folder`` holds a policygraph store (a manifest of this format)."""
+    try:
+        manifest = json.loads((Path(folder) / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == "policygraph-store"
+
+
+def input_hash(files: Sequence[Path]) -> str:
+    """The SHA-256 of what a build reads: the store format, policygraph's version, the ontology, each file's path and bytes.
+
+    Raises:
+        InputError: a file cannot be read.
+    """
+    digest = hashlib.sha256(f"policygraph-store {STORE_FORMAT} {__version__}\n".encode())
+    for path in [resources.ontology_path(), *files]:
+        digest.update(f"{Path(path).resolve()}\n".encode())
+        try:
+            with open(path, "rb") as stream:
+                while chunk := stream.read(_CHUNK):
+                    digest.update(chunk)
+        except OSError as error:
+            raise InputError(f"cannot read file: {error.strerror}", Location(str(path))) from None
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def build_store(
+    folder: str | Path,
+    data: Sequence[str | Path] = (),
+    *,
+    bundled: bool = True,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> StoreBuild:
+    """Build the graph into an on-disk store in ``folder`` (replacing the store there, atomically).
+
+    Args:
+        folder: the store's folder; created, or replaced if it holds a store already.
+        data: extra YAML or RDF files or folders, as for ``load_graph``.
+        bundled: include the bundled dataset.
+        force: rebuild even if the inputs have not changed.
+        progress: called while loading, see ``Progress``.
+
+    Returns:
+        What was built (or that nothing needed to be).
+
+    Raises:
+        InputError: a file is missing or malformed, ``folder`` is something else than a store,
+            or the store cannot be written.
+    """
+    from policygraph.records.safety import check_rdf_text
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("cannot write the store: it is a file", Location(str(folder)))
+    if folder.is_dir() and any(folder.iterdir()) and not is_store(folder):
+        raise InputError(
+            "cannot write the store: the folder holds other files", Location(str(folder)), hint="name a new or empty folder"
+        )
+    files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
+    digest = input_hash(files)
+    if not force and is_store(folder):
+        manifest = _read_manifest(folder)
+        if manifest.get("version") == STORE_FORMAT and manifest.get("input_hash") == digest and (folder / _OXIGRAPH).is_dir():
+            return StoreBuild(folder, manifest["triples"], tuple(manifest["files"]), digest, True, manifest["record_counts"])
+    yaml_files = [p for p in files if p.suffix.lower() in _YAML]
+    rdf_files = [p for p in files if p.suffix.lower() not in _YAML]
+    for path in rdf_files:
+        fmt = RDF_FORMATS[path.suffix.lower()]
+        if fmt in ("xml", "json-ld"):  # no DTD, external entity or remote context reaches the parser
+            from policygraph.records.safety import decode_text
+
+            check_rdf_text(decode_text(path.read_bytes(), str(path)), fmt, str(path))
+        elif _is_blank(path):
+            raise InputError("empty file", Location(str(path), 1))
+    if progress and yaml_files:
+        progress("reading YAML records", 0, len(yaml_files))
+    from policygraph.records.load import read_inputs
+
+    loaded = read_inputs(yaml_files, bundled=False)  # the ontology, the records, their checks and source map
+    if progress and yaml_files:
+        progress("reading YAML records", len(yaml_files), len(yaml_files))
+    parent = folder.resolve().parent
+    if not parent.is_dir():
+        raise InputError("cannot write the store: no such folder", Location(str(folder.parent)))
+    building = parent / f".{folder.name}.building-{os.getpid()}"
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        building.mkdir()
+        triples = _fill_store(building / _OXIGRAPH, loaded.graph, rdf_files, progress)
+        names = [str(p.resolve()) for p in files]
+        manifest = {
+            "format": "policygraph-store",
+            "version": STORE_FORMAT,
+            "policygraph": __version__,
+            "input_hash": digest,
+            "triples": triples,
+            "files": names,
+            "record_counts": dict(sorted(loaded.record_counts.items())),
+        }
+        (building / _SOURCE_MAP).write_text(json.dumps(_source_map_json(loaded.source_map)), encoding="utf-8")
+        (building / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        _replace_folder(building, folder)
+    except OSError as error:
+        raise InputError(f"cannot write the store: {error.strerror or error}", Location(str(folder))) from None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return StoreBuild(folder, triples, tuple(names), digest, False, manifest["record_counts"])
+
+
+def open_store(folder: str | Path) -> LoadedGraph:
+    """Open a store read-only.
+
+    Raises:
+        InputError: ``folder`` is not a store of this format (with what to do), or cannot be opened.
+    """
+    import pyoxigraph as ox
+
+    folder = Path(folder)
+    where = Location(str(folder))
+    if not folder.is_dir():
+        raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
+    if not is_store(folder):
+        raise InputError("not a policygraph store (no manifest.json)", where, hint="build one with: policygraph build --store DIR")
+    manifest = _read_manifest(folder)
+    if manifest.get("version") != STORE_FORMAT:
+        raise InputError(
+            f"store format {manifest.get('version')!r} is not this policygraph's ({STORE_FORMAT})",
+            where,
+            hint="rebuild it with: policygraph build --store DIR",
+        )
+    try:
+        store = ox.Store.read_only(str(folder / _OXIGRAPH))
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot open the store: {' '.join(str(error).split())[:200]}", where) from None
+    source_map_file = folder / _SOURCE_MAP
+    if not source_map_file.is_file():
+        raise InputError("cannot open the store: its source-map.json is missing", where, hint="rebuild it with: policygraph build --store DIR")
+    return LoadedGraph(
+        store=store,
+        source_map=source_map_from_file(source_map_file),
+        record_counts=Counter(manifest["record_counts"]),
+        files=[Path(p) for p in manifest["files"]],
+        folder=folder,
+        triples=manifest["triples"],
+    )
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
+    import pyoxigraph as ox
+
+    from policygraph.graph.convert import _error_position, to_oxigraph
+
+    store = ox.Store(str(folder))
+    try:
+        default = ox.DefaultGraph()
+        cache: dict = {}
+
+        def convert(term):
+            converted = cache.get(term)
+            if converted is None:
+                converted = cache[term] = to_oxigraph(term)
+            return converted
+
+        store.bulk_extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in graph)
+        total = sum(p.stat().st_size for p in rdf_files)
+        done = 0
+        for path in rdf_files:
+            fmt_name = _OX_FORMATS[RDF_FORMATS[path.suffix.lower()]]
+            fmt = getattr(ox.RdfFormat, fmt_name)
+            stage = f"loading {path.name}"
+            try:
+                with open(path, "rb") as raw:
+                    reader = io.BufferedReader(_Counting(raw, progress, stage, done, total), _CHUNK)
+                    if fmt_name in ("N_QUADS", "TRIG"):  # named graphs are merged into the default graph
+                        store.bulk_extend(
+                            ox.Quad(q.subject, q.predicate, q.object, default)
+                            for q in ox.parse(reader, format=fmt, base_iri=path.resolve().as_uri())
+                        )
+                    else:
+                        store.bulk_load(reader, format=fmt, base_iri=path.resolve().as_uri())
+            except SyntaxError as error:
+                line, column = _error_position(str(error))
+                what = RDF_FORMATS[path.suffix.lower()]
+                message = " ".join(str(error).split())[:200]
+                raise InputError(f"cannot parse {what}: {message}", Location(str(path), line, column)) from None
+            done += path.stat().st_size
+        if progress:
+            progress("writing the store", 0, 1)
+        store.flush()
+        store.optimize()
+        triples = len(store)
+        if progress:
+            progress("writing the store", 1, 1)
+        return triples
+    finally:
+        del store  # closes the RocksDB files before the folder is renamed
+
+
+class _Counting(io.RawIOBase):
+    """A binary reader that reports how far it has read."""
+
+    def __init__(self, raw, progress: Progress | None, stage: str, before: int, total: int):
+        self.raw, self.progress, self.stage, self.before, self.total = raw, progress, stage, before, total
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        self.read_bytes += count or 0
+        if self.progress:
+            self.progress(self.stage, self.before + self.read_bytes, self.total)
+        return count
+
+
+def _is_blank(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            if chunk.strip(b" \t\r\n\xef\xbb\xbf"):
+                return False
+    return True
+
+
+def _replace_folder(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is: rename the old store aside, rename the new one in, delete the old."""
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if old.exists():
+            os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read the store's manifest: {error}", Location(str(folder / _MANIFEST))) from None
+
+
+def _source_map_json(source_map: SourceMap) -> dict:
+    paths: dict[str, int] = {}
+
+    def where(location: Location) -> list:
+        index = paths.setdefault(str(Path(location.path).resolve()), len(paths))
+        return [index, location.line, location.column]
+
+    nodes = [[str(node), *where(location)] for node, location in source_map.nodes.items()]
+    properties = [[str(s), str(p), *where(location)] for (s, p), location in source_map.properties.items()]
+    return {"paths": list(paths), "nodes": nodes, "properties": properties}
+
+

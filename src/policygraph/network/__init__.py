@@ -1,0 +1,1 @@
+"""The network: projection of the graph, analyses (networkx, igraph), exports, plots."""

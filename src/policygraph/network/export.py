@@ -1,0 +1,436 @@
+"""Write a ``Network`` for Gephi, Cytoscape and spreadsheets, and the RDF graph as RDF.
+
+- GEXF 1.3 (written here: networkx's writer does not produce valid 1.3): typed node and edge
+  attributes declared before the nodes, ``viz:color`` by node type from a fixed palette,
+  ``viz:size`` by degree, edge labels and kinds; with ``dynamic`` every dated node and folded edge
+  has a ``start``/``end`` (``timeformat="date"``) so that Gephi's timeline plays the history.
+- GraphML with typed keys (networkx's writer).
+- CSV: ``nodes.csv`` and ``edges.csv`` with the column names Gephi's spreadsheet import knows.
+- RDF: the whole graph or a CONSTRUCT result as Turtle, N-Triples or JSON-LD.
+
+Every file is written with ``output.write_atomic``. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import csv
+import hashlib
+import io
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import Graph
+
+from policygraph import __version__
+from policygraph.errors import ConfigError
+from policygraph.graph.labels import local_id
+from policygraph.network.analysis import community_of, node_scores
+from policygraph.network.model import DATE_PROPERTIES, Network
+from policygraph.output import write_atomic, write_atomic_chunks
+
+__all__ = [
+    "NETWORK_FORMATS",
+    "RDF_FORMATS",
+    "TYPE_COLOURS",
+    "Column",
+    "colour_of",
+    "edge_table",
+    "gexf_chunks",
+    "gexf_text",
+    "node_table",
+    "write_csv",
+    "write_gexf",
+    "write_graphml",
+    "write_rdf",
+]
+
+NETWORK_FORMATS = ("gexf", "graphml", "csv")
+RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+
+#: Node colours by class (local name): bodies blue, policies red and orange, treaties green,
+#: concepts purple, n-ary records brown, pink and grey. Fixed, so every export looks the same.
+TYPE_COLOURS = {
+    "State": "#0b2e59",
+    "GovernmentBody": "#1f77b4",
+    "CivilSocietyOrganization": "#17becf",
+    "IntergovernmentalOrganization": "#6baed6",
+    "TreatyBody": "#3f51b5",
+    "SpecialProcedure": "#7986cb",
+    "Body": "#4a6fa5",
+    "Policy": "#c44e52",
+    "Law": "#d62728",
+    "Bill": "#ff7f0e",
+    "Measure": "#e6550d",
+    "Programme": "#fd8d3c",
+    "Guideline": "#fdae6b",
+    "System": "#a50f15",
+    "PolicyFeature": "#f4a582",
+    "Treaty": "#2ca02c",
+    "Provision": "#74c476",
+    "Participation": "#006d2c",
+    "ReservationOrDeclaration": "#a1d99b",
+    "Reservation": "#a1d99b",
+    "Declaration": "#c7e9c0",
+    "Practice": "#9467bd",
+    "Group": "#c5b0d5",
+    "ResidenceStatus": "#7b4173",
+    "Position": "#8c564b",
+    "Event": "#bcbd22",
+    "Engagement": "#e377c2",
+    "Recommendation": "#ce6dbd",
+    "Observation": "#7f7f7f",
+    "Source": "#bdbdbd",
+}
+
+_MEASURE_COLUMNS = ("betweenness", "pagerank", "eigenvector")
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Column ids Gephi reserves for its own node and edge columns.
+_RESERVED = {"id", "label", "timeset", "interval", "weight", "type", "kind", "source", "target"}
+
+
+def colour_of(class_iri: str) -> str:
+    """The ``#rrggbb`` colour of a node class: from ``TYPE_COLOURS``, else a stable colour from its name."""
+    name = local_id(class_iri)
+    if name in TYPE_COLOURS:
+        return TYPE_COLOURS[name]
+    hue = int(hashlib.sha1(name.encode()).hexdigest()[:6], 16) / 0xFFFFFF
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.55, 0.8)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """An attribute column: its id (also its title) and GEXF type (string, integer, double, boolean)."""
+
+    id: str
+    type: str
+
+
+def node_table(network: Network, measures: bool = False) -> tuple[list[Column], dict[str, dict[str, object]]]:
+    """The node attribute columns and each node's values (missing values left out).
+
+    Columns: ``type``, ``iri``, ``degree``, ``time_start``, ``time_end``, each date property
+    present, each literal property (with the projection's ``literals``), and with ``measures``
+    ``betweenness``, ``pagerank``, ``eigenvector`` and ``community`` (Louvain, seed 0).
+    """
+    graph, simple = network.graph, network.simple
+    date_names = [local_id(p) for p in DATE_PROPERTIES]
+    present_dates = {k for _, d in graph.nodes(data=True) for k in d["dates"]}
+    literal_values: dict[str, list] = {}
+    for _, data in graph.nodes(data=True):
+        for name, value in data["properties"].items():
+            literal_values.setdefault(name, []).append(value)
+    fixed = ["type", "iri", "degree", "time_start", "time_end"]
+    columns = [Column("type", "string"), Column("iri", "string"), Column("degree", "integer")]
+    columns += [Column("time_start", "string"), Column("time_end", "string")]
+    columns += [Column(name, "string") for name in date_names if name in present_dates]
+    literal_ids: dict[str, str] = {}
+    for name in sorted(literal_values):
+        column_id = (
+            name
+            if name not in fixed and name not in date_names and name.lower() not in _RESERVED
+            else f"property_{name}"
+        )
+        literal_ids[name] = column_id
+        values = literal_values[name]
+        if all(isinstance(v, bool) for v in values):
+            kind = "boolean"
+        elif all(isinstance(v, float) for v in values):
+            kind = "double"
+        else:
+            kind = "string"
+        columns.append(Column(column_id, kind))
+    scores: dict[str, dict[str, float]] = {}
+    community: dict[str, int] = {}
+    if measures:
+        columns += [Column(m, "double") for m in _MEASURE_COLUMNS] + [Column("community", "integer")]
+        scores = {m: node_scores(network, m) for m in _MEASURE_COLUMNS}
+        community = {n: i + 1 for i, part in enumerate(community_of(network, "louvain", 0)) for n in part}
+    types = {c.id: c.type for c in columns}
+    rows: dict[str, dict[str, object]] = {}
+    for node, data in graph.nodes(data=True):
+        row: dict[str, object] = {"type": data["type"], "iri": data["iri"], "degree": simple.degree(node)}
+        if data["start"]:
+            row["time_start"] = data["start"]
+        if data["end"]:
+            row["time_end"] = data["end"]
+        row.update(data["dates"])
+        for name, value in data["properties"].items():
+            column_id = literal_ids[name]
+            row[column_id] = value if types[column_id] != "string" else _text(value)
+        for measure in scores:
+            row[measure] = round(scores[measure][node], 8)
+        if community:
+            row["community"] = community[node]
+        rows[node] = row
+    return columns, rows
+
+
+def edge_table(network: Network) -> tuple[list[Column], list[tuple[str, str, str, dict]]]:
+    """The edge attribute columns and the edges as ``(id, source, target, data)``, sorted by id."""
+    columns = [
+        Column("predicate", "string"),
+        Column("via", "string"),
+        Column("time_start", "string"),
+        Column("time_end", "string"),
+    ]
+    edges = []
+    for source, target, kind, data in network.graph.edges(keys=True, data=True):
+        edges.append((f"{source}--{kind}--{target}", source, target, data))
+    return columns, sorted(edges, key=lambda e: e[0])
+
+
+def _edge_values(data: dict) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if data["predicate"]:
+        values["predicate"] = data["predicate"]
+    if data["via"]:
+        values["via"] = "; ".join(data["via"])
+    if data["start"]:
+        values["time_start"] = data["start"]
+    if data["end"]:
+        values["time_end"] = data["end"]
+    return values
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _attr(value: object) -> str:
+    return quoteattr(_BAD_XML.sub("", _text(value)))
+
+
+# -- GEXF -----------------------------------------------------------------------------------------
+
+
+def gexf_text(network: Network, dynamic: bool = False, measures: bool = False) -> str:
+    """The network as a GEXF 1.3 document (valid against the official RELAX NG schema).
+
+    Args:
+        network: the projected network.
+        dynamic: give nodes and edges their time span (``mode="dynamic"``, ``timeformat="date"``).
+        measures: add betweenness, PageRank, eigenvector and Louvain community columns.
+    """
+    return "".join(gexf_chunks(network, dynamic, measures))
+
+
+def gexf_chunks(
+    network: Network, dynamic: bool = False, measures: bool = False, progress: Callable[[int, int], None] | None = None
+) -> Iterator[str]:
+    """``gexf_text`` in pieces of about 1 MB, made as they are written (``write_gexf`` streams them).
+
+    Args:
+        progress: called as ``progress(pieces done, pieces)`` (a piece is a node, an edge or a header part).
+    """
+    total = network.graph.number_of_nodes() + network.graph.number_of_edges() + 12
+    out: list[str] = []
+    size = done = 0
+    for piece in _gexf_pieces(network, dynamic, measures):
+        out.append(piece)
+        size += len(piece)
+        done += 1
+        if size >= 1 << 20:
+            yield "".join(out)
+            out, size = [], 0
+            if progress:
+                progress(min(done, total), total)
+    if out:
+        yield "".join(out)
+    if progress:
+        progress(total, total)
+
+
+def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[str]:
+    node_columns, node_rows = node_table(network, measures)
+    edge_columns, edges = edge_table(network)
+    graph = network.graph
+    yield from [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n',
+        "  <meta>\n",
+        f"    <creator>policygraph {escape(__version__)}</creator>\n",
+        f"    <description>{escape(_description(network))}</description>\n",
+        "  </meta>\n",
+        '  <graph defaultedgetype="directed" '
+        + ('mode="dynamic" timeformat="date">\n' if dynamic else 'mode="static">\n'),
+    ]
+    for cls, columns in (("node", node_columns), ("edge", edge_columns)):
+        yield f'    <attributes class="{cls}" mode="static">\n'
+        yield from [f'      <attribute id={_attr(c.id)} title={_attr(c.id)} type="{c.type}"/>\n' for c in columns]
+        yield "    </attributes>\n"
+    yield f'    <nodes count="{graph.number_of_nodes()}">\n'
+    for node in sorted(graph.nodes):
+        data, row = graph.nodes[node], node_rows[node]
+        span = _span_attributes(data["start"], data["end"]) if dynamic else ""
+        red, green, blue = (int(colour_of(data["class"])[i : i + 2], 16) for i in (1, 3, 5))
+        yield (
+            f"      <node id={_attr(node)} label={_attr(data['label'])}{span}>\n"
+            + _attvalues(row, node_columns, "        ")
+            + f'        <viz:color r="{red}" g="{green}" b="{blue}"/>\n'
+            + f'        <viz:size value="{_size(int(row["degree"]))}"/>\n'
+            + "      </node>\n"
+        )
+    yield "    </nodes>\n"
+    yield f'    <edges count="{len(edges)}">\n'
+    for edge_id, source, target, data in edges:
+        span = _span_attributes(data["start"], data["end"]) if dynamic else ""
+        yield (
+            f"      <edge id={_attr(edge_id)} source={_attr(source)} target={_attr(target)}"
+            f" label={_attr(data['label'])}"
+            f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
+            + _attvalues(_edge_values(data), edge_columns, "        ")
+            + "      </edge>\n"
+        )
+    yield "    </edges>\n  </graph>\n</gexf>\n"
+
+
+def write_gexf(
+    network: Network,
+    path: str | Path,
+    dynamic: bool = False,
+    measures: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write the GEXF document to ``path`` atomically, streamed piece by piece (``gexf_chunks``)."""
+    write_atomic_chunks(path, gexf_chunks(network, dynamic, measures, progress))
+
+
+def _attvalues(values: dict[str, object], columns: list[Column], indent: str) -> str:
+    present = [c for c in columns if c.id in values and values[c.id] not in (None, "")]
+    if not present:
+        return ""
+    lines = [f"{indent}<attvalues>\n"]
+    lines += [f"{indent}  <attvalue for={_attr(c.id)} value={_attr(values[c.id])}/>\n" for c in present]
+    lines.append(f"{indent}</attvalues>\n")
+    return "".join(lines)
+
+
+def _span_attributes(start: str | None, end: str | None) -> str:
+    return (f' start="{start}"' if start else "") + (f' end="{end}"' if end else "")
+
+
+def _size(degree: int) -> float:
+    return round(6 + 3 * math.sqrt(degree), 2)
+
+
+def _description(network: Network) -> str:
+    options = network.options
+    parts = ["policygraph network"]
+    if options.fold:
+        parts.append("n-ary nodes folded")
+    if options.types:
+        parts.append("types: " + ", ".join(options.types))
+    if options.exclude_types:
+        parts.append("without types: " + ", ".join(options.exclude_types))
+    if options.edge_kinds:
+        parts.append("edge kinds: " + ", ".join(options.edge_kinds))
+    if options.exclude_kinds:
+        parts.append("without edge kinds: " + ", ".join(options.exclude_kinds))
+    if options.query:
+        parts.append("selected by a CONSTRUCT query")
+    if options.citations:
+        parts.append("with citations")
+    return "; ".join(parts)
+
+
+# -- GraphML and CSV ------------------------------------------------------------------------------
+
+
+def write_graphml(network: Network, path: str | Path, measures: bool = False) -> None:
+    """Write GraphML with one typed key per attribute (string, long, double, boolean), atomically.
+
+    Nodes carry ``label`` and the ``node_table`` columns; edges ``label``, ``kind``, ``weight``
+    and the ``edge_table`` columns. Edge ids are the stable ``source--kind--target`` ids.
+    """
+    import networkx as nx
+
+    _, node_rows = node_table(network, measures)
+    _, edges = edge_table(network)
+    flat = nx.MultiDiGraph()
+    for node in sorted(network.graph.nodes):
+        flat.add_node(node, label=network.graph.nodes[node]["label"], **node_rows[node])
+    for edge_id, source, target, data in edges:
+        values = {"label": data["label"], "kind": data["kind"], "weight": float(data["weight"]), **_edge_values(data)}
+        flat.add_edge(source, target, key=edge_id, **values)
+    buffer = io.BytesIO()
+    nx.write_graphml(flat, buffer, encoding="utf-8")
+    write_atomic(path, buffer.getvalue())
+
+
+def write_csv(network: Network, folder: str | Path, measures: bool = False) -> list[Path]:
+    """Write ``nodes.csv`` and ``edges.csv`` into ``folder`` (created if missing) for Gephi's spreadsheet import.
+
+    nodes.csv: ``Id, Label, Type`` and the other node columns; edges.csv: ``Id, Source, Target,
+    Type`` (always ``Directed``), ``Kind, Label, Weight`` and the other edge columns.
+
+    Returns:
+        The two paths written.
+
+    Raises:
+        InputError: the folder cannot be created or written.
+    """
+    from policygraph.errors import InputError
+    from policygraph.model import Location
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("not a folder: csv export writes nodes.csv and edges.csv into a folder", Location(str(folder)))
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot create folder: {error.strerror}", Location(str(folder))) from None
+    node_columns, node_rows = node_table(network, measures)
+    header = ["Id", "Label", "Type"] + [c.id for c in node_columns if c.id != "type"]
+    rows = []
+    for node in sorted(network.graph.nodes):
+        row = node_rows[node]
+        rows.append([node, network.graph.nodes[node]["label"], row["type"]] + [_cell(row.get(h)) for h in header[3:]])
+    nodes_path, edges_path = folder / "nodes.csv", folder / "edges.csv"
+    write_atomic(nodes_path, _csv(header, rows))
+    edge_columns, edges = edge_table(network)
+    header = ["Id", "Source", "Target", "Type", "Kind", "Label", "Weight"] + [c.id for c in edge_columns]
+    rows = []
+    for edge_id, source, target, data in edges:
+        values = _edge_values(data)
+        rows.append(
+            [edge_id, source, target, "Directed", data["kind"], data["label"], float(data["weight"])]
+            + [_cell(values.get(c.id)) for c in edge_columns]
+        )
+    write_atomic(edges_path, _csv(header, rows))
+    return [nodes_path, edges_path]
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else _text(value)
+
+
+def _csv(header: list[str], rows: list[list]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+# -- RDF ------------------------------------------------------------------------------------------
+
+
+def write_rdf(graph: Graph, path: str | Path, fmt: str) -> None:
+    """Serialise ``graph`` as ``fmt`` (ttl, nt or jsonld) to ``path`` atomically.
+
+    Raises:
+        ConfigError: unknown format.
+    """
+    if fmt not in RDF_FORMATS:
+        raise ConfigError(f"unknown RDF format {fmt!r}", hint="one of: " + ", ".join(RDF_FORMATS))
+    write_atomic(path, graph.serialize(format=RDF_FORMATS[fmt], encoding="utf-8"))

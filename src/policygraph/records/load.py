@@ -1,0 +1,500 @@
+"""Curated YAML (and extra RDF files) → one rdflib Graph, plus a source map back to file:line.
+
+``graph.build.load_graph`` wraps this into the graph handle. Bad input raises ``InputError`` naming the file and
+line; the first problem found is reported, so a curator fixes one thing at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable, Sequence
+from xml.sax import SAXParseException
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+
+from policygraph import resources
+from policygraph.errors import InputError
+from policygraph.model import Location
+from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
+from policygraph.records.safety import check_data_size, check_rdf_text, decode_text
+from policygraph.terms import ID, PG, PROV, RDF, SKOS, XSD
+
+__all__ = ["Inputs", "SourceMap", "read_inputs", "data_files", "parse_date", "RDF_FORMATS"]
+
+RDF_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+_YAML_SUFFIXES = (".yaml", ".yml")
+_MAX_DEPTH = 20
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+_MAX_YAML_BYTES = 5_000_000  # curated files are tens of kB; PyYAML needs about a minute for 10 MB
+_ID_RE = re.compile(ID_PATTERN)
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass
+class SourceMap:
+    """Where each node (and each node's property) was defined: IRI → ``Location``."""
+
+    nodes: dict[URIRef, Location] = field(default_factory=dict)
+    properties: dict[tuple[URIRef, URIRef], Location] = field(default_factory=dict)
+
+    def locate(self, node: URIRef, predicate: URIRef | None = None) -> Location | None:
+        """The most precise known location of ``node`` (or of its ``predicate`` value)."""
+        if predicate is not None and (node, predicate) in self.properties:
+            return self.properties[(node, predicate)]
+        return self.nodes.get(node)
+
+
+@dataclass
+class Inputs:
+    """What the inputs hold as RDF: ontology + data, where each record came from, and what was read."""
+
+    graph: Graph
+    source_map: SourceMap
+    record_counts: Counter
+    files: list[Path]
+
+
+def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inputs:
+    """Read the bundled data (unless ``bundled`` is false) and extra paths into one rdflib Graph.
+
+    Args:
+        data: extra YAML or RDF files, or folders of them, added to the graph.
+        bundled: include the bundled dataset in ``data/``.
+
+    Returns:
+        The graph with the ontology, every record and its citations, and the source map.
+
+    Raises:
+        InputError: a file is missing or malformed, or a record is invalid.
+    """
+    graph = Graph()
+    _bind_prefixes(graph)
+    _add_ontology(graph)
+    files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
+    check_data_size(files)  # before reading any: bounds the memory rdflib needs
+    builder = _Builder(graph)
+    for path in files:
+        if path.suffix.lower() in _YAML_SUFFIXES:
+            builder.add_yaml(path)
+        else:
+            _parse_rdf(graph, path)
+    builder.resolve_references()
+    return Inputs(graph, builder.source_map, builder.counts, files)
+
+
+def parse_date(text: str) -> Literal:
+    """An ISO year, year-month or date as an ``xsd:gYear`` / ``xsd:gYearMonth`` / ``xsd:date`` literal.
+
+    Raises:
+        ValueError: the text is not such a date, or names a day that does not exist.
+    """
+    match = _DATE_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"bad date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if day:
+        try:
+            _dt.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValueError(f"bad date {text!r}: {error}") from None
+        return Literal(text.strip(), datatype=XSD.date)
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise ValueError(f"bad date {text!r}: month {month} does not exist")
+        return Literal(text.strip(), datatype=XSD.gYearMonth)
+    return Literal(year, datatype=XSD.gYear)
+
+
+def _add_ontology(graph: Graph) -> None:
+    """Add the ontology's triples and prefixes, parsed once per process (parsing costs more than copying)."""
+    path = resources.ontology_path()
+    ontology = _ontology(str(path), path.stat().st_mtime_ns)
+    for prefix, namespace in ontology.namespaces():
+        graph.bind(prefix, namespace, override=False)
+    graph.addN((s, p, o, graph) for s, p, o in ontology)
+
+
+@functools.lru_cache(maxsize=2)
+def _ontology(path: str, mtime_ns: int) -> Graph:  # noqa: ARG001 - the modification time keys the cache
+    ontology = Graph()
+    ontology.parse(path, format="turtle")
+    return ontology
+
+
+def _bind_prefixes(graph: Graph) -> None:
+    graph.bind("pg", PG._NS)
+    graph.bind("pgid", ID)
+    graph.bind("skos", SKOS)
+    graph.bind("prov", PROV)
+
+
+def data_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (*_YAML_SUFFIXES, *RDF_FORMATS)
+            )
+            files.extend(found)
+        elif path.is_file():
+            if path.suffix.lower() not in (*_YAML_SUFFIXES, *RDF_FORMATS):
+                raise InputError(
+                    f"unknown file type {path.suffix or '(none)'!r}",
+                    Location(str(path)),
+                    hint="use .yaml for records, or .ttl, .nt, .nq, .trig, .jsonld, .rdf for RDF",
+                )
+            files.append(path)
+        else:
+            raise InputError("no such file or folder", Location(str(path)))
+    return files
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror}", Location(str(path))) from None
+    return decode_text(raw, str(path))
+
+
+def _parse_rdf(graph: Graph, path: Path) -> None:
+    fmt = RDF_FORMATS[path.suffix.lower()]
+    text = _read_text(path)
+    check_rdf_text(text, fmt, str(path))  # no DTD, external entity or remote context reaches rdflib
+    # Ill-typed literals ("x"^^xsd:date) are for validate to report; rdflib would log a traceback.
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except RecursionError:
+        raise InputError(f"cannot parse {fmt}: nested too deeply for rdflib's parser", Location(str(path))) from None
+    except Exception as error:  # rdflib raises many kinds of parser errors
+        if isinstance(error, SAXParseException):  # RDF/XML: "<unknown>:4:0: no element found"
+            raise InputError(f"cannot parse {fmt}: {error.getMessage()}", Location(str(path), error.getLineNumber())) from None
+        raise InputError(f"cannot parse {fmt}: {_one_line(error)}", _rdf_error_location(path, error)) from None
+    finally:
+        term_log.setLevel(level)
+
+
+def _rdf_error_location(path: Path, error: Exception) -> Location:
+    line = getattr(error, "lines", None)
+    if isinstance(line, int):
+        return Location(str(path), line + 1)
+    match = re.search(r"line (\d+)", str(error))
+    return Location(str(path), int(match.group(1)) if match else None)
+
+
+def _one_line(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    return text[:200] + ("…" if len(text) > 200 else "")
+
+
+class _SafeNoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (curated data needs none; they enable 'billion laughs') and nesting limits."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _YamlRefusal("YAML aliases (*name) are not allowed", event.start_mark)
+        tag = getattr(self.peek_event(), "tag", None)
+        if tag is not None and tag not in _PLAIN_TAGS:  # e.g. !!python/object: never constructed, but never meant
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise _YamlRefusal(f"YAML tag {shown!r} is not allowed (plain values only)", self.peek_event().start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        if self._depth > _MAX_DEPTH:
+            raise _YamlRefusal(f"YAML nested deeper than {_MAX_DEPTH} levels", self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _YamlRefusal(Exception):
+    def __init__(self, message: str, mark):  # noqa: ANN001
+        super().__init__(message)
+        self.mark = mark
+
+
+class _Builder:
+    """Maps records to triples, recording where each came from; checks references at the end."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.source_map = SourceMap()
+        self.counts: Counter = Counter()
+        self.defined: dict[str, Location] = {}
+        self.references: list[tuple[str, Location, str, str]] = []  # (id, where, key, record id)
+        self.path = ""
+
+    # -- reading YAML -------------------------------------------------------------------------
+
+    def add_yaml(self, path: Path) -> None:
+        self.path = str(path)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # _read_text reports why it cannot be read
+        if size > _MAX_YAML_BYTES:
+            raise InputError(
+                f"YAML file too large ({size / 1e6:.1f} MB; at most {_MAX_YAML_BYTES / 1e6:.0f} MB)",
+                Location(self.path),
+                hint="split the records over several files",
+            )
+        text = _read_text(path)
+        try:
+            documents = list(yaml.compose_all(text, Loader=_SafeNoAliasLoader))
+        except _YamlRefusal as error:
+            raise InputError(str(error), self._loc(error.mark)) from None
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            problem = error.problem or error.context or "malformed YAML"
+            raise InputError(f"malformed YAML: {problem}", self._loc(mark)) from None
+        except yaml.reader.ReaderError as error:  # a control character: the reader knows only the offset
+            line = text.count("\n", 0, error.position) + 1
+            raise InputError(f"malformed YAML: control character #x{error.character:02x} is not allowed", Location(self.path, line)) from None
+        except yaml.YAMLError as error:
+            raise InputError(f"malformed YAML: {_one_line(error)}", Location(self.path)) from None
+        documents = [d for d in documents if d is not None]
+        if not documents:
+            raise InputError("no records in file", Location(self.path, 1))
+        if len(documents) > 1:
+            raise InputError("more than one YAML document (---) in file", self._loc(documents[1].start_mark))
+        top = documents[0]
+        if not isinstance(top, yaml.SequenceNode):
+            raise InputError("a data file must be a list of records (each starting with '- id: ...')", self._loc(top.start_mark))
+        for node in top.value:
+            self._add_record(node)
+
+    def _loc(self, mark) -> Location:  # noqa: ANN001
+        return Location(self.path, mark.line + 1 if mark is not None else None)
+
+    def _mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise InputError(f"{what} must be a mapping of keys to values", self._loc(node.start_mark))
+        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(f"{what} has a key that is not a plain name", self._loc(key_node.start_mark))
+            key = key_node.value
+            if key in result:
+                raise InputError(f"duplicate key {key!r} in {what}", self._loc(key_node.start_mark))
+            result[key] = (key_node, value_node)
+        return result
+
+    # -- records ------------------------------------------------------------------------------
+
+    def _add_record(self, node: yaml.Node) -> None:
+        fields = self._mapping(node, "a record")
+        where = self._loc(node.start_mark)
+        if "id" not in fields:
+            raise InputError("record has no 'id'", where)
+        record_id = self._scalar(fields["id"][1], "id")
+        if not _ID_RE.match(record_id):
+            raise InputError(
+                f"bad id {record_id!r}: use lower-case letters, digits and single hyphens",
+                self._loc(fields["id"][1].start_mark),
+            )
+        if "type" not in fields:
+            raise InputError(f"record {record_id!r} has no 'type'", where)
+        type_name = self._scalar(fields["type"][1], "type")
+        kind = RECORD_KINDS.get(type_name)
+        if kind is None:
+            raise InputError(
+                f"unknown record type {type_name!r} in record {record_id!r}",
+                self._loc(fields["type"][1].start_mark),
+                hint="one of: " + ", ".join(sorted(RECORD_KINDS)),
+            )
+        if record_id in self.defined:
+            raise InputError(f"duplicate id {record_id!r} (first defined at {self.defined[record_id]})", where)
+        self.defined[record_id] = where
+        subject = ID[record_id]
+        self.source_map.nodes[subject] = where
+        self.counts[type_name] += 1
+        self.graph.add((subject, RDF.type, kind.rdf_class))
+        if kind.scheme:
+            self.graph.add((subject, RDF.type, SKOS.Concept))
+            self.graph.add((subject, SKOS.inScheme, ID[kind.scheme]))
+        keys = {**COMMON_KEYS, **kind.keys}
+        for name, (key_node, value_node) in fields.items():
+            if name in ("id", "type"):
+                continue
+            key = keys.get(name)
+            if key is None:
+                raise InputError(
+                    f"unknown key {name!r} for a {type_name} record ({record_id!r})",
+                    self._loc(key_node.start_mark),
+                    hint="see data/README.md",
+                )
+            self.source_map.properties[(subject, key.predicate)] = self._loc(key_node.start_mark)
+            self._add_value(subject, record_id, name, key, value_node)
+
+    def _add_value(self, subject: URIRef, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
+        if _is_null(node):
+            return
+        add = self.graph.add
+        if key.kind in ("refs", "texts", "langtexts", "cite"):
+            items = node.value if isinstance(node, yaml.SequenceNode) else None
+            if items is None:
+                if key.kind == "cite" or isinstance(node, yaml.MappingNode):
+                    raise InputError(f"{name!r} must be a list", self._loc(node.start_mark))
+                items = [node]  # a single value where a list is expected is fine
+            for index, item in enumerate(items, start=1):
+                if key.kind == "refs":
+                    self._add_reference(subject, record_id, name, key.predicate, item)
+                elif key.kind == "texts":
+                    add((subject, key.predicate, Literal(self._scalar(item, name))))
+                elif key.kind == "langtexts":
+                    for literal in self._langtexts(item, name):
+                        add((subject, key.predicate, literal))
+                else:
+                    self._add_citation(subject, record_id, index, item)
+        elif key.kind == "ref":
+            self._add_reference(subject, record_id, name, key.predicate, node)
+        elif key.kind == "langtext":
+            for literal in self._langtexts(node, name):
+                add((subject, key.predicate, literal))
+        elif key.kind == "text":
+            add((subject, key.predicate, Literal(self._scalar(node, name))))
+        elif key.kind == "url":
+            add((subject, key.predicate, Literal(self._url(node, name), datatype=XSD.anyURI)))
+        elif key.kind == "date":
+            add((subject, key.predicate, self._date(node, name)))
+        elif key.kind == "number":
+            add((subject, key.predicate, self._number(node, name)))
+        elif key.kind == "bool":
+            if node.tag != "tag:yaml.org,2002:bool":
+                raise InputError(f"{name!r} must be true or false, not {node.value!r}", self._loc(node.start_mark))
+            add((subject, key.predicate, Literal(node.value.lower() in ("true", "yes", "on"))))
+        elif key.kind == "enum":
+            value = self._scalar(node, name)
+            allowed = ENUMS[key.enum]
+            if value not in allowed:
+                raise InputError(
+                    f"bad {name} {value!r} in record {record_id!r}", self._loc(node.start_mark), hint="one of: " + ", ".join(allowed)
+                )
+            add((subject, key.predicate, Literal(value)))
+        else:  # pragma: no cover - the table in records.py only uses the kinds above
+            raise AssertionError(key.kind)
+
+    def _add_reference(self, subject: URIRef, record_id: str, name: str, predicate: URIRef, node: yaml.Node) -> None:
+        target = self._scalar(node, name)
+        self.references.append((target, self._loc(node.start_mark), name, record_id))
+        self.graph.add((subject, predicate, ID[target]))
+
+    def _add_citation(self, subject: URIRef, record_id: str, index: int, node: yaml.Node) -> None:
+        fields = self._mapping(node, "a citation")
+        where = self._loc(node.start_mark)
+        unknown = set(fields) - {"source", "url", "locator", "quote"}
+        if unknown:
+            name = sorted(unknown)[0]
+            raise InputError(
+                f"unknown key {name!r} in a citation of {record_id!r}",
+                self._loc(fields[name][0].start_mark),
+                hint="a citation has source (or url), locator and quote",
+            )
+        if ("source" in fields) == ("url" in fields):
+            raise InputError(f"a citation of {record_id!r} needs exactly one of 'source' or 'url'", where)
+        for required in ("locator", "quote"):
+            if required not in fields or _is_null(fields[required][1]):
+                raise InputError(f"a citation of {record_id!r} has no {required!r}", where)
+        citation = URIRef(f"{subject}/cite/{index}")
+        self.source_map.nodes[citation] = where
+        add = self.graph.add
+        add((subject, PG.citation, citation))
+        add((citation, RDF.type, PG.Citation))
+        if "source" in fields:
+            self._add_reference(citation, record_id, "source", PG.source, fields["source"][1])
+            add((subject, PROV.wasDerivedFrom, ID[self._scalar(fields["source"][1], "source")]))
+        else:
+            add((citation, PG.sourceUrl, Literal(self._url(fields["url"][1], "url"), datatype=XSD.anyURI)))
+        add((citation, PG.locator, Literal(self._scalar(fields["locator"][1], "locator"))))
+        add((citation, PG.quote, self._quote(fields["quote"][1])))
+        for name in ("source", "url", "locator", "quote"):
+            if name in fields:
+                self.source_map.properties[(citation, _CITATION_PREDICATES[name])] = self._loc(fields[name][0].start_mark)
+
+    def resolve_references(self) -> None:
+        """Fail on the first reference to an id that no record defines."""
+        for target, where, name, record_id in self.references:
+            if target not in self.defined:
+                raise InputError(f"undefined id {target!r} in {name!r} of record {record_id!r}", where)
+
+    # -- scalars ------------------------------------------------------------------------------
+
+    def _scalar(self, node: yaml.Node, name: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or _is_null(node):
+            raise InputError(f"{name!r} must be a single value", self._loc(node.start_mark))
+        value = node.value.strip()
+        if not value:
+            raise InputError(f"{name!r} is empty", self._loc(node.start_mark))
+        return value
+
+    def _langtexts(self, node: yaml.Node, name: str) -> list[Literal]:
+        if isinstance(node, yaml.MappingNode):
+            result = []
+            for lang, (_, value) in self._mapping(node, f"{name!r}").items():
+                if not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", lang):
+                    raise InputError(f"bad language tag {lang!r} in {name!r}", self._loc(node.start_mark))
+                result.append(Literal(self._scalar(value, name), lang=lang))
+            return result
+        return [Literal(self._scalar(node, name), lang="en")]
+
+    def _quote(self, node: yaml.Node) -> Literal:
+        """A quote is plain text in the source's own words; ``{ja: "…"}`` tags one in another language."""
+        if not isinstance(node, yaml.MappingNode):
+            return Literal(self._scalar(node, "quote"))
+        texts = self._langtexts(node, "quote")
+        if len(texts) != 1:
+            raise InputError("a quote has one language: write {ja: \"…\"}", self._loc(node.start_mark))
+        return texts[0]
+
+    def _url(self, node: yaml.Node, name: str) -> str:
+        value = self._scalar(node, name)
+        if not re.match(r"^https?://\S+$", value):
+            raise InputError(f"bad URL {value!r} in {name!r}: use http(s)://...", self._loc(node.start_mark))
+        return value
+
+    def _date(self, node: yaml.Node, name: str) -> Literal:
+        value = self._scalar(node, name)
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise InputError(f"{error} in {name!r}", self._loc(node.start_mark)) from None
+
+    def _number(self, node: yaml.Node, name: str) -> Literal:
+        value = self._scalar(node, name).replace("_", "")
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise InputError(f"{name!r} must be a number, not {value!r}", self._loc(node.start_mark)) from None
+        if not number.is_finite():
+            raise InputError(f"{name!r} must be a finite number", self._loc(node.start_mark))
+        return Literal(number, datatype=XSD.decimal)
+
+
+_CITATION_PREDICATES = {"source": PG.source, "url": PG.sourceUrl, "locator": PG.locator, "quote": PG.quote}
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+

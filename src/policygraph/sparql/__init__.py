@@ -1,0 +1,1 @@
+"""SPARQL: named queries, parameters, engines, results and their writers, remote endpoints."""

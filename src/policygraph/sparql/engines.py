@@ -1,0 +1,188 @@
+"""Where SPARQL runs locally: rdflib on the Graph, or an embedded Oxigraph store; and the time limit.
+
+``LocalGraph`` holds the graph in whichever form it was made (an rdflib Graph from ``load_graph``,
+an Oxigraph store from a prebuilt file) and converts on demand. ``evaluate_rdflib`` and
+``evaluate_oxigraph`` return the same ``QueryResult`` for the same query. ``call_with_timeout``
+runs a function in a forked child process and kills it when the time is up, so a runaway query
+really stops and leaves nothing behind.
+
+Parameters are bound as if by a ``VALUES`` block at the start of every group of the WHERE clause
+that mentions them, which gives them the meaning of a substituted constant everywhere but in
+sub-queries (refused) and in a MINUS that shares nothing else with the outer pattern. For rdflib
+the block is put into the parse tree as terms (``bind_in_tree``); Oxigraph and remote endpoints
+only take query text, so ``with_values`` writes the validated terms into the text, and query.py
+parses that back and checks it holds exactly the same blocks. (rdflib's ``initBindings`` would
+reach into sub-queries and Oxigraph's ``substitutions`` mis-evaluates ``BOUND(?x)`` and
+``BIND(?x AS ?y)`` in pyoxigraph 0.5, so neither native mechanism gives the same answers on both.)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from typing import Callable, Mapping, TypeVar
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from policygraph.errors import InputError, PolicygraphError, SchemaError
+from policygraph.graph.convert import (
+    _short,
+    to_rdflib,
+)
+from policygraph.graph.labels import best_label
+from policygraph.sparql.params import bind_in_tree
+from policygraph.sparql.results import QueryResult
+from policygraph.terms import PREFIXES
+
+__all__ = [
+    "evaluate_rdflib",
+    "evaluate_oxigraph",
+    "bind_in_tree",
+    "best_label",
+    "call_with_timeout",
+    "to_rdflib",
+]
+
+T = TypeVar("T")
+
+
+
+
+# -- term conversion --------------------------------------------------------------------------
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+
+def evaluate_rdflib(graph: Graph, text: str, form: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    """Run a (checked) query with rdflib, parameters put as terms into its parse tree (``bind_in_tree``).
+
+    Raises:
+        SchemaError: rdflib cannot evaluate the query.
+    """
+    import rdflib.plugins.sparql as sparql_module
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    parsed = parseQuery(text)
+    bind_in_tree(parsed, bindings or {})
+    prepared = translateQuery(parsed, initNs=PREFIXES)
+    previous = sparql_module.SPARQL_LOAD_GRAPHS
+    sparql_module.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs (query.py refuses FROM too)
+    try:
+        # The same terms as initBindings too: it changes no answer (every group that mentions a
+        # parameter binds it already) but lets rdflib push them into joins it evaluates eagerly.
+        result = graph.query(prepared, initBindings=dict(bindings or {}))
+        if form == "ASK":
+            return QueryResult(form, boolean=bool(result.askAnswer), engine="rdflib")
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(form, triples=list(result.graph or ()), engine="rdflib")
+        variables = [str(v) for v in result.vars or ()]
+        rows = [tuple(row) for row in result]
+    except PolicygraphError:
+        raise
+    except Exception as error:  # rdflib raises many kinds of errors on queries it cannot evaluate
+        raise SchemaError(f"rdflib cannot evaluate the query: {_short(error)}", hint="try --engine oxigraph") from None
+    finally:
+        sparql_module.SPARQL_LOAD_GRAPHS = previous
+    return QueryResult(form, variables=variables, rows=rows, engine="rdflib")
+
+
+def evaluate_oxigraph(store, text: str, form: str) -> QueryResult:  # noqa: ANN001 - pyoxigraph.Store
+    """Run a (checked) query, parameters already in a ``VALUES`` block, on an Oxigraph store.
+
+    Raises:
+        SchemaError: Oxigraph cannot evaluate the query.
+    """
+    import pyoxigraph as ox
+
+    try:
+        answer = store.query(text, prefixes=PREFIXES)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(form, boolean=bool(answer), engine="oxigraph")
+        if isinstance(answer, ox.QueryTriples):
+            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+            return QueryResult(form, triples=triples, engine="oxigraph")
+        variables = [v.value for v in answer.variables]
+        width = len(variables)
+        rows = [tuple(to_rdflib(solution[i]) for i in range(width)) for solution in answer]
+    except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as error:
+        raise SchemaError(f"oxigraph cannot evaluate the query: {_short(error)}", hint="try --engine rdflib") from None
+    return QueryResult(form, variables=variables, rows=rows, engine="oxigraph")
+
+
+# -- parameters as a VALUES block -------------------------------------------------------------
+
+
+# -- time limit -------------------------------------------------------------------------------
+
+
+def call_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
+    """``function()``, in a forked child process that is killed after ``timeout`` seconds.
+
+    The child inherits the graph (copy-on-write) and sends its result back through a pipe. Errors
+    of the library travel back as themselves; anything else is re-raised as ``RuntimeError``.
+
+    Raises:
+        InputError: the time ran out (the child is killed and reaped), or the child died.
+        ConfigError: ``timeout`` was given on a platform without ``fork``.
+    """
+    if timeout is None:
+        return function()
+    from policygraph.errors import ConfigError
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise ConfigError("--timeout needs a platform that can fork processes")
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    parent = os.getpid()
+
+    def child() -> None:
+        _die_with_parent(parent)  # a killed policygraph must not leave its query running
+        try:
+            payload: tuple = ("ok", function())
+        except PolicygraphError as error:
+            payload = ("error", type(error), error.message, error.location, error.hint)
+        except BaseException as error:  # noqa: BLE001 - reported to the parent, which re-raises
+            payload = ("crash", f"{type(error).__name__}: {error}")
+        sender.send(payload)
+        sender.close()
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise InputError(f"query timed out after {timeout:g} s", hint="raise --timeout or narrow the query")
+        try:
+            payload = receiver.recv()
+        except EOFError:
+            raise InputError(f"query evaluation died (exit code {process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if payload[0] == "ok":
+        return payload[1]
+    if payload[0] == "error":
+        _, kind, message, location, hint = payload
+        raise kind(message, location, hint)
+    raise RuntimeError(payload[1])
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked child: have Linux kill it when its parent dies (PR_SET_PDEATHSIG); exit if that happened already."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's kill() on timeout still applies
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+

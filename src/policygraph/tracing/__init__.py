@@ -1,0 +1,1 @@
+"""Obligation tracing: the rules' assembly into a trace, and its renderers."""

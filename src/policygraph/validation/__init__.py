@@ -1,0 +1,1 @@
+"""Validation: SHACL shapes (pySHACL or the Oxigraph engine), citation checks, reports."""

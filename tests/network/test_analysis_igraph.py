@@ -1,0 +1,102 @@
+"""The igraph engine of the analyses: the same scores as networkx where the algorithm is the same."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+
+from policygraph.network import analysis, analysis_igraph
+from policygraph.errors import ConfigError
+from policygraph.network.model import Network
+from policygraph.network.projection import project
+
+pytest.importorskip("igraph", reason="python-igraph is not installed")
+
+
+def _random_graph(seed: int = 3) -> nx.Graph:
+    graph = nx.gnm_random_graph(400, 1100, seed=seed)
+    graph = nx.relabel_nodes(graph, {n: f"n{n:04d}" for n in graph})
+    graph.add_nodes_from(["z-isolated-1", "z-isolated-2"])  # isolated nodes: dangling in PageRank
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph))
+    simple.add_edges_from(sorted(graph.edges()))
+    return simple
+
+
+def test_pagerank_same_as_networkx():
+    """PageRank agrees with networkx to within networkx's own convergence tolerance."""
+    simple = _random_graph()
+    expected = nx.pagerank(simple, alpha=0.85, weight=None)
+    actual = analysis_igraph.pagerank(simple)
+    assert actual.keys() == expected.keys()
+    assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-5
+
+
+def test_betweenness_exact_same_as_networkx():
+    """Exact normalised betweenness equals networkx's up to rounding."""
+    simple = _random_graph()
+    expected = nx.betweenness_centrality(simple, normalized=True)
+    actual = analysis_igraph.betweenness(simple)
+    assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-12
+
+
+def test_betweenness_sampled_same_as_networkx():
+    """Betweenness from 50 sampled sources uses networkx's seeded sample and scale: the same estimate."""
+    simple = _random_graph()
+    expected = nx.betweenness_centrality(simple, k=50, normalized=True, seed=0)
+    actual = analysis_igraph.betweenness(simple, 50)
+    assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-12
+
+
+@pytest.mark.parametrize("method", ["louvain", "greedy"])
+def test_communities_partition_and_modularity(method):
+    """igraph's partition covers every node once, is seeded, and its modularity is networkx's formula."""
+    simple = _random_graph()
+    parts, modularity = analysis_igraph.communities(simple, method, seed=7)
+    assert sorted(n for part in parts for n in part) == sorted(simple)
+    assert modularity == pytest.approx(nx.community.modularity(simple, parts, weight=None), abs=1e-9)
+    again, _ = analysis_igraph.communities(simple, method, seed=7)
+    assert sorted(map(sorted, again)) == sorted(map(sorted, parts))
+
+
+def test_communities_seed_leaves_python_random_alone():
+    """Seeding igraph does not change the state of Python's random module for the caller."""
+    random.seed(1)
+    expected = random.random()
+    random.seed(1)
+    analysis_igraph.communities(_random_graph(), "louvain", seed=3)
+    assert random.random() == expected
+
+
+def test_choose_engine_auto_uses_networkx_below_threshold(bundled):
+    """auto keeps networkx for the bundled network (fewer nodes than IGRAPH_NODES), igraph when asked."""
+    network = project(bundled)
+    assert network.graph.number_of_nodes() < analysis.IGRAPH_NODES
+    assert analysis.choose_engine(network, "auto") == "networkx"
+    assert analysis.choose_engine(network, "igraph") == "igraph"
+
+
+def test_choose_engine_unknown_raises(bundled):
+    """An unknown engine is a ConfigError naming the choices."""
+    with pytest.raises(ConfigError, match="unknown engine 'gephi'"):
+        analysis.choose_engine(Network(nx.MultiDiGraph(), bundled), "gephi")
+
+
+def test_centrality_igraph_same_ranking_as_networkx(bundled):
+    """On the bundled network the betweenness ranking is the same with either engine."""
+    network = project(bundled, fold=True)
+    a = analysis.centrality(network, "betweenness", top=15, engine="networkx")
+    b = analysis.centrality(network, "betweenness", top=15, engine="igraph")
+    assert [(r.id, r.rank) for r in a.ranking] == [(r.id, r.rank) for r in b.ranking]
+    assert max(abs(x.score - y.score) for x, y in zip(a.ranking, b.ranking)) < 1e-12
+
+
+def test_cli_communities_engine_option(invoke):
+    """analyze communities --engine igraph runs and states the method; a bad engine is a usage error."""
+    result = invoke("analyze", "communities", "--fold", "--engine", "igraph")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0].startswith(result.output.split(" communities (louvain, seed 0; ")[0])
+    bad = invoke("analyze", "communities", "--engine", "gephi")
+    assert bad.exit_code == 2

@@ -1,0 +1,185 @@
+"""Obligation tracing on a small world with known answers, the inverse trace, and the CLI's errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policygraph.errors import ConfigError
+from policygraph import load_graph
+from policygraph.tracing.trace import trace_policy, trace_provision
+
+WORLD = Path(__file__).parents[1] / "fixtures" / "trace"
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_graph([WORLD], bundled=False)
+
+
+def _by_provision(trace):
+    return {e.provision: e for e in trace.engagements}
+
+
+def test_trace_policy_ranks_cited_practice_status_group(world):
+    """Provisions come strongest first, one entry each, with the strength of their best reason."""
+    trace = trace_policy(world, "bill")
+    assert [(e.provision, e.strength) for e in trace.engagements] == [
+        ("ta-art-1", "cited"),
+        ("tb-art-9", "practice"),
+        ("tc-art-3", "status"),
+        ("ta-art-2-1", "group"),
+        ("guide-objective-1", "group"),
+    ]
+
+
+def test_trace_policy_merges_reasons_per_provision(world):
+    """A provision both cited and inferred keeps both reasons, the cited one first, with its quote."""
+    reasons = _by_provision(trace_policy(world, "bill"))["ta-art-1"].reasons
+    assert [r.kind for r in reasons] == ["cited", "practice"]  # the NGO's position adds nothing to its own engagement
+    engagement, practice = reasons
+    assert engagement.path == ["bill-fast-return", "eng-bill-ta-art-1", "ta-art-1"]
+    assert engagement.argued_by == ["Friends of Migrants"]
+    assert engagement.citations[0].quote == "breaches"
+    assert practice.path == ["forced-return", "removal", "ta-art-1"]
+    assert practice.subjects == ["bill-fast-return"]
+    assert practice.explanation.startswith("its feature \u201cFast return of repeat seekers\u201d uses the practice")
+
+
+def test_trace_policy_counts_recommendations_about_the_policy_as_cited(world):
+    """A recommendation about the policy that invokes a provision is cited evidence, once per provision."""
+    trace = trace_policy(world, "act")
+    reasons = _by_provision(trace)["ta-art-2"].reasons
+    assert [(r.kind, r.path, r.argued_by) for r in reasons] == [("cited", ["rec-act", "ta-art-2"], ["Rights Committee"])]
+    assert reasons[0].explanation == "A/2, para 3, a recommendation about Removal Act, invokes A Art. 2: family"
+    assert reasons[0].citations[0].quote == "Review"
+
+
+def test_trace_policy_follows_skos_broader_for_groups(world):
+    """A policy affecting 'repeat seekers' engages a provision about 'people' two levels up."""
+    reason = _by_provision(trace_policy(world, "bill"))["ta-art-2-1"].reasons[0]
+    assert reason.path == ["repeat-seekers", "seekers", "people", "ta-art-2-1"]
+    assert "which falls under \u201cPeople\u201d" in reason.explanation
+
+
+def test_trace_policy_binding_statuses(world):
+    """In force, not party, signatory only and non-binding are told apart."""
+    engaged = _by_provision(trace_policy(world, "bill"))
+    assert engaged["ta-art-1"].binding.status == "in-force"
+    assert engaged["ta-art-1"].binding.note == "in force for Statia since 1990-06-01"
+    assert engaged["tb-art-9"].binding.note == "Statia is not party: not binding, relevant as a standard"
+    assert engaged["tc-art-3"].binding.status == "signatory"
+    assert engaged["guide-objective-1"].binding.status == "non-binding"
+
+
+def test_trace_policy_as_of_before_entry_into_force(world):
+    """Before the treaty entered into force for the state, it is 'not yet binding' on that date."""
+    trace = trace_policy(world, "act", as_of="1980-01-01")
+    binding = _by_provision(trace)["ta-art-1"].binding
+    assert (binding.status, binding.note) == (
+        "not-yet-in-force",
+        "not yet binding on 1980-01-01: in force for Statia from 1990-06-01",
+    )
+    assert trace.as_of_basis == "given with --as-of"
+
+
+def test_trace_policy_default_as_of_is_latest_date(world):
+    """Without --as-of the policy's latest date is used, and the trace says which."""
+    trace = trace_policy(world, "bill")
+    assert (trace.as_of, trace.as_of_basis) == ("2020-10-14", "the policy's latest date: ended 2020-10-14")
+
+
+def test_trace_policy_shows_declarations_on_paragraphs(world):
+    """A declaration on a paragraph is shown under the paragraph, with its text and effect."""
+    statements = _by_provision(trace_policy(world, "bill"))["ta-art-2-1"].statements
+    assert [(s.id, s.kind, s.text) for s in statements] == [("st-ta-decl-2-1", "declaration", "not applicable to removal")]
+
+
+def test_trace_policy_raised_by_recommendation_on_article(world):
+    """A recommendation on the article is shown under its paragraph; a position invoking it too."""
+    engaged = _by_provision(trace_policy(world, "bill"))
+    assert [r.id for r in engaged["ta-art-2-1"].raised_by] == ["rec-1", "rec-act"]
+    assert engaged["ta-art-2-1"].raised_by[0].summary == "A/1, para 7"
+    assert [r.id for r in engaged["ta-art-1"].raised_by] == ["ngo-opposes-bill"]
+
+
+def test_trace_policy_context(world):
+    """Context lists positions about the policy, what it amends, and statistics about its groups."""
+    context = {(c.relation, c.id) for c in trace_policy(world, "bill").context}
+    assert context == {("about", "ngo-opposes-bill"), ("amends", "act"), ("statistic", "obs-seekers-2020")}
+
+
+def test_trace_policy_filters(world):
+    """--treaty keeps one treaty's provisions; --min-strength drops weaker evidence."""
+    assert [e.provision for e in trace_policy(world, "bill", treaties=("ta",)).engagements] == ["ta-art-1", "ta-art-2-1"]
+    assert [e.provision for e in trace_policy(world, "bill", min_strength="practice").engagements] == ["ta-art-1", "tb-art-9"]
+
+
+def test_trace_policy_without_engagements(world):
+    """A policy that engages nothing gives an empty trace, not an error."""
+    assert trace_policy(world, "plain").engagements == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"policy_id": "bil"}, "unknown policy 'bil'"),
+        ({"policy_id": "ta"}, "'ta' is a treaty, not a policy"),
+        ({"policy_id": "bill", "as_of": "2020-13-01"}, "bad --as-of date '2020-13-01'"),
+        ({"policy_id": "bill", "treaties": ("nope",)}, "unknown treaty 'nope'"),
+    ],
+)
+def test_trace_policy_errors(world, kwargs, message):
+    """Unknown ids and bad dates raise ConfigError with a clear message."""
+    with pytest.raises(ConfigError) as caught:
+        trace_policy(world, **kwargs)
+    assert caught.value.message == message
+
+
+def test_trace_provision_inverse(world):
+    """The inverse lists policies engaging a provision (or its paragraphs), strongest first."""
+    assert trace_provision(world, "ta").policies == [("bill", "Removal Bill", "cited"), ("act", "Removal Act", "practice")]
+    result = trace_provision(world, "ta-art-2")
+    assert result.policies == [("bill", "Removal Bill", "group")]
+    assert [e.provision for e in result.traces[0].engagements] == ["ta-art-2-1"]
+
+
+def test_trace_cli_json_matches_library(invoke, world):
+    """The CLI's JSON is the library's to_dict (the CLI only renders)."""
+    result = invoke("trace", "bill", "--no-bundled", "--data", WORLD, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json.loads(json.dumps(trace_policy(world, "bill").to_dict()))
+
+
+def test_trace_cli_unknown_policy_exit_2(invoke):
+    """An unknown policy: 'did you mean', exit 2."""
+    result = invoke("trace", "bil", "--no-bundled", "--data", WORLD)
+    assert result.exit_code == 2
+    assert result.output == "error: unknown policy 'bil' (did you mean bill, bill-fast-return, ngo-opposes-bill?)\n"
+
+
+def test_trace_cli_no_engagements_says_so(invoke):
+    """A policy with no engagements says so plainly and exits 0."""
+    result = invoke("trace", "plain", "--no-bundled", "--data", WORLD)
+    assert result.exit_code == 0
+    assert "No treaty provision is engaged by this policy in the data" in result.output
+
+
+def test_trace_cli_usage_errors(invoke):
+    """POLICY and --provision together, or neither, are usage errors (exit 2)."""
+    both = invoke("trace", "bill", "--provision", "ta-art-1", "--no-bundled", "--data", WORLD)
+    neither = invoke("trace", "--no-bundled", "--data", WORLD)
+    assert (both.exit_code, neither.exit_code) == (2, 2)
+    assert both.output == "error: give a POLICY or --provision, not both\n"
+
+
+def test_trace_cli_writes_html_atomically(invoke, tmp_path):
+    """-o writes the report, and only the report, into the folder."""
+    out = tmp_path / "bill.html"
+    result = invoke("trace", "bill", "--no-bundled", "--data", WORLD, "--format", "html", "-o", out)
+    assert result.exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["bill.html"]
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page and "http" not in page.split("<body>")[1].split("Generated by")[0]
