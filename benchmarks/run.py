@@ -221,7 +221,9 @@ def anchor_queries(store_dir: str) -> dict:
 def anchor_shacl(ttl: str, engines: str) -> dict:
     """pySHACL and the oxigraph engine on the graph with a few defects added: time, and whether the findings agree."""
     from policygraph import load_graph
-    from policygraph.validation.validate import findings_from_results, load_shapes, run_shacl, shape_files
+    from policygraph.validation.validate import load_shapes, shape_files
+    from policygraph.validation.findings import findings_from_results
+    from policygraph.validation.engines import run_shacl
 
     folder = Path(tempfile.mkdtemp())
     try:

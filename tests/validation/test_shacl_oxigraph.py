@@ -21,7 +21,8 @@ from rdflib.namespace import RDF, SH
 from policygraph.errors import SchemaError
 from policygraph import load_graph
 from policygraph.graph.handle import LoadedGraph
-from policygraph.validation.validate import run_shacl, validate
+from policygraph.validation.validate import validate
+from policygraph.validation.engines import run_shacl
 
 sys.path.insert(0, str(Path(__file__).parent))
 import test_shacl_core as core
