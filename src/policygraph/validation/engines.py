@@ -45,7 +45,8 @@ def run_shacl(
     if engine not in ENGINES:
         raise ConfigError(f"unknown SHACL engine {engine!r}", hint="one of: " + ", ".join(ENGINES))
     if engine in ("auto", "oxigraph"):
-        from policygraph.validation.shacl_oxigraph import UnsupportedShapes, validate_store
+        from policygraph.validation.shacl_oxigraph import validate_store
+        from policygraph.validation.shacl_shapes import UnsupportedShapes
 
         try:
             with _quiet_rdflib():  # results come back as rdflib terms: ill-typed literals would log tracebacks

@@ -9,7 +9,7 @@ shape, constraint component, severity and messages), so ``validate.findings_from
 either.
 
 Supported (the features policygraph's shapes use, checked against the W3C SHACL Core test suite
-in ``tests/test_shacl_core.py``): targets (``sh:targetNode``, ``sh:targetClass``, implicit class
+in ``tests/validation/test_shacl_core.py``; shapes are read by ``shacl_shapes``): targets (``sh:targetNode``, ``sh:targetClass``, implicit class
 targets, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``); every SHACL property path; the value
 constraints ``sh:class``, ``sh:datatype`` (with ill-formed literals), ``sh:nodeKind``, ``sh:in``,
 ``sh:hasValue``, ``sh:pattern``, ``sh:languageIn``, ``sh:minLength``, ``sh:maxLength``, the
@@ -29,7 +29,7 @@ shapes all have messages).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -37,12 +37,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from policygraph.errors import SchemaError
+from policygraph.validation.shacl_shapes import TARGETS, Shape, ShapesReader, UnsupportedShapes, name_of, sparql_term
 
-__all__ = ["SUPPORTED_PARAMETERS", "UnsupportedShapes", "validate_store"]
-
-
-class UnsupportedShapes(SchemaError):
-    """The shapes use a SHACL feature this engine does not implement (use pySHACL for them)."""
+__all__ = ["validate_store"]
 
 
 _XSD = str(XSD)
@@ -56,17 +53,6 @@ _CASTABLE = {
 }
 _ANY_TEXT = {f"{_XSD}string", f"{_XSD}anyURI", f"{_XSD}normalizedString", f"{_XSD}token"}
 
-# Parameters of the constraint components this engine implements (others make the shapes unsupported).
-SUPPORTED_PARAMETERS = {
-    SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.hasValue, SH.pattern, SH.flags, SH.languageIn,
-    SH.minLength, SH.maxLength, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive,
-    SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
-    SH.qualifiedValueShapesDisjoint, SH.node, SH.property, SH["or"], SH["and"], SH["not"], SH.xone, SH.sparql,
-}
-_UNSUPPORTED = {
-    SH.closed, SH.ignoredProperties, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.target,
-    SH.rule, SH.expression, SH.js,
-}
 _VALUE_COMPONENTS = {
     SH["class"]: SH.ClassConstraintComponent,
     SH.datatype: SH.DatatypeConstraintComponent,
@@ -95,8 +81,6 @@ _NODE_KINDS = {
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
-_SHAPE_TYPES = {SH.NodeShape, SH.PropertyShape}
-_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 @dataclass
@@ -109,17 +93,6 @@ class _Result:
     severity: URIRef
     messages: list[Literal]
     constraint: Node | None = None
-
-
-@dataclass
-class _Shape:
-    node: Node
-    path: Node | None
-    path_sparql: str | None
-    severity: URIRef
-    messages: list[Literal]
-    deactivated: bool
-    params: dict[URIRef, list[Node]] = field(default_factory=dict)
 
 
 def validate_store(store, shapes_graph: Graph, progress=None) -> Graph:
@@ -145,103 +118,21 @@ def validate_store(store, shapes_graph: Graph, progress=None) -> Graph:
 class _Engine:
     def __init__(self, store, shapes: Graph):
         self.store = store
+        self.reader = ShapesReader(shapes)
         self.sg = shapes
-        self.shapes: dict[Node, _Shape] = {}
         self.results: list[_Result] = []
         self._fresh = itertools.count()
         self._python_checks: list[tuple] = []
 
-    # -- reading shapes -----------------------------------------------------------------------
-
-    def shape(self, node: Node) -> _Shape:
-        if node not in self.shapes:
-            sg = self.sg
-            for parameter in _UNSUPPORTED:
-                if (node, parameter, None) in sg:
-                    name = str(parameter).rsplit("#", 1)[-1]
-                    raise UnsupportedShapes(f"shape {_name(node)} uses sh:{name}, which the oxigraph engine does not support")
-            path = sg.value(node, SH.path)
-            severity = sg.value(node, SH.severity) or SH.Violation
-            messages = sorted((m for m in sg.objects(node, SH.message) if isinstance(m, Literal)), key=str)
-            deactivated = sg.value(node, SH.deactivated)
-            shape = _Shape(
-                node,
-                path,
-                self.path_sparql(path) if path is not None else None,
-                severity,
-                messages,
-                bool(deactivated is not None and deactivated.toPython() is True),
-            )
-            for parameter in SUPPORTED_PARAMETERS:
-                values = sorted(sg.objects(node, parameter), key=_order)
-                if values:
-                    shape.params[parameter] = values
-            self.shapes[node] = shape
-        return self.shapes[node]
-
-    def path_sparql(self, path: Node) -> str:
-        sg = self.sg
-        if isinstance(path, URIRef):
-            return f"<{path}>"
-        if not isinstance(path, BNode):
-            raise SchemaError(f"bad sh:path {path!r}")
-        if (path, RDF.first, None) in sg:
-            members = list(Collection(sg, path))
-            if len(members) < 2:
-                raise SchemaError("a sequence path needs at least two members")
-            return "(" + "/".join(self.path_sparql(m) for m in members) + ")"
-        for predicate, template in (
-            (SH.inversePath, "^{}"),
-            (SH.zeroOrMorePath, "{}*"),
-            (SH.oneOrMorePath, "{}+"),
-            (SH.zeroOrOnePath, "{}?"),
-        ):
-            inner = sg.value(path, predicate)
-            if inner is not None:
-                return "(" + template.format(self.path_sparql(inner)) + ")"
-        alternatives = sg.value(path, SH.alternativePath)
-        if alternatives is not None:
-            return "(" + "|".join(self.path_sparql(m) for m in Collection(sg, alternatives)) + ")"
-        raise SchemaError("bad sh:path: a blank node that is no SHACL path")
-
-    def top_level(self) -> list[Node]:
-        sg = self.sg
-        found = set()
-        for target in _TARGETS:
-            found.update(sg.subjects(target, None))
-        for cls in (RDFS.Class, OWL.Class):
-            for node in sg.subjects(RDF.type, cls):
-                if any((node, RDF.type, t) in sg for t in _SHAPE_TYPES):
-                    found.add(node)
-        return sorted(found, key=_order)
-
-    def targets(self, node: Node) -> str | None:
-        sg = self.sg
-        parts = []
-        nodes = sorted(sg.objects(node, SH.targetNode), key=_order)
-        if nodes:
-            parts.append("{ VALUES ?this { " + " ".join(_term(n) for n in nodes) + " } }")
-        classes = set(sg.objects(node, SH.targetClass))
-        if any((node, RDF.type, c) in sg for c in (RDFS.Class, OWL.Class)):
-            classes.add(node)
-        for cls in sorted(classes, key=_order):
-            parts.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {_term(cls)} }}")
-        for predicate in sorted(sg.objects(node, SH.targetSubjectsOf), key=_order):
-            parts.append(f"{{ ?this {_term(predicate)} ?_t }}")
-        for predicate in sorted(sg.objects(node, SH.targetObjectsOf), key=_order):
-            parts.append(f"{{ ?_t {_term(predicate)} ?this }}")
-        if not parts:
-            return None
-        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
     # -- running ------------------------------------------------------------------------------
 
     def run(self, progress=None) -> Graph:
-        shapes = self.top_level()
+        shapes = self.reader.top_level()
         batched = self.check_batches(shapes)
         for done, node in enumerate(shapes, start=1):
-            shape = self.shape(node)
-            focus = self.targets(node)
+            shape = self.reader.shape(node)
+            focus = self.reader.targets(node)
             if focus is not None and not shape.deactivated and node not in batched:
                 self.check(shape, focus)
             if progress is not None:
@@ -259,11 +150,11 @@ class _Engine:
         of the store per shape.
         """
         sg = self.sg
-        groups: dict[tuple, list[_Shape]] = {}
+        groups: dict[tuple, list[Shape]] = {}
         for node in nodes:
-            shape = self.shape(node)
+            shape = self.reader.shape(node)
             path = shape.path
-            targets = [(t, v) for t in _TARGETS for v in sg.objects(node, t)]
+            targets = [(t, v) for t in TARGETS for v in sg.objects(node, t)]
             classes = any((node, RDF.type, c) in sg for c in (RDFS.Class, OWL.Class))
             if shape.deactivated or classes or not isinstance(path, URIRef) or targets != [(SH.targetSubjectsOf, path)]:
                 continue
@@ -279,7 +170,7 @@ class _Engine:
             groups.setdefault((parameter, arguments[0]), []).append(shape)
         done: set[Node] = set()
         for (parameter, argument), shapes in groups.items():
-            by_path: dict[str, list[_Shape]] = {}
+            by_path: dict[str, list[Shape]] = {}
             for shape in shapes:
                 by_path.setdefault(str(shape.path), []).append(shape)
             values = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(by_path)) + " }"
@@ -301,7 +192,7 @@ class _Engine:
             done.update(shape.node for shape in shapes)
         return done
 
-    def check(self, shape: _Shape, focus: str) -> None:
+    def check(self, shape: Shape, focus: str) -> None:
         """Every constraint of ``shape`` on the focus nodes ``focus`` binds to ``?this``."""
         params = shape.params
         is_property = shape.path_sparql is not None
@@ -317,23 +208,23 @@ class _Engine:
                     self.add(shape, component, row[0], row[1] if is_property else row[0])
         for argument in params.get(SH.hasValue, ()):
             if is_property:
-                test = f"FILTER NOT EXISTS {{ ?this {shape.path_sparql} {_term(argument)} }}"
+                test = f"FILTER NOT EXISTS {{ ?this {shape.path_sparql} {sparql_term(argument)} }}"
             else:
-                test = f"FILTER(!sameTerm(?this, {_term(argument)}))"
+                test = f"FILTER(!sameTerm(?this, {sparql_term(argument)}))"
             for row in self.select(f"SELECT ?this WHERE {{ {focus} {test} }}"):
                 self.add(shape, SH.HasValueConstraintComponent, row[0], None)
         if is_property:
             self.check_counts(shape, focus)
         for child in params.get(SH.property, ()):
-            child_shape = self.shape(child)
+            child_shape = self.reader.shape(child)
             if not child_shape.deactivated:
                 if child_shape.path_sparql is None:
-                    raise SchemaError(f"sh:property {_name(child)} has no sh:path")
+                    raise SchemaError(f"sh:property {name_of(child)} has no sh:path")
                 self.check(child_shape, focus)
         for constraint in params.get(SH.sparql, ()):
             self.check_sparql(shape, focus, constraint)
 
-    def check_datatype(self, shape: _Shape, focus: str, values: str, datatype: Node) -> None:
+    def check_datatype(self, shape: Shape, focus: str, values: str, datatype: Node) -> None:
         is_property = shape.path_sparql is not None
         test = _datatype_test("?v", datatype)
         query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {values} FILTER(!({test})) }}"
@@ -347,7 +238,7 @@ class _Engine:
                 if isinstance(value, Literal) and value.ill_typed:
                     self.add(shape, SH.DatatypeConstraintComponent, row[0], row[1] if is_property else row[0])
 
-    def check_counts(self, shape: _Shape, focus: str) -> None:
+    def check_counts(self, shape: Shape, focus: str) -> None:
         params, path = shape.params, shape.path_sparql
         for argument in params.get(SH.minCount, ()):
             query = (
@@ -375,7 +266,7 @@ class _Engine:
         for qualified in params.get(SH.qualifiedValueShape, ()):
             test = self.conforms(qualified, "?q")
             if _true(self.sg.value(shape.node, SH.qualifiedValueShapesDisjoint)):
-                for sibling in self.siblings(shape, qualified):
+                for sibling in self.reader.siblings(shape, qualified):
                     test = f"({test}) && !({self.conforms(sibling, '?q')})"
             counted = f"SELECT ?this (COUNT(DISTINCT ?q) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?q FILTER({test}) }} }} GROUP BY ?this"
             for parameter, operator, component in (
@@ -387,30 +278,21 @@ class _Engine:
                     for row in self.select(query):
                         self.add(shape, component, row[0], None)
 
-    def siblings(self, shape: _Shape, qualified: Node) -> list[Node]:
-        """The other qualified value shapes of the property shapes of the node shapes that have ``shape``."""
-        found = []
-        for parent in self.sg.subjects(SH.property, shape.node):
-            for other in self.sg.objects(parent, SH.property):
-                for sibling in self.sg.objects(other, SH.qualifiedValueShape):
-                    if sibling != qualified and sibling not in found:
-                        found.append(sibling)
-        return sorted(found, key=_order)
 
-    def check_sparql(self, shape: _Shape, focus: str, constraint: Node) -> None:
+    def check_sparql(self, shape: Shape, focus: str, constraint: Node) -> None:
         sg = self.sg
         if _true(sg.value(constraint, SH.deactivated)):
             return
         select = sg.value(constraint, SH.select)
         if select is None:
-            raise UnsupportedShapes(f"SPARQL constraint of {_name(shape.node)} has no sh:select")
-        prefixes = self.prefixes(constraint)
+            raise UnsupportedShapes(f"SPARQL constraint of {name_of(shape.node)} has no sh:select")
+        prefixes = self.reader.prefixes(constraint)
         text = _bind_this(str(select), focus)
         messages = sorted((m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal)), key=str)
         try:
             answer = self.store.query(text, prefixes=prefixes)
         except (SyntaxError, ValueError, OSError, RuntimeError) as error:
-            raise SchemaError(f"the SPARQL constraint of {_name(shape.node)} cannot run: {' '.join(str(error).split())[:200]}") from None
+            raise SchemaError(f"the SPARQL constraint of {name_of(shape.node)} cannot run: {' '.join(str(error).split())[:200]}") from None
         names = [v.value for v in answer.variables]
         for solution in answer:
             row = {name: solution[i] for i, name in enumerate(names) if solution[i] is not None}
@@ -424,22 +306,13 @@ class _Engine:
                 _Result(row["this"], value, shape.node, SH.SPARQLConstraintComponent, path, shape.severity, texts, constraint)
             )
 
-    def prefixes(self, constraint: Node) -> dict[str, str]:
-        sg = self.sg
-        found: dict[str, str] = {}
-        for ontology in sg.objects(constraint, SH.prefixes):
-            for declaration in sg.objects(ontology, SH.declare):
-                prefix, namespace = sg.value(declaration, SH.prefix), sg.value(declaration, SH.namespace)
-                if prefix is not None and namespace is not None:
-                    found[str(prefix)] = str(namespace)
-        return found
 
     # -- value tests, compiled to SPARQL expressions ----------------------------------------
 
-    def value_test(self, shape: _Shape, parameter: URIRef, argument: Node, var: str) -> str:
+    def value_test(self, shape: Shape, parameter: URIRef, argument: Node, var: str) -> str:
         """A SPARQL expression true when the value ``var`` satisfies one constraint parameter."""
         if parameter == SH["class"]:
-            return f"(!isLiteral({var}) && EXISTS {{ {var} <{RDF.type}>/<{RDFS.subClassOf}>* {_term(argument)} }})"
+            return f"(!isLiteral({var}) && EXISTS {{ {var} <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(argument)} }})"
         if parameter == SH.datatype:
             return _datatype_test(var, argument)
         if parameter == SH.nodeKind:
@@ -448,20 +321,20 @@ class _Engine:
             return _NODE_KINDS[argument].format(v=var)
         if parameter == SH["in"]:
             members = list(Collection(self.sg, argument))
-            return "(" + (" || ".join(f"sameTerm({var}, {_term(m)})" for m in members) or "false") + ")"
+            return "(" + (" || ".join(f"sameTerm({var}, {sparql_term(m)})" for m in members) or "false") + ")"
         if parameter == SH.pattern:
             flags = self.sg.value(shape.node, SH.flags)
-            extra = f", {_term(Literal(str(flags)))}" if flags is not None else ""
-            return f"(!isBlank({var}) && REGEX(STR({var}), {_term(Literal(str(argument)))}{extra}))"
+            extra = f", {sparql_term(Literal(str(flags)))}" if flags is not None else ""
+            return f"(!isBlank({var}) && REGEX(STR({var}), {sparql_term(Literal(str(argument)))}{extra}))"
         if parameter == SH.languageIn:
             tags = [str(t) for t in Collection(self.sg, argument)]
-            matches = " || ".join(f"LANGMATCHES(LANG({var}), {_term(Literal(t))})" for t in tags) or "false"
+            matches = " || ".join(f"LANGMATCHES(LANG({var}), {sparql_term(Literal(t))})" for t in tags) or "false"
             return f'(isLiteral({var}) && LANG({var}) != "" && ({matches}))'
         if parameter in (SH.minLength, SH.maxLength):
             operator = ">=" if parameter == SH.minLength else "<="
             return f"(!isBlank({var}) && STRLEN(STR({var})) {operator} {_integer(argument)})"
         if parameter in _RANGES:
-            return f"COALESCE({var} {_RANGES[parameter]} {_term(argument)}, false)"
+            return f"COALESCE({var} {_RANGES[parameter]} {sparql_term(argument)}, false)"
         if parameter == SH.node:
             return self.conforms(argument, var)
         if parameter in (SH["or"], SH["and"], SH.xone):
@@ -479,11 +352,11 @@ class _Engine:
         """A SPARQL expression true when the node ``var`` conforms to the shape ``node``."""
         if depth > 20:
             raise UnsupportedShapes("shapes nested deeper than 20 levels (recursive shapes?)")
-        shape = self.shape(node)
+        shape = self.reader.shape(node)
         if shape.deactivated:
             return "true"
         if SH.sparql in shape.params:
-            raise UnsupportedShapes(f"a SPARQL constraint inside sh:node, sh:or or a qualified shape ({_name(node)})")
+            raise UnsupportedShapes(f"a SPARQL constraint inside sh:node, sh:or or a qualified shape ({name_of(node)})")
         if shape.path_sparql is not None:
             return self.property_conforms(shape, var, depth)
         parts = []
@@ -491,16 +364,16 @@ class _Engine:
             for argument in shape.params.get(parameter, ()):
                 parts.append(self.value_test(shape, parameter, argument, var) if parameter != SH.node else self.conforms(argument, var, depth + 1))
         for argument in shape.params.get(SH.hasValue, ()):
-            parts.append(f"sameTerm({var}, {_term(argument)})")
+            parts.append(f"sameTerm({var}, {sparql_term(argument)})")
         for child in shape.params.get(SH.property, ()):
-            parts.append(self.property_conforms(self.shape(child), var, depth + 1))
+            parts.append(self.property_conforms(self.reader.shape(child), var, depth + 1))
         return "(" + (" && ".join(parts) or "true") + ")"
 
-    def property_conforms(self, shape: _Shape, var: str, depth: int) -> str:
+    def property_conforms(self, shape: Shape, var: str, depth: int) -> str:
         if shape.deactivated:
             return "true"
         if shape.path_sparql is None:
-            raise SchemaError(f"sh:property {_name(shape.node)} has no sh:path")
+            raise SchemaError(f"sh:property {name_of(shape.node)} has no sh:path")
         path, params = shape.path_sparql, shape.params
         x, y = self.fresh(), self.fresh()
         parts = []
@@ -509,7 +382,7 @@ class _Engine:
                 test = self.value_test(shape, parameter, argument, x) if parameter != SH.node else self.conforms(argument, x, depth + 1)
                 parts.append(f"NOT EXISTS {{ {var} {path} {x} FILTER(!({test})) }}")
         for argument in params.get(SH.hasValue, ()):
-            parts.append(f"EXISTS {{ {var} {path} {_term(argument)} }}")
+            parts.append(f"EXISTS {{ {var} {path} {sparql_term(argument)} }}")
         for argument in params.get(SH.minCount, ()):
             count = _integer(argument)
             if count == 1:
@@ -533,7 +406,7 @@ class _Engine:
         if SH.qualifiedValueShape in params:
             raise UnsupportedShapes("sh:qualifiedValueShape inside sh:node, sh:or or a qualified shape")
         for child in params.get(SH.property, ()):
-            raise UnsupportedShapes(f"sh:property on a property shape ({_name(child)}) inside a nested shape")
+            raise UnsupportedShapes(f"sh:property on a property shape ({name_of(child)}) inside a nested shape")
         return "(" + (" && ".join(parts) or "true") + ")"
 
     def fresh(self) -> str:
@@ -549,7 +422,7 @@ class _Engine:
         width = len(answer.variables)
         return [tuple(solution[i] for i in range(width)) for solution in answer]
 
-    def add(self, shape: _Shape, component: URIRef, focus, value) -> None:
+    def add(self, shape: Shape, component: URIRef, focus, value) -> None:
         self.results.append(_Result(focus, value, shape.node, component, shape.path, shape.severity, list(shape.messages)))
 
     def report(self) -> Graph:
@@ -627,14 +500,6 @@ def _fill(message: str, bound: dict[str, str]) -> str:
     return message
 
 
-def _term(node: Node) -> str:
-    from policygraph.sparql.syntax import sparql_term
-
-    if isinstance(node, BNode):
-        raise UnsupportedShapes("a blank node as a constraint value (sh:in, sh:hasValue, sh:targetNode) is not supported")
-    return sparql_term(node)
-
-
 def _integer(node: Node) -> int:
     try:
         return int(node.toPython()) if isinstance(node, Literal) else int(str(node))
@@ -644,14 +509,6 @@ def _integer(node: Node) -> int:
 
 def _true(node: Node | None) -> bool:
     return isinstance(node, Literal) and node.toPython() is True
-
-
-def _order(node: Node) -> tuple:
-    return (type(node).__name__, str(node))
-
-
-def _name(node: Node) -> str:
-    return f"<{node}>" if isinstance(node, URIRef) else "(a blank node)"
 
 
 def _to_rdflib(term):
