@@ -17,6 +17,25 @@ def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from the current output.")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def graph_cache(tmp_path_factory):
+    """Every command of the session (in-process or a subprocess) caches its graph in one fresh folder.
+
+    The tests never touch the user's own cache, and the goldens are produced through the cache, as a
+    user gets them; tests/graph/test_cache.py compares them with ``--no-cache``.
+    """
+    import os
+
+    folder = tmp_path_factory.mktemp("graph-cache")
+    previous = os.environ.get("POLICYGRAPH_CACHE_DIR")
+    os.environ["POLICYGRAPH_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["POLICYGRAPH_CACHE_DIR"]
+    else:
+        os.environ["POLICYGRAPH_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def bundled():
     """The bundled Japan graph, built once per test session."""

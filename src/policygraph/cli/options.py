@@ -10,6 +10,7 @@ __all__ = ["data_options", "load_from_options", "progress_reporter", "quiet", "s
 
 _STORE = "policygraph.store"
 _QUIET = "policygraph.quiet"
+_NO_CACHE = "policygraph.no-cache"
 
 
 def _remember(key: str):
@@ -22,10 +23,10 @@ def _remember(key: str):
 
 
 def data_options(command):
-    """``--data PATH`` (repeatable), ``--no-bundled``, ``--store DIR`` and ``--quiet``.
+    """``--data PATH`` (repeatable), ``--no-bundled``, ``--no-cache``, ``--store DIR`` and ``--quiet``.
 
-    ``--store`` and ``--quiet`` are kept in the click context (``store_dir()``, ``quiet()``), so
-    commands read them without taking them as arguments.
+    ``--store``, ``--no-cache`` and ``--quiet`` are kept in the click context (``store_dir()``,
+    ``quiet()``), so commands read them without taking them as arguments.
     """
     command = click.option(
         "--quiet",
@@ -41,6 +42,13 @@ def data_options(command):
         expose_value=False,
         callback=_remember(_STORE),
         help="Use the prebuilt store in DIR (from 'policygraph build --store DIR') instead of building the graph.",
+    )(command)
+    command = click.option(
+        "--no-cache",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember(_NO_CACHE),
+        help="Build the graph in memory instead of using (or filling) the graph cache.",
     )(command)
     command = click.option(
         "--no-bundled", is_flag=True, help="Leave out the bundled Japan dataset (use only --data)."
@@ -68,7 +76,7 @@ def quiet() -> bool:
 
 
 def load_from_options(data: tuple[str, ...], no_bundled: bool):
-    """Build the graph as the data options say, or open the store ``--store`` names."""
+    """The graph the data options ask for: the store ``--store`` names, the graph cache, or (``--no-cache``) memory."""
     store = store_dir()
     if store is not None:
         from policygraph.errors import ConfigError
@@ -80,9 +88,16 @@ def load_from_options(data: tuple[str, ...], no_bundled: bool):
                 hint="build a store with the data first: policygraph build --data PATH --store DIR",
             )
         return open_store(store)
-    from policygraph.graph.build import load_graph
+    context = click.get_current_context(silent=True)
+    if context is not None and context.meta.get(_NO_CACHE):
+        from policygraph.graph.build import load_graph
 
-    return load_graph(data, bundled=not no_bundled)
+        return load_graph(data, bundled=not no_bundled)
+    from policygraph.graph.cache import cached_graph
+
+    bar = progress_reporter("building the graph cache")
+    progress = (lambda stage, done, total: bar(done, total, stage)) if bar else None
+    return cached_graph(data, bundled=not no_bundled, progress=progress, warn=lambda line: click.echo(line, err=True))
 
 
 def progress_reporter(label: str):

@@ -33,7 +33,18 @@ from policygraph.graph.handle import LoadedGraph, source_map_from_file
 from policygraph.model import Location
 from policygraph.records.load import RDF_FORMATS, SourceMap, data_files
 
-__all__ = ["STORE_FORMAT", "StoreBuild", "build_store", "input_hash", "is_store", "open_store"]
+__all__ = [
+    "STORE_FORMAT",
+    "StoreBuild",
+    "StoreWriteError",
+    "build_store",
+    "input_hash",
+    "is_current",
+    "is_store",
+    "open_store",
+    "store_key",
+    "store_manifest",
+]
 
 STORE_FORMAT = 1
 """The version of the folder layout; a store of another version is rebuilt (and refused by ``open_store``)."""
@@ -77,14 +88,20 @@ def is_store(folder: str | Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("format") == "policygraph-store"
 
 
-def input_hash(files: Sequence[Path]) -> str:
+class StoreWriteError(InputError):
+    """The store's folder cannot be written (read-only, full disk): the inputs themselves are fine."""
+
+
+def input_hash(files: Sequence[Path], extra: Sequence[Path] = ()) -> str:
     """The SHA-256 of what a build reads: the store format, policygraph's version, the ontology, each file's path and bytes.
+
+    ``extra`` files (the shapes, for the cache) are hashed too, without being read into the graph.
 
     Raises:
         InputError: a file cannot be read.
     """
     digest = hashlib.sha256(f"policygraph-store {STORE_FORMAT} {__version__}\n".encode())
-    for path in [resources.ontology_path(), *files]:
+    for path in [resources.ontology_path(), *files, *extra]:
         digest.update(f"{Path(path).resolve()}\n".encode())
         try:
             with open(path, "rb") as stream:
@@ -96,6 +113,24 @@ def input_hash(files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+def store_key(data: Sequence[str | Path] = (), *, bundled: bool = True, extra: Sequence[Path] = ()) -> str:
+    """The ``input_hash`` of a build of the bundled data (unless ``bundled`` is false) and ``data``."""
+    return input_hash(data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data]), extra)
+
+
+def is_current(folder: Path, key: str) -> bool:
+    """True when ``folder`` holds a complete store built from inputs whose hash is ``key``."""
+    if not is_store(folder):
+        return False
+    manifest = _read_manifest(folder)
+    return manifest.get("version") == STORE_FORMAT and manifest.get("input_hash") == key and (folder / _OXIGRAPH).is_dir()
+
+
+def store_manifest(folder: Path) -> dict:
+    """What the store in ``folder`` was built from (format, input hash, files, triples, record counts)."""
+    return _read_manifest(folder)
+
+
 def build_store(
     folder: str | Path,
     data: Sequence[str | Path] = (),
@@ -103,6 +138,7 @@ def build_store(
     bundled: bool = True,
     force: bool = False,
     progress: Progress | None = None,
+    extra: Sequence[Path] = (),
 ) -> StoreBuild:
     """Build the graph into an on-disk store in ``folder`` (replacing the store there, atomically).
 
@@ -112,6 +148,7 @@ def build_store(
         bundled: include the bundled dataset.
         force: rebuild even if the inputs have not changed.
         progress: called while loading, see ``Progress``.
+        extra: files that key the build without being read into it (see ``input_hash``).
 
     Returns:
         What was built (or that nothing needed to be).
@@ -130,11 +167,10 @@ def build_store(
             "cannot write the store: the folder holds other files", Location(str(folder)), hint="name a new or empty folder"
         )
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
-    digest = input_hash(files)
-    if not force and is_store(folder):
+    digest = input_hash(files, extra)
+    if not force and is_current(folder, digest):
         manifest = _read_manifest(folder)
-        if manifest.get("version") == STORE_FORMAT and manifest.get("input_hash") == digest and (folder / _OXIGRAPH).is_dir():
-            return StoreBuild(folder, manifest["triples"], tuple(manifest["files"]), digest, True, manifest["record_counts"])
+        return StoreBuild(folder, manifest["triples"], tuple(manifest["files"]), digest, True, manifest["record_counts"])
     yaml_files = [p for p in files if p.suffix.lower() in _YAML]
     rdf_files = [p for p in files if p.suffix.lower() not in _YAML]
     for path in rdf_files:
@@ -154,7 +190,7 @@ def build_store(
         progress("reading YAML records", len(yaml_files), len(yaml_files))
     parent = folder.resolve().parent
     if not parent.is_dir():
-        raise InputError("cannot write the store: no such folder", Location(str(folder.parent)))
+        raise StoreWriteError("cannot write the store: no such folder", Location(str(folder.parent)))
     building = parent / f".{folder.name}.building-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)
     try:
@@ -174,7 +210,7 @@ def build_store(
         (building / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _replace_folder(building, folder)
     except OSError as error:
-        raise InputError(f"cannot write the store: {error.strerror or error}", Location(str(folder))) from None
+        raise StoreWriteError(f"cannot write the store: {error.strerror or error}", Location(str(folder))) from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return StoreBuild(folder, triples, tuple(names), digest, False, manifest["record_counts"])
