@@ -41,7 +41,8 @@ def main() -> None:
 
 # Each module registers its commands on `main` when imported.
 from policygraph.cli import (
-    analysis_commands,  # noqa: E402,F401  analyze, export
+    analyze_commands,  # noqa: E402,F401  analyze
+    export_commands,  # noqa: E402,F401  export
     graph_commands,  # noqa: E402,F401  build, show, search
     query_commands,  # noqa: E402,F401  query, queries, push, serve
     trace_commands,  # noqa: E402,F401  trace

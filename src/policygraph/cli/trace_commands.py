@@ -7,7 +7,7 @@ import json
 import click
 
 from policygraph.cli import main
-from policygraph.cli.options import data_options, load_from_options
+from policygraph.cli.options import data_options, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
 
 
@@ -23,8 +23,8 @@ from policygraph.errors import ConfigError
     show_default=True,
     help="Weakest evidence shown: cited > practice > status > group.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "html"]), default="text", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@format_option("text", "md", "json", "html", default="text")
+@output_option("Write the report to FILE (atomically) instead of stdout.")
 @data_options
 def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, no_bundled):
     """Trace the treaty obligations a policy engages, with the evidence for each.
