@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from policygraph.cli import main
 from policygraph.cli.options import engine_option, format_option, network_from_options, network_options, plot_option
 
 _format_option = format_option("table", "csv", "json", default="table")
@@ -63,7 +62,7 @@ def _columns(rows: list[list], indent: str = "  ", right: tuple[int, ...] = ()) 
     return lines
 
 
-@main.group()
+@click.group()
 def analyze():
     """Network analysis: who is central, which groups cluster, how two entities connect.
 

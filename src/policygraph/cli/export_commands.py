@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from policygraph.cli import main
 from policygraph.cli.options import (
     load_from_options,
     network_from_options,
@@ -21,7 +20,7 @@ _PROJECTION_ONLY = ("fold", "types", "exclude_types", "edge_kinds", "exclude_kin
 """The network options that shape a projection; the RDF formats write triples, so they refuse them."""
 
 
-@main.command("export")
+@click.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(_NETWORK_FORMATS + _RDF_FORMATS))
 @output_option(
     "The file to write; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",

@@ -6,14 +6,13 @@ import json
 
 import click
 
-from policygraph.cli import main
 from policygraph.cli.options import data_options, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
 
 _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
 
 
-@main.command()
+@click.command()
 @data_options
 @output_option("Write the graph to FILE (atomically).")
 @format_option(*sorted(_RDF_FORMATS), default="ttl", help="RDF format of -o.")
@@ -65,7 +64,7 @@ def echo_summary(summary, files: int) -> None:
         click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
 
 
-@main.command()
+@click.command()
 @click.argument("id")
 @data_options
 @format_option("text", "json", default="text")
@@ -87,7 +86,7 @@ def show(id, data, no_bundled, fmt):
     click.echo(_render_description(description))
 
 
-@main.command()
+@click.command()
 @click.argument("text")
 @data_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="At most this many hits.")

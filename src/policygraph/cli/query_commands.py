@@ -8,7 +8,6 @@ import signal
 
 import click
 
-from policygraph.cli import main
 from policygraph.cli.options import (
     engine_option,
     format_option,
@@ -23,7 +22,7 @@ _SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 _GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
 
 
-@main.command()
+@click.command()
 @click.argument("query", required=False, metavar="(NAME | FILE.rq | -)")
 @click.option("-e", "--expression", metavar="SPARQL", help="The query itself, instead of NAME or FILE.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter; repeatable.")
@@ -113,7 +112,7 @@ def _describe(result) -> str:
     return f"{len(result.rows)} row" + ("" if len(result.rows) == 1 else "s")
 
 
-@main.command()
+@click.command()
 @click.argument("name", required=False)
 @format_option("text", "json", default="text")
 def queries(name, fmt):
@@ -169,7 +168,7 @@ def _render_query(q) -> str:
     return "\n".join(lines)
 
 
-@main.command()
+@click.command()
 @click.argument("url")
 @graph_options
 @click.option("--named-graph", metavar="IRI", help="Put the triples in this named graph (default: the default graph).")
@@ -192,7 +191,7 @@ def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
     click.echo(f"pushed {report.triples} triples to {url}: {verb} {target} (HTTP {report.status})")
 
 
-@main.command()
+@click.command()
 @graph_options
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
 @timeout_option(60, help="Per-query time limit of the server.")
@@ -211,7 +210,7 @@ def serve(data, no_bundled, graph_file, port, timeout):
     graph = load_from_options(data, no_bundled, graph_file).graph
     server = OxigraphServer(graph, port, timeout=timeout)
 
-    def stop(signum, frame):  # noqa: ANN001 - signal handler
+    def stop(signum, frame):
         raise KeyboardInterrupt
 
     # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from policygraph.cli import main
 from policygraph.cli.options import data_options, engine_option, format_option, load_from_options, shapes_options
 from policygraph.errors import InputError
 from policygraph.model import Location
@@ -38,7 +37,7 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     return loaded, validate(loaded, shape_paths, sources=sources_dir, engine=engine, progress=progress)
 
 
-@main.command()
+@click.command()
 @data_options
 @shapes_options
 @format_option("text", "json", "ttl", default="text")
