@@ -267,7 +267,7 @@ def test_validate_bundled_stable_facts(bundled):
 
 def test_shape_codes_are_documented(shapes):
     """Every code the shapes and the quote checks can report is listed in docs/validate-schema.md."""
-    doc = (Path(__file__).parents[1] / "docs" / "validate-schema.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[2] / "docs" / "validate-schema.md").read_text(encoding="utf-8")
     codes = {str(c) for c in shapes.objects(None, PGSH.code)}
     codes |= {"quote-not-found", "external-quote-not-checked", "quote-not-checked"}
     codes |= {"source-text-missing", "source-text-unreadable"}
