@@ -1,7 +1,8 @@
 """The command-line interface: Click only — parse, call the library, render, pick the exit code.
 
 Exit codes: 0 ok, 1 findings, 2 bad usage or bad input (any ``PolicygraphError``). Heavy libraries
-are imported inside the commands, so ``policygraph --help`` stays fast.
+are imported inside the commands, so ``policygraph --help`` stays fast. The command modules never
+import this one: they define their commands and ``main`` below adds them, so there is no import circle.
 """
 
 from __future__ import annotations
@@ -10,6 +11,15 @@ import sys
 
 import click
 
+from policygraph.cli import (
+    analyze_commands,
+    cache_commands,
+    export_commands,
+    graph_commands,
+    query_commands,
+    trace_commands,
+    validate_commands,
+)
 from policygraph.errors import PolicygraphError
 
 __all__ = ["main"]
@@ -39,12 +49,19 @@ def main() -> None:
     """
 
 
-# Each module registers its commands on `main` when imported.
-from policygraph.cli import (
-    analysis_commands,  # noqa: E402,F401  analyze, export
-    cache_commands,  # noqa: E402,F401  cache info, cache clear
-    graph_commands,  # noqa: E402,F401  build, show, search
-    query_commands,  # noqa: E402,F401  query, queries, push, serve
-    trace_commands,  # noqa: E402,F401  trace
-    validate_commands,  # noqa: E402,F401  validate
-)
+# Each command lives in the module of its stage; this list is the one place that registers them.
+for _command in (
+    graph_commands.build,
+    graph_commands.show,
+    graph_commands.search,
+    query_commands.query,
+    query_commands.queries,
+    query_commands.push,
+    query_commands.serve,
+    validate_commands.validate,
+    trace_commands.trace,
+    analyze_commands.analyze,
+    export_commands.export_command,
+    cache_commands.cache,
+):
+    main.add_command(_command)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from policygraph.cli import main
 
-
-@main.group()
+@click.group()
 def cache() -> None:
     """The graph cache: where the built graph is kept between commands, and how to empty it.
 

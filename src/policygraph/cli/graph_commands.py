@@ -6,17 +6,16 @@ import json
 
 import click
 
-from policygraph.cli import main
-from policygraph.cli.options import data_options, load_from_options
+from policygraph.cli.options import data_options, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
 
 _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
 
 
-@main.command()
+@click.command()
 @data_options
-@click.option("-o", "--output", metavar="FILE", help="Write the graph to FILE (atomically).")
-@click.option("--format", "fmt", type=click.Choice(sorted(_RDF_FORMATS)), default="ttl", show_default=True, help="RDF format of -o.")
+@output_option("Write the graph to FILE (atomically).")
+@format_option(*sorted(_RDF_FORMATS), default="ttl", help="RDF format of -o.")
 @click.option("--no-validate", is_flag=True, help="Write -o even if the graph has violations (-o validates first).")
 def build(data, no_bundled, output, fmt, no_validate):
     """Build the graph from the curated data and print a summary.
@@ -65,10 +64,10 @@ def echo_summary(summary, files: int) -> None:
         click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
 
 
-@main.command()
+@click.command()
 @click.argument("id")
 @data_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json", default="text")
 def show(id, data, no_bundled, fmt):
     """Describe one entity: type, labels, relations in and out, citations with quotes.
 
@@ -87,11 +86,11 @@ def show(id, data, no_bundled, fmt):
     click.echo(_render_description(description))
 
 
-@main.command()
+@click.command()
 @click.argument("text")
 @data_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="At most this many hits.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json", default="text")
 def search(text, data, no_bundled, limit, fmt):
     """Find entities by label, alias or id (case- and accent-insensitive, best first).
 

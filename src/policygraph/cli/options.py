@@ -1,4 +1,10 @@
-"""Options shared by several commands, defined once."""
+"""Options shared by several commands, each defined once, and the graph they ask for.
+
+Every shared option is a Click decorator here (as sqlite-utils' ``output_options``), so a flag has one
+name, one default and one help text across the commands. Where commands differ in what the flag
+means (``--engine`` picks different engines; ``--timeout`` has different defaults), the decorator takes
+that difference as an argument and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,38 @@ import sys
 
 import click
 
-__all__ = ["data_options", "load_from_options", "progress_reporter", "quiet", "store_dir"]
+__all__ = [
+    "data_options",
+    "engine_option",
+    "format_option",
+    "graph_options",
+    "load_from_options",
+    "network_from_options",
+    "network_options",
+    "output_option",
+    "plot_option",
+    "progress_reporter",
+    "quiet",
+    "read_query_option",
+    "shapes_options",
+    "store_dir",
+    "timeout_option",
+]
 
 _STORE = "policygraph.store"
 _QUIET = "policygraph.quiet"
 _NO_CACHE = "policygraph.no-cache"
+
+
+def _stack(*decorators):
+    """One decorator applying ``decorators`` so that the first listed is the first shown in ``--help``."""
+
+    def decorate(command):
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return decorate
 
 
 def _remember(key: str):
@@ -22,45 +55,56 @@ def _remember(key: str):
     return callback
 
 
-def data_options(command):
-    """``--data PATH`` (repeatable), ``--no-bundled``, ``--no-cache``, ``--store DIR`` and ``--quiet``.
+# -- the input: which graph ------------------------------------------------------------------------
 
-    ``--store``, ``--no-cache`` and ``--quiet`` are kept in the click context (``store_dir()``,
-    ``quiet()``), so commands read them without taking them as arguments.
-    """
-    command = click.option(
+data_options = _stack(
+    click.option(
+        "--data",
+        "data",
+        multiple=True,
+        metavar="PATH",
+        help="Extra YAML records or RDF (.ttl .nt .nq .trig .jsonld .rdf), a file or a folder; repeatable.",
+    ),
+    click.option("--no-bundled", is_flag=True, help="Leave out the bundled Japan dataset (use only --data)."),
+    click.option(
+        "--no-cache",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember(_NO_CACHE),
+        help="Build the graph in memory instead of using (or filling) the graph cache.",
+    ),
+    click.option(
+        "--store",
+        metavar="DIR",
+        expose_value=False,
+        callback=_remember(_STORE),
+        help="Use the prebuilt store in DIR (from 'policygraph build --store DIR') instead of building the graph.",
+    ),
+    click.option(
         "--quiet",
         "-q",
         is_flag=True,
         expose_value=False,
         callback=_remember(_QUIET),
         help="No progress bars on stderr (they show only when stderr is a terminal).",
-    )(command)
-    command = click.option(
-        "--store",
-        metavar="DIR",
-        expose_value=False,
-        callback=_remember(_STORE),
-        help="Use the prebuilt store in DIR (from 'policygraph build --store DIR') instead of building the graph.",
-    )(command)
-    command = click.option(
-        "--no-cache",
-        is_flag=True,
-        expose_value=False,
-        callback=_remember(_NO_CACHE),
-        help="Build the graph in memory instead of using (or filling) the graph cache.",
-    )(command)
-    command = click.option(
-        "--no-bundled", is_flag=True, help="Leave out the bundled Japan dataset (use only --data)."
-    )(command)
-    command = click.option(
-        "--data",
-        "data",
-        multiple=True,
-        metavar="PATH",
-        help="Extra YAML records or RDF (.ttl .nt .nq .trig .jsonld .rdf), a file or a folder; repeatable.",
-    )(command)
-    return command
+    ),
+)
+"""``--data PATH`` (repeatable), ``--no-bundled``, ``--no-cache``, ``--store DIR`` and ``--quiet``.
+
+``--store``, ``--no-cache`` and ``--quiet`` are kept in the click context (``store_dir()``, ``quiet()``),
+so commands read them without taking them as arguments.
+"""
+
+graph_options = _stack(
+    data_options,
+    click.option(
+        "--graph",
+        "graph_file",
+        metavar="FILE",
+        help="Use a prebuilt graph (from 'policygraph build -o FILE') instead of building one.",
+    ),
+)
+"""``--graph FILE`` (a prebuilt graph) besides the data options."""
 
 
 def store_dir() -> str | None:
@@ -75,18 +119,34 @@ def quiet() -> bool:
     return bool(context is not None and context.meta.get(_QUIET))
 
 
-def load_from_options(data: tuple[str, ...], no_bundled: bool):
-    """The graph the data options ask for: the store ``--store`` names, the graph cache, or (``--no-cache``) memory."""
-    store = store_dir()
-    if store is not None:
-        from policygraph.errors import ConfigError
-        from policygraph.graph.store import open_store
+def load_from_options(data: tuple[str, ...], no_bundled: bool, graph_file: str | None = None):
+    """The graph handle the options ask for: a prebuilt graph file (``--graph``), a store, the graph cache or memory.
 
+    Raises:
+        ConfigError: the options name more than one source of the graph.
+    """
+    from policygraph.errors import ConfigError
+
+    store = store_dir()
+    if graph_file:
+        if store is not None:
+            raise ConfigError("--graph cannot be combined with --store", hint="use one prebuilt graph: a file or a store")
+        if data or no_bundled:
+            raise ConfigError(
+                "--graph cannot be combined with --data or --no-bundled",
+                hint="build a graph with the extra data first: policygraph build --data PATH -o FILE",
+            )
+        from policygraph.graph.build import open_graph_file
+
+        return open_graph_file(graph_file)
+    if store is not None:
         if data or no_bundled:
             raise ConfigError(
                 "--store cannot be combined with --data or --no-bundled",
                 hint="build a store with the data first: policygraph build --data PATH --store DIR",
             )
+        from policygraph.graph.store import open_store
+
         return open_store(store)
     context = click.get_current_context(silent=True)
     if context is not None and context.meta.get(_NO_CACHE):
@@ -98,6 +158,163 @@ def load_from_options(data: tuple[str, ...], no_bundled: bool):
     bar = progress_reporter("building the graph cache")
     progress = (lambda stage, done, total: bar(done, total, stage)) if bar else None
     return cached_graph(data, bundled=not no_bundled, progress=progress, warn=lambda line: click.echo(line, err=True))
+
+
+shapes_options = _stack(
+    click.option(
+        "--shapes",
+        "shapes",
+        multiple=True,
+        metavar="PATH",
+        help="Extra SHACL shapes (.ttl), a file or a folder; repeatable.",
+    ),
+    click.option("--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, not the bundled shapes/."),
+    click.option(
+        "--sources",
+        metavar="DIR",
+        help="Folder with the source texts the source records name "
+        "(default: ../shared/seeds beside the repository, if it exists).",
+    ),
+)
+"""``--shapes PATH`` (repeatable), ``--no-bundled-shapes`` and ``--sources DIR``."""
+
+
+# -- the network: what analyze and export project ---------------------------------------------------
+
+network_options = _stack(
+    data_options,
+    click.option(
+        "--fold",
+        is_flag=True,
+        help="Replace positions, events, participations, recommendations... by direct edges (SMJ —opposes→ bill).",
+    ),
+    click.option(
+        "--types",
+        multiple=True,
+        metavar="TYPE[,TYPE]",
+        help="Keep only nodes of these types, with their subtypes (body, policy, treaty, government-body, ...).",
+    ),
+    click.option("--exclude-types", multiple=True, metavar="TYPE[,TYPE]", help="Leave out nodes of these types."),
+    click.option(
+        "--edge-kinds",
+        multiple=True,
+        metavar="KIND[,KIND]",
+        help="Keep only edges of these kinds (pg:amends, amends, or the label) and the nodes they join.",
+    ),
+    click.option("--exclude-kinds", multiple=True, metavar="KIND[,KIND]", help="Leave out edges of these kinds."),
+    click.option(
+        "--query",
+        metavar="FILE.rq|TEXT",
+        help=(
+            "Analyse only what a SPARQL CONSTRUCT query returns (a file, or the query itself)."
+            " SERVICE, FROM and updates are refused."
+        ),
+    ),
+    click.option("--citations", is_flag=True, help="Add the cited sources as nodes, with 'cites' edges."),
+    click.option(
+        "--literals",
+        is_flag=True,
+        help="Add literal properties (kind, status, stance, description...) as node attributes.",
+    ),
+)
+"""The data options and the projection options shared by ``analyze`` and ``export``."""
+
+
+def network_from_options(
+    data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_kinds, query, citations, literals
+):
+    """Load the graph and project it to a network as ``network_options`` say; notes go to stderr."""
+    from policygraph.network.model import ProjectionOptions
+    from policygraph.network.projection import project
+
+    loaded = load_from_options(data, no_bundled)
+    query_text, query_origin = read_query_option(query) if query else (None, "--query")
+    options = ProjectionOptions(
+        fold=fold,
+        types=_split(types),
+        exclude_types=_split(exclude_types),
+        edge_kinds=_split(edge_kinds),
+        exclude_kinds=_split(exclude_kinds),
+        query=query_text,
+        query_origin=query_origin,
+        citations=citations,
+        literals=literals,
+    )
+    network = project(loaded, options)
+    for note in network.notes:
+        click.echo(f"note: {note}", err=True)
+    return network
+
+
+def read_query_option(value: str) -> tuple[str, str]:
+    """The ``--query`` text and where it came from: a file, or the option's value itself.
+
+    Raises:
+        InputError: the file is missing, unreadable or not UTF-8.
+    """
+    from pathlib import Path
+
+    from policygraph.errors import InputError
+    from policygraph.model import Location
+
+    if "{" in value:
+        return value, "--query"
+    try:
+        return Path(value).read_text(encoding="utf-8"), value
+    except FileNotFoundError:
+        raise InputError(
+            "no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself"
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", Location(value), hint="save the file as UTF-8") from None
+    except OSError as error:
+        raise InputError(f"cannot read query file: {error.strerror or error}", Location(value)) from None
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--types a,b --types c`` → ``("a", "b", "c")``."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+# -- the output: format, file, picture ----------------------------------------------------------------
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None):
+    """``--format`` among ``choices`` (given to the command as ``fmt``); with a default, shown in --help."""
+    shown_default = {} if default is None else {"default": default, "show_default": True}
+    return click.option("--format", "fmt", type=click.Choice(choices), help=help, **shown_default)
+
+
+def output_option(help: str, metavar: str = "FILE", required: bool = False):
+    """``-o/--output``: the file (or folder) to write, atomically, instead of standard output."""
+    return click.option("-o", "--output", required=required, metavar=metavar, help=help)
+
+
+def plot_option(help: str):
+    """``--plot FILE.png|svg``: also draw the result."""
+    return click.option("--plot", metavar="FILE.png|svg", help=help)
+
+
+# -- how to run: engine, time limit ---------------------------------------------------------------------
+
+
+def engine_option(*engines: str, help: str):
+    """``--engine auto|ENGINE...``: which implementation computes the result (auto picks by size)."""
+    return click.option(
+        "--engine", type=click.Choice(["auto", *engines]), default="auto", show_default=True, help=help
+    )
+
+
+def timeout_option(default: float, help: str | None = None):
+    """``--timeout SECONDS`` (more than 0): the time limit of a query or a request."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=default,
+        show_default=True,
+        metavar="SECONDS",
+        help=help,
+    )
 
 
 def progress_reporter(label: str):

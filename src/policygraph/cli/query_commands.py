@@ -8,69 +8,35 @@ import signal
 
 import click
 
-from policygraph.cli import main
-from policygraph.cli.options import data_options, load_from_options
+from policygraph.cli.options import (
+    engine_option,
+    format_option,
+    graph_options,
+    load_from_options,
+    output_option,
+    timeout_option,
+)
 from policygraph.errors import ConfigError, InputError
 
 _SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 _GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
 
 
-def graph_options(command):
-    """``--graph FILE`` (a prebuilt graph) besides ``--data`` / ``--no-bundled``."""
-    command = click.option(
-        "--graph",
-        "graph_file",
-        metavar="FILE",
-        help="Use a prebuilt graph (from 'policygraph build -o FILE') instead of building one.",
-    )(command)
-    return data_options(command)
-
-
-def local_graph(data, no_bundled, graph_file):
-    """The graph handle the options ask for: a prebuilt graph file, a store, or the built data."""
-    from policygraph.cli.options import store_dir
-
-    if graph_file:
-        if store_dir() is not None:
-            raise ConfigError("--graph cannot be combined with --store", hint="use one prebuilt graph: a file or a store")
-        if data or no_bundled:
-            raise ConfigError(
-                "--graph cannot be combined with --data or --no-bundled",
-                hint="build a graph with the extra data first: policygraph build --data PATH -o FILE",
-            )
-        from policygraph.graph.build import open_graph_file
-
-        return open_graph_file(graph_file)
-    return load_from_options(data, no_bundled)
-
-
-@main.command()
+@click.command()
 @click.argument("query", required=False, metavar="(NAME | FILE.rq | -)")
 @click.option("-e", "--expression", metavar="SPARQL", help="The query itself, instead of NAME or FILE.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter; repeatable.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(set(_SELECT_FORMATS + _GRAPH_FORMATS))),
+@format_option(
+    *sorted(set(_SELECT_FORMATS + _GRAPH_FORMATS)),
     help="SELECT/ASK: table (default), csv, tsv, json, xml, md. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml.",
 )
 @click.option("--labels", is_flag=True, help="In table and md output, show labels instead of ids and IRIs.")
 @click.option("--max-width", default=40, show_default=True, type=click.IntRange(5, 10000), help="Cut table cells to this width.")
-@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE (atomically) instead of standard output.")
+@output_option("Write the result to FILE (atomically) instead of standard output.")
 @graph_options
 @click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.")
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "rdflib", "oxigraph"]),
-    default="auto",
-    show_default=True,
-    help="Local engine; auto uses Oxigraph for large or prebuilt graphs.",
-)
-@click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True, metavar="SECONDS",
-    help="Stop the query after this long (exit 2).",
-)
+@engine_option("rdflib", "oxigraph", help="Local engine; auto uses Oxigraph for large or prebuilt graphs.")
+@timeout_option(300, help="Stop the query after this long (exit 2).")
 def query(query, expression, params, fmt, labels, max_width, output, data, no_bundled, graph_file, endpoint, engine, timeout):
     """Run a SPARQL query: a named query, a .rq file, or -e 'SPARQL'.
 
@@ -108,7 +74,7 @@ def query(query, expression, params, fmt, labels, max_width, output, data, no_bu
         parsed = named_query(query)
     _check_format(parsed.form, fmt)
     given = parse_param_options(params)
-    graph = None if endpoint else local_graph(data, no_bundled, graph_file)
+    graph = None if endpoint else load_from_options(data, no_bundled, graph_file)
     bindings = bind_params(parsed, given, graph)
     result = run_query(parsed, bindings, graph=graph, endpoint=endpoint, engine=engine, timeout=timeout)
     fmt = fmt or ("ttl" if result.is_graph else "table")
@@ -146,9 +112,9 @@ def _describe(result) -> str:
     return f"{len(result.rows)} row" + ("" if len(result.rows) == 1 else "s")
 
 
-@main.command()
+@click.command()
 @click.argument("name", required=False)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json", default="text")
 def queries(name, fmt):
     """List the named queries with their parameters, or show one with its SPARQL.
 
@@ -202,12 +168,12 @@ def _render_query(q) -> str:
     return "\n".join(lines)
 
 
-@main.command()
+@click.command()
 @click.argument("url")
 @graph_options
 @click.option("--named-graph", metavar="IRI", help="Put the triples in this named graph (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of replacing it (PUT).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS")
+@timeout_option(60)
 def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
     """Upload the built graph to a SPARQL 1.1 Graph Store (Graph Store HTTP Protocol).
 
@@ -218,20 +184,17 @@ def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
     """
     from policygraph.sparql.remote import push_graph
 
-    graph = local_graph(data, no_bundled, graph_file).graph
+    graph = load_from_options(data, no_bundled, graph_file).graph
     report = push_graph(graph, url, named_graph=named_graph, replace=not append, timeout=timeout)
     target = f"named graph <{report.graph}>" if report.graph else "the default graph"
     verb = "replaced" if report.replaced else "added to"
     click.echo(f"pushed {report.triples} triples to {url}: {verb} {target} (HTTP {report.status})")
 
 
-@main.command()
+@click.command()
 @graph_options
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
-@click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS",
-    help="Per-query time limit of the server.",
-)
+@timeout_option(60, help="Per-query time limit of the server.")
 def serve(data, no_bundled, graph_file, port, timeout):
     """Serve the built graph as a read-only SPARQL endpoint on 127.0.0.1 (Oxigraph's server).
 
@@ -244,10 +207,10 @@ def serve(data, no_bundled, graph_file, port, timeout):
     """
     from policygraph.sparql.remote import OxigraphServer
 
-    graph = local_graph(data, no_bundled, graph_file).graph
+    graph = load_from_options(data, no_bundled, graph_file).graph
     server = OxigraphServer(graph, port, timeout=timeout)
 
-    def stop(signum, frame):  # noqa: ANN001 - signal handler
+    def stop(signum, frame):
         raise KeyboardInterrupt
 
     # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt

@@ -6,12 +6,11 @@ import json
 
 import click
 
-from policygraph.cli import main
-from policygraph.cli.options import data_options, load_from_options
+from policygraph.cli.options import data_options, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
 
 
-@main.command()
+@click.command()
 @click.argument("policy", required=False)
 @click.option("--provision", metavar="ID", help="Inverse: the policies that engage this provision (or any provision of a treaty id).")
 @click.option("--as-of", metavar="DATE", help="Judge binding status on this date (YYYY-MM-DD); default: the policy's latest date.")
@@ -23,8 +22,8 @@ from policygraph.errors import ConfigError
     show_default=True,
     help="Weakest evidence shown: cited > practice > status > group.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "html"]), default="text", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@format_option("text", "md", "json", "html", default="text")
+@output_option("Write the report to FILE (atomically) instead of stdout.")
 @data_options
 def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, no_bundled):
     """Trace the treaty obligations a policy engages, with the evidence for each.
@@ -40,7 +39,7 @@ def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, n
       policygraph trace titp --format html -o titp.html
       policygraph trace --provision crc-art-9
     """
-    from policygraph.tracing import report as report
+    from policygraph.tracing import report
     from policygraph.tracing import trace as tracing
 
     if policy and provision:

@@ -7,33 +7,11 @@ from pathlib import Path
 
 import click
 
-from policygraph.cli import main
-from policygraph.cli.options import data_options, load_from_options
+from policygraph.cli.options import data_options, engine_option, format_option, load_from_options, shapes_options
 from policygraph.errors import InputError
 from policygraph.model import Location
 
 _SEVERITY_HELP = "Show findings of this severity or worse (the summary counts all). Only violations fail."
-
-
-def shapes_options(command):
-    """``--shapes PATH`` (repeatable), ``--no-bundled-shapes`` and ``--sources DIR``."""
-    command = click.option(
-        "--sources",
-        metavar="DIR",
-        help="Folder with the source texts the source records name "
-        "(default: ../shared/seeds beside the repository, if it exists).",
-    )(command)
-    command = click.option(
-        "--no-bundled-shapes", is_flag=True, help="Use only the --shapes given, not the bundled shapes/."
-    )(command)
-    command = click.option(
-        "--shapes",
-        "shapes",
-        multiple=True,
-        metavar="PATH",
-        help="Extra SHACL shapes (.ttl), a file or a folder; repeatable.",
-    )(command)
-    return command
 
 
 def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None, engine="auto"):
@@ -59,10 +37,10 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     return loaded, validate(loaded, shape_paths, sources=sources_dir, engine=engine, progress=progress)
 
 
-@main.command()
+@click.command()
 @data_options
 @shapes_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True)
+@format_option("text", "json", "ttl", default="text")
 @click.option(
     "--severity",
     type=click.Choice(["violation", "warning", "info"]),
@@ -70,11 +48,9 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     show_default=True,
     help=_SEVERITY_HELP,
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "oxigraph", "pyshacl"]),
-    default="auto",
-    show_default=True,
+@engine_option(
+    "oxigraph",
+    "pyshacl",
     help="SHACL engine: oxigraph (shapes as SPARQL, fast), pyshacl (the reference); auto: oxigraph unless the shapes need pyshacl.",
 )
 def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity, engine):

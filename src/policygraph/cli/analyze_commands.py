@@ -1,110 +1,20 @@
-"""``analyze`` (summary, centrality, communities, path, bridges, ego) and ``export``: the graph as a network."""
+"""``analyze`` (summary, centrality, communities, path, bridges, ego): the graph as a network."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from pathlib import Path
 
 import click
 
-from policygraph.cli import main
-from policygraph.cli.options import data_options, load_from_options
+from policygraph.cli.options import engine_option, format_option, network_from_options, network_options, plot_option
 
-_FORMATS = click.Choice(["table", "csv", "json"])
-_EXPORT_FORMATS = ["gexf", "graphml", "csv", "ttl", "nt", "jsonld"]
+_format_option = format_option("table", "csv", "json", default="table")
+"""The output switch of every ``analyze`` command."""
 
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
-
-
-def network_options(command):
-    """The projection options shared by ``analyze`` and ``export``."""
-    options = [
-        click.option(
-            "--literals",
-            is_flag=True,
-            help="Add literal properties (kind, status, stance, description...) as node attributes.",
-        ),
-        click.option("--citations", is_flag=True, help="Add the cited sources as nodes, with 'cites' edges."),
-        click.option(
-            "--query",
-            metavar="FILE.rq|TEXT",
-            help=(
-                "Analyse only what a SPARQL CONSTRUCT query returns (a file, or the query itself)."
-                " SERVICE, FROM and updates are refused."
-            ),
-        ),
-        click.option("--exclude-kinds", multiple=True, metavar="KIND[,KIND]", help="Leave out edges of these kinds."),
-        click.option(
-            "--edge-kinds",
-            multiple=True,
-            metavar="KIND[,KIND]",
-            help="Keep only edges of these kinds (pg:amends, amends, or the label) and the nodes they join.",
-        ),
-        click.option("--exclude-types", multiple=True, metavar="TYPE[,TYPE]", help="Leave out nodes of these types."),
-        click.option(
-            "--types",
-            multiple=True,
-            metavar="TYPE[,TYPE]",
-            help="Keep only nodes of these types, with their subtypes (body, policy, treaty, government-body, ...).",
-        ),
-        click.option(
-            "--fold",
-            is_flag=True,
-            help="Replace positions, events, participations, recommendations... by direct edges (SMJ —opposes→ bill).",
-        ),
-    ]
-    for option in options:
-        command = option(command)
-    return data_options(command)
-
-
-def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_kinds, query, citations, literals):
-    from policygraph.network.model import ProjectionOptions
-    from policygraph.network.projection import project
-
-    loaded = load_from_options(data, no_bundled)
-    query_text, query_origin = _query_text(query) if query else (None, "--query")
-    options = ProjectionOptions(
-        fold=fold,
-        types=_split(types),
-        exclude_types=_split(exclude_types),
-        edge_kinds=_split(edge_kinds),
-        exclude_kinds=_split(exclude_kinds),
-        query=query_text,
-        query_origin=query_origin,
-        citations=citations,
-        literals=literals,
-    )
-    network = project(loaded, options)
-    for note in network.notes:
-        click.echo(f"note: {note}", err=True)
-    return network
-
-
-def _query_text(value: str) -> tuple[str, str]:
-    """The query text and where it came from: a file, or the option's value itself."""
-    from policygraph.errors import InputError
-    from policygraph.model import Location
-
-    path = Path(value)
-    if "{" not in value:
-        try:
-            return path.read_text(encoding="utf-8"), value
-        except FileNotFoundError:
-            raise InputError(
-                "no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself"
-            ) from None
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text", Location(value), hint="save the file as UTF-8") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(
-                f"cannot read query file: {getattr(error, 'strerror', None) or error}", Location(value)
-            ) from None
-    return value, "--query"
+_engine_option = engine_option(
+    "networkx", "igraph", help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes."
+)
+"""The graph-algorithm engine, shared by centrality and communities."""
 
 
 def _plot_path(plot: str | None) -> Path | None:
@@ -116,9 +26,15 @@ def _plot_path(plot: str | None) -> Path | None:
 
 
 def _emit(fmt: str, result, table: str) -> None:
+    """Print ``result`` as --format says: its JSON document, its rows as CSV, or the ``table`` text."""
     if fmt == "json":
+        import json
+
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        import csv
+        import io
+
         header, rows = result.rows()
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -146,7 +62,7 @@ def _columns(rows: list[list], indent: str = "  ", right: tuple[int, ...] = ()) 
     return lines
 
 
-@main.group()
+@click.group()
 def analyze():
     """Network analysis: who is central, which groups cluster, how two entities connect.
 
@@ -161,20 +77,10 @@ def analyze():
     """
 
 
-_engine_option = click.option(
-    "--engine",
-    type=click.Choice(["auto", "networkx", "igraph"]),
-    default="auto",
-    show_default=True,
-    help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes.",
-)
-"""The graph-algorithm engine, shared by centrality and communities."""
-
-
 @analyze.command("summary")
 @network_options
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
-@click.option("--plot", metavar="FILE.png|svg", help="Also draw the degree distribution.")
+@_format_option
+@plot_option("Also draw the degree distribution.")
 def summary_command(fmt, plot, **projection):
     """Nodes by type, edges by kind, density, components and the degree distribution.
 
@@ -186,7 +92,7 @@ def summary_command(fmt, plot, **projection):
     from policygraph.network.analysis import summarise_network
 
     plot_path = _plot_path(plot)
-    network = _network(**projection)
+    network = network_from_options(**projection)
     result = summarise_network(network)
     lines = [
         f"nodes       {result.nodes}",
@@ -228,8 +134,8 @@ def summary_command(fmt, plot, **projection):
     metavar="N",
     help="Betweenness only: estimate it from N sampled nodes (seeded) instead of all; for big networks.",
 )
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
-@click.option("--plot", metavar="FILE.png|svg", help="Also draw the ranking as a bar chart.")
+@_format_option
+@plot_option("Also draw the ranking as a bar chart.")
 @_engine_option
 def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **projection):
     """The most central nodes by degree, betweenness, PageRank or eigenvector centrality.
@@ -245,7 +151,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
     from policygraph.network.analysis import centrality
 
     plot_path = _plot_path(plot)
-    network = _network(**projection)
+    network = network_from_options(**projection)
     result = centrality(network, measure, top, type_name, sample, engine)
     rows = [["rank", "score", "degree", "id", "type", "label"]]
     rows += [[r.rank, f"{r.score:.4f}", r.degree, r.id, r.type, r.label] for r in result.ranking]
@@ -275,8 +181,8 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
     type=click.IntRange(1),
     help="List communities with at least this many members.",
 )
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
-@click.option("--plot", metavar="FILE.png|svg", help="Also draw the network coloured by community.")
+@_format_option
+@plot_option("Also draw the network coloured by community.")
 @_engine_option
 def communities_command(method, seed, min_size, fmt, plot, engine, **projection):
     """Communities (Louvain or greedy modularity), each with its members and the edge kinds that bind it.
@@ -290,7 +196,7 @@ def communities_command(method, seed, min_size, fmt, plot, engine, **projection)
     from policygraph.network.analysis import communities
 
     plot_path = _plot_path(plot)
-    network = _network(**projection)
+    network = network_from_options(**projection)
     result = communities(network, method, seed, min_size, engine)
     seeded = f", seed {seed}" if method == "louvain" else ""
     lines = [f"{len(result.communities)} communities ({method}{seeded}; modularity {result.modularity:.4f})"]
@@ -316,7 +222,7 @@ def communities_command(method, seed, min_size, fmt, plot, engine, **projection)
 @click.option(
     "--limit", default=5, show_default=True, type=click.IntRange(1, 1000), help="Show at most this many shortest paths."
 )
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
+@_format_option
 def path_command(source, target, limit, fmt, **projection):
     """Shortest paths between two entities, as labelled hops (exit 1 when there is none).
 
@@ -329,7 +235,7 @@ def path_command(source, target, limit, fmt, **projection):
     """
     from policygraph.network.analysis import shortest_paths
 
-    network = _network(**projection)
+    network = network_from_options(**projection)
     result = shortest_paths(network, source, target, limit)
     if result.length is None:
         _emit(fmt, result, f"no path between {result.source!r} and {result.target!r}")
@@ -342,7 +248,7 @@ def path_command(source, target, limit, fmt, **projection):
 @analyze.command("bridges")
 @network_options
 @click.option("--top", default=20, show_default=True, type=click.IntRange(0), help="Show this many of each (0: all).")
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
+@_format_option
 def bridges_command(top, fmt, **projection):
     """Articulation points and bridges: the nodes and links that hold the network together.
 
@@ -356,7 +262,7 @@ def bridges_command(top, fmt, **projection):
     """
     from policygraph.network.analysis import CutPoints, Hop, cut_points
 
-    network = _network(**projection)
+    network = network_from_options(**projection)
     full = cut_points(network)
     result = CutPoints(full.articulation_points[:top], full.bridges[:top]) if top else full
     lines = [
@@ -381,8 +287,8 @@ def bridges_command(top, fmt, **projection):
 @click.argument("id")
 @network_options
 @click.option("--radius", default=1, show_default=True, type=click.IntRange(0, 20), help="Hops from the centre.")
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True)
-@click.option("--plot", metavar="FILE.png|svg", help="Also draw the ego network.")
+@_format_option
+@plot_option("Also draw the ego network.")
 def ego_command(id, radius, fmt, plot, **projection):
     """The neighbourhood of one entity: every node within --radius hops, and the edges among them.
 
@@ -394,7 +300,7 @@ def ego_command(id, radius, fmt, plot, **projection):
     from policygraph.network.analysis import ego_network
 
     plot_path = _plot_path(plot)
-    network = _network(**projection)
+    network = network_from_options(**projection)
     result = ego_network(network, id, radius)
     lines = [
         f"ego network of {result.center} (radius {radius}): {len(result.members)} nodes, {len(result.edges)} edges"
@@ -408,75 +314,3 @@ def ego_command(id, radius, fmt, plot, **projection):
         center = network.graph.nodes[result.center]["label"]
         plot_network(network, plot_path, ego=result, title=f"{center}: ego network, radius {radius}", labels=40)
         click.echo(f"wrote {plot_path}", err=True)
-
-
-@main.command("export")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(_EXPORT_FORMATS))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="PATH",
-    help="The file to write; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",
-)
-@network_options
-@click.option(
-    "--dynamic", is_flag=True, help="gexf: give nodes and edges their dates so Gephi's timeline plays the history."
-)
-@click.option(
-    "--measures", is_flag=True, help="gexf, graphml, csv: add betweenness, pagerank, eigenvector and community columns."
-)
-def export_command(fmt, output, dynamic, measures, **projection):
-    """Export the network for Gephi or Cytoscape (gexf, graphml, csv), or the graph as RDF (ttl, nt, jsonld).
-
-    gexf is GEXF 1.3 with typed attributes, colours by type and sizes by degree; csv writes
-    nodes.csv and edges.csv into the folder -o names, with Gephi's column names. The RDF formats
-    write the whole graph, or what --query constructs.
-
-    \b
-    Example:
-      policygraph export gexf -o japan.gexf --fold --dynamic
-      policygraph export csv -o japan-csv/ --fold
-      policygraph export ttl -o detention.ttl --query detention.rq
-    """
-    from policygraph.errors import ConfigError
-
-    if fmt in ("ttl", "nt", "jsonld"):
-        network_options_used = (
-            "fold",
-            "types",
-            "exclude_types",
-            "edge_kinds",
-            "exclude_kinds",
-            "citations",
-            "literals",
-        )
-        network_only = [name for name in network_options_used if projection[name]]
-        if dynamic or measures or network_only:
-            first = "dynamic" if dynamic else "measures" if measures else network_only[0]
-            raise ConfigError(f"--{first.replace('_', '-')} applies to gexf, graphml and csv exports, not {fmt}")
-        from policygraph.network.export import write_rdf
-        from policygraph.network.model import construct
-
-        loaded = load_from_options(projection["data"], projection["no_bundled"])
-        graph = construct(loaded, *_query_text(projection["query"])) if projection["query"] else loaded.graph
-        write_rdf(graph, output, fmt)
-        click.echo(f"wrote {output}: {len(graph)} triples ({fmt})")
-        return
-    if dynamic and fmt != "gexf":
-        raise ConfigError(f"--dynamic applies to gexf exports, not {fmt}")
-    from policygraph.network import export
-
-    network = _network(**projection)
-    nodes, edges = network.graph.number_of_nodes(), network.graph.number_of_edges()
-    if fmt == "gexf":
-        from policygraph.cli.options import progress_reporter
-
-        export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
-        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")
-    elif fmt == "graphml":
-        export.write_graphml(network, output, measures=measures)
-        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)")
-    else:
-        nodes_path, edges_path = export.write_csv(network, output, measures=measures)
-        click.echo(f"wrote {nodes_path} ({nodes} nodes) and {edges_path} ({edges} edges)")
