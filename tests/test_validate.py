@@ -82,6 +82,8 @@ def test_load_shapes_enumerations_match_the_data_format(shapes):
     assert by_path[PG.stance] == list(ENUMS["stance"])
     assert by_path[PG.unit] == list(ENUMS["unit"])
     assert by_path[PG.qualifier] == list(ENUMS["qualifier"])
+    assert by_path[PG.stateResponse] == list(ENUMS["response"])
+    assert by_path[PG.coverage] == list(ENUMS["coverage"])
 
 
 def test_load_shapes_bad_turtle_raises_schema_error(tmp_path):
