@@ -19,6 +19,7 @@ NEW_FILES = {
     "sources-un.yaml",
     "engagements-2023-amendment.yaml",
     "bodies/special-procedures.yaml",
+    "bodies/civil-society-un-evidence.yaml",
     "events/un-communications.yaml",
     "events/upr-2023.yaml",
     "recommendations/crc-c-jpn-co-4-5.yaml",
@@ -159,9 +160,13 @@ def test_trace_2023_amendment_has_cited_engagements(invoke):
         "eng-law-2023-refugee-convention-art-33-aprrn",
         "eng-law-2023-iccpr-art-9-special-procedures",
         "eng-law-2023-refugee-convention-art-33-special-procedures",
+        "eng-law-2023-refugee-convention-art-33-jfba",
+        "eng-law-2023-refugee-convention-art-33-jar",
+        "eng-law-2023-iccpr-art-9-hrn",
+        "eng-law-2023-cat-art-3-hrn",
     ):
         assert engagement_id in paths
-    assert {"iccpr-art-9", "refugee-convention-art-33"} <= {provision for provision, _ in cited}
+    assert {"iccpr-art-9", "refugee-convention-art-33", "cat-art-3"} <= {provision for provision, _ in cited}
     assert all(reason["citations"] for _, reason in cited)
 
 
