@@ -120,6 +120,7 @@ class PG(DefinedNamespace):
     argument: URIRef  # The argument, in the curator's words.
     documentSymbol: URIRef  # The UN document symbol, e.g. CCPR/C/JPN/CO/6.
     paragraph: URIRef  # The paragraph of the document.
+    stateResponse: URIRef  # How the state answered a UPR recommendation: supported or noted.
     measures: URIRef  # What the figure counts, in a few words.
     value: URIRef  # The figure.
     unit: URIRef  # The unit: persons, cases, applications, percent, organizations, facilities, companies, yen or count.
@@ -129,6 +130,7 @@ class PG(DefinedNamespace):
     periodEnd: URIRef  # The end of the reference period.
     file: URIRef  # The file name of the source text in the sources folder.
     sourceKind: URIRef  # petition, report, review, web page.
+    coverage: URIRef  # How much of the source the data records: full or partial.
     citation: URIRef  # A citation supporting the record.
     source: URIRef  # The source document cited.
     sourceUrl: URIRef  # The public page cited, when the source is not one of the local documents.

@@ -76,7 +76,10 @@ def test_load_graph_bundled_includes_the_foundation_slice(bundled):
     assert (bill, PG.proposedBy, ID["jp-cabinet"]) in g
     assert (ID["bill-2021-penalty-refusing-deportation"], PG.featureOf, bill) in g
     assert (ID["smj-petition-2021-opposes-bill"], PG.about, bill) in g
-    assert len(list(g.subjects(RDF.type, PG.Source))) == 5
+    # the five seed documents have a local text; UN documents recorded in part are sources with a url only
+    sources = list(g.subjects(RDF.type, PG.Source))
+    assert len([s for s in sources if (s, PG.file, None) in g]) == 5
+    assert all((s, PG.file, None) in g or (s, PG.url, None) in g for s in sources)
 
 
 @pytest.mark.parametrize(
@@ -194,3 +197,61 @@ def test_load_graph_org_alignment(tiny):
     g = load_graph([TINY], bundled=False).graph
     assert (ID.min, PG.jurisdiction, ID.st) in g
     assert ORG.subOrganizationOf  # the closed namespace has the term used by part-of
+
+
+# ---------------------------------------------------------------- response and coverage
+
+_UPR_AND_PARTIAL = """\
+- id: st
+  type: state
+  label: Statia
+  cite: [{url: "https://example.org/st", locator: "p 1", quote: "Statia"}]
+- id: wg
+  type: intergovernmental-organization
+  label: Working Group
+  cite: [{url: "https://example.org/wg", locator: "p 1", quote: "Working Group"}]
+- id: upr-doc
+  type: source
+  label: Report of the Working Group (Statia)
+  url: https://example.org/upr
+  coverage: partial
+- id: upr-rec-1
+  type: recommendation
+  by: wg
+  to: st
+  document: A/HRC/0/1
+  paragraph: "1.1"
+  text: "End indefinite detention"
+  response: RESPONSE
+  cite: [{url: "https://example.org/upr", locator: "para 1.1", quote: "End indefinite detention"}]
+"""
+
+
+def test_load_graph_maps_response_and_coverage(tmp_path):
+    """A UPR recommendation's response becomes pg:stateResponse; a source's coverage becomes pg:coverage."""
+    (tmp_path / "upr.yaml").write_text(_UPR_AND_PARTIAL.replace("RESPONSE", "noted"), encoding="utf-8")
+    g = load_graph([tmp_path], bundled=False).graph
+    assert (ID["upr-rec-1"], PG.stateResponse, Literal("noted")) in g
+    assert (ID["upr-doc"], PG.coverage, Literal("partial")) in g
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_UPR_AND_PARTIAL.replace("RESPONSE", "accepted"), "bad response 'accepted'"),
+        (_UPR_AND_PARTIAL.replace("RESPONSE", "noted").replace("coverage: partial", "coverage: most"), "bad coverage 'most'"),
+    ],
+)
+def test_load_graph_rejects_bad_response_or_coverage(tmp_path, text, message):
+    """response is supported or noted, coverage is full or partial: anything else is an InputError at its line."""
+    (tmp_path / "upr.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_graph([tmp_path], bundled=False)
+
+
+def test_load_graph_response_only_on_recommendations(tmp_path):
+    """response is a key of recommendation records only (and coverage of sources only)."""
+    text = _UPR_AND_PARTIAL.replace("RESPONSE", "noted").replace("  label: Working Group\n", "  label: Working Group\n  response: noted\n")
+    (tmp_path / "upr.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="response"):
+        load_graph([tmp_path], bundled=False)

@@ -86,6 +86,8 @@ def test_load_shapes_enumerations_match_the_data_format(shapes):
     assert by_path[PG.stance] == list(ENUMS["stance"])
     assert by_path[PG.unit] == list(ENUMS["unit"])
     assert by_path[PG.qualifier] == list(ENUMS["qualifier"])
+    assert by_path[PG.stateResponse] == list(ENUMS["response"])
+    assert by_path[PG.coverage] == list(ENUMS["coverage"])
 
 
 def test_load_shapes_bad_turtle_raises_schema_error(tmp_path):
@@ -275,3 +277,31 @@ def test_shape_codes_are_documented(shapes):
     codes |= {"quote-not-found", "external-quote-not-checked", "quote-not-checked"}
     codes |= {"source-text-missing", "source-text-unreadable"}
     assert sorted(c for c in codes if f"`{c}`" not in doc) == []
+
+
+@pytest.mark.parametrize(
+    ("triple", "code"),
+    [
+        (("rec-detention-children", "stateResponse", "accepted"), "not-allowed"),
+        (("min", "stateResponse", "noted"), "response-not-recommendation"),
+        (("src", "coverage", "most"), "not-allowed"),
+        (("rec-detention-children", "coverage", "partial"), "coverage-not-source"),
+    ],
+)
+def test_validate_response_and_coverage(triple, code):
+    """response is supported or noted and only on recommendations; coverage is full or partial and only on sources."""
+    loaded = load_graph([BASE], bundled=False)
+    subject, predicate, value = triple
+    loaded.graph.add((ID[subject], PG[predicate], Literal(value)))
+    report = validate(loaded, sources=SOURCES)
+    assert code in {f.code for f in report.findings}
+    assert not report.ok
+
+
+def test_validate_response_and_coverage_accepted_where_they_belong():
+    """A recommendation's response and a source's coverage, with allowed values, give no finding."""
+    loaded = load_graph([BASE], bundled=False)
+    loaded.graph.add((ID["rec-detention-children"], PG.stateResponse, Literal("supported")))
+    loaded.graph.add((ID["src"], PG.coverage, Literal("partial")))
+    report = validate(loaded, sources=SOURCES)
+    assert report.findings == ()

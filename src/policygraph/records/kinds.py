@@ -54,6 +54,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "stance": ("opposes", "supports", "proposes", "demands", "criticises", "welcomes", "concerned"),
     "unit": ("persons", "cases", "applications", "percent", "organizations", "facilities", "companies", "yen", "usd", "count"),
     "qualifier": ("approximately", "less-than", "more-than", "at-least", "at-most"),
+    "response": ("supported", "noted"),
+    "coverage": ("full", "partial"),
 }
 
 _BODY = {
@@ -109,6 +111,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "date": Key(PG.date, "date"),
             "kind": Key(PG.sourceKind, "text"),
             "file": Key(PG.file, "text"),
+            "coverage": Key(PG.coverage, "enum", "coverage"),
         },
     ),
     "government-body": RecordKind(PG.GovernmentBody, _BODY),
@@ -216,6 +219,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "provisions": Key(PG.provision, "refs"),
             "addresses": Key(PG.about, "refs"),
             "text": Key(PG.text, "text"),
+            "response": Key(PG.stateResponse, "enum", "response"),
         },
     ),
     "observation": RecordKind(
