@@ -25,11 +25,16 @@ NEW_FILES = [
     "policies/amendments-2023-2024.yaml",
     "positions/on-2023-2024-laws.yaml",
     "statistics/refugees-2021-2024.yaml",
+    "statistics/refugees-2012-2020-isa-table.yaml",
     "statistics/enforcement-2021-2024.yaml",
     "concepts/law-2023-2024.yaml",
     "bodies/civil-society-law.yaml",
 ]
-STATISTICS_FILES = ["statistics/refugees-2021-2024.yaml", "statistics/enforcement-2021-2024.yaml"]
+STATISTICS_FILES = [
+    "statistics/refugees-2021-2024.yaml",
+    "statistics/refugees-2012-2020-isa-table.yaml",
+    "statistics/enforcement-2021-2024.yaml",
+]
 
 # Kana, kanji and full-width forms: a quote containing them is Japanese and must carry the ja tag.
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
@@ -141,7 +146,7 @@ def test_no_observation_in_the_data_repeats_measure_and_period():
 
 
 def test_refugee_applicants_series_reaches_2024(bundled):
-    """The applicants series in the graph runs from before 2021 to 2024 with the ISA's figures."""
+    """The applicants series in the graph runs without a gap from 2012 to 2024 with the ISA's figures."""
     rows = bundled.graph.query(
         """SELECT ?period ?value WHERE {
              ?o a pg:Observation ; pg:measures "applicants for refugee recognition" ;
@@ -150,6 +155,7 @@ def test_refugee_applicants_series_reaches_2024(bundled):
     )
     by_year = {str(period)[:4]: int(value) for period, value in rows}
     assert {"2021": 2413, "2022": 3772, "2023": 13823, "2024": 12373}.items() <= by_year.items()
+    assert sorted(by_year) == [str(year) for year in range(2012, 2025)]
 
 
 LAW_2024 = URIRef(ID + "law-2024-immigration-control-titp-amendment")
