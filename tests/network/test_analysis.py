@@ -8,15 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policygraph.network.analysis import (
-    centrality,
-    communities,
-    cut_points,
-    ego_network,
-    node_scores,
-    shortest_paths,
-    summarise_network,
-)
+from policygraph.network.communities import communities
+from policygraph.network.cuts import cut_points
+from policygraph.network.measures import centrality, node_scores, summarise_network
+from policygraph.network.paths import ego_network, shortest_paths
 from policygraph.errors import ConfigError
 from policygraph import load_graph
 from policygraph.network.projection import project

@@ -183,7 +183,7 @@ def summary_command(fmt, plot, **projection):
       policygraph analyze summary
       policygraph analyze summary --fold --plot degrees.png
     """
-    from policygraph.network.analysis import summarise_network
+    from policygraph.network.measures import summarise_network
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -242,7 +242,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
       policygraph analyze centrality --top 10
       policygraph analyze centrality --measure betweenness --fold --type body
     """
-    from policygraph.network.analysis import centrality
+    from policygraph.network.measures import centrality
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -287,7 +287,7 @@ def communities_command(method, seed, min_size, fmt, plot, engine, **projection)
       policygraph analyze communities --method greedy --format json
       policygraph analyze communities --fold --seed 7 --plot communities.png
     """
-    from policygraph.network.analysis import communities
+    from policygraph.network.communities import communities
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -327,7 +327,7 @@ def path_command(source, target, limit, fmt, **projection):
       policygraph analyze path smj iccpr-art-9 --fold
       policygraph analyze path jp-moj crc --fold --limit 3
     """
-    from policygraph.network.analysis import shortest_paths
+    from policygraph.network.paths import shortest_paths
 
     network = _network(**projection)
     result = shortest_paths(network, source, target, limit)
@@ -354,7 +354,8 @@ def bridges_command(top, fmt, **projection):
       policygraph analyze bridges --fold
       policygraph analyze bridges --types body,policy --format csv
     """
-    from policygraph.network.analysis import CutPoints, Hop, cut_points
+    from policygraph.network.cuts import CutPoints, cut_points
+    from policygraph.network.paths import Hop
 
     network = _network(**projection)
     full = cut_points(network)
@@ -391,7 +392,7 @@ def ego_command(id, radius, fmt, plot, **projection):
       policygraph analyze ego smj --fold
       policygraph analyze ego bill-2021-immigration-control-revision --radius 2 --plot bill.png
     """
-    from policygraph.network.analysis import ego_network
+    from policygraph.network.paths import ego_network
 
     plot_path = _plot_path(plot)
     network = _network(**projection)
@@ -456,7 +457,7 @@ def export_command(fmt, output, dynamic, measures, **projection):
             first = "dynamic" if dynamic else "measures" if measures else network_only[0]
             raise ConfigError(f"--{first.replace('_', '-')} applies to gexf, graphml and csv exports, not {fmt}")
         from policygraph.network.export import write_rdf
-        from policygraph.network.model import construct
+        from policygraph.network.projection import construct
 
         loaded = load_from_options(projection["data"], projection["no_bundled"])
         graph = construct(loaded, *_query_text(projection["query"])) if projection["query"] else loaded.graph

@@ -8,8 +8,9 @@ import pytest
 
 from policygraph.errors import ConfigError, PolicygraphError
 from policygraph import load_graph
-from policygraph.network.model import ProjectionOptions, construct, nodes_of_type
-from policygraph.network.projection import project
+from policygraph.network.model import ProjectionOptions
+from policygraph.network.projection import construct, project
+from policygraph.network.schema import nodes_of_type
 
 DATA = Path(__file__).parents[1] / "fixtures" / "network"
 
@@ -290,7 +291,7 @@ def test_folded_kinds_documents_every_folded_edge(bundled):
     """Every edge kind --fold makes on the bundled data is one FOLDED_KINDS describes."""
     import re
 
-    from policygraph.network.model import FOLDED_KINDS
+    from policygraph.network.folding import FOLDED_KINDS
 
     patterns = [re.compile("^" + re.sub(r"<\w+>", "[a-z-]+", k) + "$") for k in FOLDED_KINDS]
     folded = {
