@@ -18,7 +18,7 @@ from policygraph.graph.store import build_store, input_hash, is_store, open_stor
 from policygraph.graph.summary import summarise
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny"
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
