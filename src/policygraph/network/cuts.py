@@ -68,11 +68,7 @@ class CutPoints:
 
 
 def cut_points(network: Network) -> CutPoints:
-    """The articulation points and bridges of the network, those that cut off most first.
-
-    Linear in the size of the network: the sizes come from subtree weights in the block-cut
-    tree (for articulation points) and the bridge tree (for bridges), not from removing each one.
-    """
+    """The articulation points and bridges of the network, those that cut off most first (in linear time)."""
     graph = network.simple
     nodes = network.graph.nodes
     points = []
