@@ -1,4 +1,4 @@
-"""Node scores and the network's shape: engine choice, centrality measures, the summary, centrality rankings.
+"""Centrality and the shape of a network: node scores (networkx or igraph), the summary, the top nodes by a measure.
 
 Every measure here and in ``communities``, ``paths`` and ``cuts`` runs on the undirected simple
 graph (``Network.simple``: one link per pair of nodes, however many statements join them), so the
