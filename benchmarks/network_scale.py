@@ -18,7 +18,7 @@ import time
 
 from rdflib import Graph, Literal
 
-from policygraph.network import analysis
+from policygraph.network import communities, cuts, measures
 from policygraph.network.export import gexf_text
 from policygraph.network.projection import project
 from policygraph.resources import ontology_path
@@ -72,13 +72,13 @@ def main(sizes: list[int]) -> None:
         timed("project", project, graph)
         network = timed("project --fold", project, graph, fold=True)
         print(f"  ({network.graph.number_of_nodes()} nodes, {network.graph.number_of_edges()} edges folded)")
-        timed("summary", analysis.summarise_network, network)
-        for measure in analysis.MEASURES:
+        timed("summary", measures.summarise_network, network)
+        for measure in measures.MEASURES:
             if measure != "betweenness" or network.graph.number_of_nodes() <= 5000:  # exact: O(nodes × links)
-                timed(f"centrality {measure}", analysis.centrality, network, measure)
-        timed("betweenness --sample 500", analysis.centrality, network, "betweenness", sample=500)
-        timed("communities louvain", analysis.communities, network)
-        timed("bridges", analysis.cut_points, network)
+                timed(f"centrality {measure}", measures.centrality, network, measure)
+        timed("betweenness --sample 500", measures.centrality, network, "betweenness", sample=500)
+        timed("communities louvain", communities.communities, network)
+        timed("bridges", cuts.cut_points, network)
         text = timed("gexf --dynamic", gexf_text, network, dynamic=True)
         print(f"  ({len(text) / 1e6:.1f} MB of GEXF)")
 

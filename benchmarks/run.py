@@ -290,7 +290,9 @@ def anchor_pyrudof(ttl: str) -> dict:
 
 def anchor_graphs(store_dir: str, engines: str) -> dict:
     """networkx and igraph on the store's projected network: PageRank, sampled betweenness, Louvain."""
-    from policygraph.network import analysis, analysis_igraph
+    import networkx as nx
+
+    from policygraph.network import communities, measures
     from policygraph.network.projection import project
     from policygraph.graph.store import open_store
 
@@ -301,20 +303,15 @@ def anchor_graphs(store_dir: str, engines: str) -> dict:
     sample = min(500, len(simple))
     for engine in engines.split(","):
         for name, call in (
-            ("pagerank", lambda: analysis.node_scores(network, "pagerank", engine=engine)),
-            ("betweenness", lambda: analysis.node_scores(network, "betweenness", sample, engine=engine)),
-            ("louvain", lambda: analysis._partition(network, "louvain", 0, engine)),
+            ("pagerank", lambda: measures.node_scores(network, "pagerank", engine=engine)),
+            ("betweenness", lambda: measures.node_scores(network, "betweenness", sample, engine=engine)),
+            ("louvain", lambda: communities.community_of(network, "louvain", 0, engine)),
         ):
             start = time.perf_counter()
             value = call()
             result[f"{engine}_{name}"] = round(time.perf_counter() - start, 3)
             if name == "louvain":
-                parts, modularity = value
-                if modularity is None:
-                    import networkx as nx
-
-                    modularity = nx.community.modularity(simple, parts, weight=None)
-                result[f"{engine}_modularity"] = round(modularity, 4)
+                result[f"{engine}_modularity"] = round(nx.community.modularity(simple, value, weight=None), 4)
             else:
                 result[f"{engine}_{name}_scores"] = value
     if "networkx_pagerank_scores" in result and "igraph_pagerank_scores" in result:
@@ -323,7 +320,6 @@ def anchor_graphs(store_dir: str, engines: str) -> dict:
             result[f"{name}_max_difference"] = max(abs(a[n] - b[n]) for n in a)
     for key in [k for k in result if k.endswith("_scores")]:
         del result[key]
-    del analysis_igraph
     return result
 
 

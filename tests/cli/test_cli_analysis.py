@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.network import analysis
+from policygraph.network import communities, cuts, measures, paths
 from policygraph import load_graph
 from policygraph.network.projection import project
 
@@ -129,17 +129,17 @@ def test_analyze_summary_table(invoke):
 @pytest.mark.parametrize(
     ("args", "call"),
     [
-        (["summary"], lambda n: analysis.summarise_network(n)),
-        (["centrality", "--measure", "betweenness", "--top", "5"], lambda n: analysis.centrality(n, "betweenness", 5)),
+        (["summary"], lambda n: measures.summarise_network(n)),
+        (["centrality", "--measure", "betweenness", "--top", "5"], lambda n: measures.centrality(n, "betweenness", 5)),
         (
             ["centrality", "--measure", "betweenness", "--sample", "6"],
-            lambda n: analysis.centrality(n, "betweenness", sample=6),
+            lambda n: measures.centrality(n, "betweenness", sample=6),
         ),
-        (["communities", "--seed", "4"], lambda n: analysis.communities(n, "louvain", 4)),
-        (["communities", "--method", "greedy"], lambda n: analysis.communities(n, "greedy")),
-        (["path", "agency", "bill-1"], lambda n: analysis.shortest_paths(n, "agency", "bill-1")),
-        (["bridges", "--top", "0"], lambda n: analysis.cut_points(n)),
-        (["ego", "bill-1", "--radius", "2"], lambda n: analysis.ego_network(n, "bill-1", 2)),
+        (["communities", "--seed", "4"], lambda n: communities.communities(n, "louvain", 4)),
+        (["communities", "--method", "greedy"], lambda n: communities.communities(n, "greedy")),
+        (["path", "agency", "bill-1"], lambda n: paths.shortest_paths(n, "agency", "bill-1")),
+        (["bridges", "--top", "0"], lambda n: cuts.cut_points(n)),
+        (["ego", "bill-1", "--radius", "2"], lambda n: paths.ego_network(n, "bill-1", 2)),
     ],
 )
 def test_analyze_json_equals_library(invoke, folded, args, call):
@@ -154,7 +154,7 @@ def test_analyze_csv_has_header_and_rows(invoke, folded):
     result = invoke("analyze", "communities", *POLICY, "--fold", "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.output)))
-    header, expected = analysis.communities(folded).rows()
+    header, expected = communities.communities(folded).rows()
     assert rows[0] == header
     assert rows[1:] == [[str(cell) for cell in row] for row in expected]
 

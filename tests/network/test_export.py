@@ -10,16 +10,8 @@ import networkx as nx
 import pytest
 
 from policygraph.errors import ConfigError, InputError
-from policygraph.network.export import (
-    TYPE_COLOURS,
-    colour_of,
-    gexf_text,
-    node_table,
-    write_csv,
-    write_gexf,
-    write_graphml,
-    write_rdf,
-)
+from policygraph.network.export import gexf_text, write_csv, write_gexf, write_graphml, write_rdf
+from policygraph.network.tables import TYPE_COLOURS, colour_of, node_table
 from policygraph import load_graph
 from policygraph.network.projection import project
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.network.analysis import centrality, communities, ego_network, summarise_network
+from policygraph.network.communities import communities
+from policygraph.network.measures import centrality, summarise_network
+from policygraph.network.paths import ego_network
 from policygraph.errors import ConfigError
 from policygraph import load_graph
 from policygraph.network.projection import project

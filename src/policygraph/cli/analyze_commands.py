@@ -89,7 +89,7 @@ def summary_command(fmt, plot, **projection):
       policygraph analyze summary
       policygraph analyze summary --fold --plot degrees.png
     """
-    from policygraph.network.analysis import summarise_network
+    from policygraph.network.measures import summarise_network
 
     plot_path = _plot_path(plot)
     network = network_from_options(**projection)
@@ -148,7 +148,7 @@ def centrality_command(measure, top, type_name, sample, fmt, plot, engine, **pro
       policygraph analyze centrality --top 10
       policygraph analyze centrality --measure betweenness --fold --type body
     """
-    from policygraph.network.analysis import centrality
+    from policygraph.network.measures import centrality
 
     plot_path = _plot_path(plot)
     network = network_from_options(**projection)
@@ -193,7 +193,7 @@ def communities_command(method, seed, min_size, fmt, plot, engine, **projection)
       policygraph analyze communities --method greedy --format json
       policygraph analyze communities --fold --seed 7 --plot communities.png
     """
-    from policygraph.network.analysis import communities
+    from policygraph.network.communities import communities
 
     plot_path = _plot_path(plot)
     network = network_from_options(**projection)
@@ -233,7 +233,7 @@ def path_command(source, target, limit, fmt, **projection):
       policygraph analyze path smj iccpr-art-9 --fold
       policygraph analyze path jp-moj crc --fold --limit 3
     """
-    from policygraph.network.analysis import shortest_paths
+    from policygraph.network.paths import shortest_paths
 
     network = network_from_options(**projection)
     result = shortest_paths(network, source, target, limit)
@@ -260,7 +260,8 @@ def bridges_command(top, fmt, **projection):
       policygraph analyze bridges --fold
       policygraph analyze bridges --types body,policy --format csv
     """
-    from policygraph.network.analysis import CutPoints, Hop, cut_points
+    from policygraph.network.cuts import CutPoints, cut_points
+    from policygraph.network.paths import Hop
 
     network = network_from_options(**projection)
     full = cut_points(network)
@@ -297,7 +298,7 @@ def ego_command(id, radius, fmt, plot, **projection):
       policygraph analyze ego smj --fold
       policygraph analyze ego bill-2021-immigration-control-revision --radius 2 --plot bill.png
     """
-    from policygraph.network.analysis import ego_network
+    from policygraph.network.paths import ego_network
 
     plot_path = _plot_path(plot)
     network = network_from_options(**projection)

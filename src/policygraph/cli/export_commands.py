@@ -74,7 +74,7 @@ def _export_rdf(fmt: str, output: str, dynamic: bool, measures: bool, projection
         first = "dynamic" if dynamic else "measures" if measures else network_only[0]
         raise ConfigError(f"--{first.replace('_', '-')} applies to gexf, graphml and csv exports, not {fmt}")
     from policygraph.network.export import write_rdf
-    from policygraph.network.model import construct
+    from policygraph.network.projection import construct
 
     loaded = load_from_options(projection["data"], projection["no_bundled"])
     query = projection["query"]

@@ -8,18 +8,16 @@
 - CSV: ``nodes.csv`` and ``edges.csv`` with the column names Gephi's spreadsheet import knows.
 - RDF: the whole graph or a CONSTRUCT result as Turtle, N-Triples or JSON-LD.
 
-Every file is written with ``output.write_atomic``. Nothing here prints.
+The columns and colours all three network formats share come from ``tables``. Every file is
+written with ``output.write_atomic``. Nothing here prints.
 """
 
 from __future__ import annotations
 
-import colorsys
 import csv
-import hashlib
 import io
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 from xml.sax.saxutils import escape, quoteattr
@@ -28,21 +26,15 @@ from rdflib import Graph
 
 from policygraph import __version__
 from policygraph.errors import ConfigError
-from policygraph.graph.labels import local_id
-from policygraph.network.analysis import community_of, node_scores
-from policygraph.network.model import DATE_PROPERTIES, Network
+from policygraph.network.model import Network
+from policygraph.network.tables import Column, colour_of, edge_table, edge_values, node_table, text_value
 from policygraph.output import write_atomic, write_atomic_chunks
 
 __all__ = [
     "NETWORK_FORMATS",
     "RDF_FORMATS",
-    "TYPE_COLOURS",
-    "Column",
-    "colour_of",
-    "edge_table",
     "gexf_chunks",
     "gexf_text",
-    "node_table",
     "write_csv",
     "write_gexf",
     "write_graphml",
@@ -51,163 +43,11 @@ __all__ = [
 
 NETWORK_FORMATS = ("gexf", "graphml", "csv")
 RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
-
-#: Node colours by class (local name): bodies blue, policies red and orange, treaties green,
-#: concepts purple, n-ary records brown, pink and grey. Fixed, so every export looks the same.
-TYPE_COLOURS = {
-    "State": "#0b2e59",
-    "GovernmentBody": "#1f77b4",
-    "CivilSocietyOrganization": "#17becf",
-    "IntergovernmentalOrganization": "#6baed6",
-    "TreatyBody": "#3f51b5",
-    "SpecialProcedure": "#7986cb",
-    "Body": "#4a6fa5",
-    "Policy": "#c44e52",
-    "Law": "#d62728",
-    "Bill": "#ff7f0e",
-    "Measure": "#e6550d",
-    "Programme": "#fd8d3c",
-    "Guideline": "#fdae6b",
-    "System": "#a50f15",
-    "PolicyFeature": "#f4a582",
-    "Treaty": "#2ca02c",
-    "Provision": "#74c476",
-    "Participation": "#006d2c",
-    "ReservationOrDeclaration": "#a1d99b",
-    "Reservation": "#a1d99b",
-    "Declaration": "#c7e9c0",
-    "Practice": "#9467bd",
-    "Group": "#c5b0d5",
-    "ResidenceStatus": "#7b4173",
-    "Position": "#8c564b",
-    "Event": "#bcbd22",
-    "Engagement": "#e377c2",
-    "Recommendation": "#ce6dbd",
-    "Observation": "#7f7f7f",
-    "Source": "#bdbdbd",
-}
-
-_MEASURE_COLUMNS = ("betweenness", "pagerank", "eigenvector")
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Column ids Gephi reserves for its own node and edge columns.
-_RESERVED = {"id", "label", "timeset", "interval", "weight", "type", "kind", "source", "target"}
-
-
-def colour_of(class_iri: str) -> str:
-    """The ``#rrggbb`` colour of a node class: from ``TYPE_COLOURS``, else a stable colour from its name."""
-    name = local_id(class_iri)
-    if name in TYPE_COLOURS:
-        return TYPE_COLOURS[name]
-    hue = int(hashlib.sha1(name.encode()).hexdigest()[:6], 16) / 0xFFFFFF
-    r, g, b = colorsys.hsv_to_rgb(hue, 0.55, 0.8)
-    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
-
-
-@dataclass(frozen=True)
-class Column:
-    """An attribute column: its id (also its title) and GEXF type (string, integer, double, boolean)."""
-
-    id: str
-    type: str
-
-
-def node_table(network: Network, measures: bool = False) -> tuple[list[Column], dict[str, dict[str, object]]]:
-    """The node attribute columns and each node's values (missing values left out).
-
-    Columns: ``type``, ``iri``, ``degree``, ``time_start``, ``time_end``, each date property
-    present, each literal property (with the projection's ``literals``), and with ``measures``
-    ``betweenness``, ``pagerank``, ``eigenvector`` and ``community`` (Louvain, seed 0).
-    """
-    graph, simple = network.graph, network.simple
-    date_names = [local_id(p) for p in DATE_PROPERTIES]
-    present_dates = {k for _, d in graph.nodes(data=True) for k in d["dates"]}
-    literal_values: dict[str, list] = {}
-    for _, data in graph.nodes(data=True):
-        for name, value in data["properties"].items():
-            literal_values.setdefault(name, []).append(value)
-    fixed = ["type", "iri", "degree", "time_start", "time_end"]
-    columns = [Column("type", "string"), Column("iri", "string"), Column("degree", "integer")]
-    columns += [Column("time_start", "string"), Column("time_end", "string")]
-    columns += [Column(name, "string") for name in date_names if name in present_dates]
-    literal_ids: dict[str, str] = {}
-    for name in sorted(literal_values):
-        column_id = (
-            name
-            if name not in fixed and name not in date_names and name.lower() not in _RESERVED
-            else f"property_{name}"
-        )
-        literal_ids[name] = column_id
-        values = literal_values[name]
-        if all(isinstance(v, bool) for v in values):
-            kind = "boolean"
-        elif all(isinstance(v, float) for v in values):
-            kind = "double"
-        else:
-            kind = "string"
-        columns.append(Column(column_id, kind))
-    scores: dict[str, dict[str, float]] = {}
-    community: dict[str, int] = {}
-    if measures:
-        columns += [Column(m, "double") for m in _MEASURE_COLUMNS] + [Column("community", "integer")]
-        scores = {m: node_scores(network, m) for m in _MEASURE_COLUMNS}
-        community = {n: i + 1 for i, part in enumerate(community_of(network, "louvain", 0)) for n in part}
-    types = {c.id: c.type for c in columns}
-    rows: dict[str, dict[str, object]] = {}
-    for node, data in graph.nodes(data=True):
-        row: dict[str, object] = {"type": data["type"], "iri": data["iri"], "degree": simple.degree(node)}
-        if data["start"]:
-            row["time_start"] = data["start"]
-        if data["end"]:
-            row["time_end"] = data["end"]
-        row.update(data["dates"])
-        for name, value in data["properties"].items():
-            column_id = literal_ids[name]
-            row[column_id] = value if types[column_id] != "string" else _text(value)
-        for measure in scores:
-            row[measure] = round(scores[measure][node], 8)
-        if community:
-            row["community"] = community[node]
-        rows[node] = row
-    return columns, rows
-
-
-def edge_table(network: Network) -> tuple[list[Column], list[tuple[str, str, str, dict]]]:
-    """The edge attribute columns and the edges as ``(id, source, target, data)``, sorted by id."""
-    columns = [
-        Column("predicate", "string"),
-        Column("via", "string"),
-        Column("time_start", "string"),
-        Column("time_end", "string"),
-    ]
-    edges = []
-    for source, target, kind, data in network.graph.edges(keys=True, data=True):
-        edges.append((f"{source}--{kind}--{target}", source, target, data))
-    return columns, sorted(edges, key=lambda e: e[0])
-
-
-def _edge_values(data: dict) -> dict[str, object]:
-    values: dict[str, object] = {}
-    if data["predicate"]:
-        values["predicate"] = data["predicate"]
-    if data["via"]:
-        values["via"] = "; ".join(data["via"])
-    if data["start"]:
-        values["time_start"] = data["start"]
-    if data["end"]:
-        values["time_end"] = data["end"]
-    return values
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 def _attr(value: object) -> str:
-    return quoteattr(_BAD_XML.sub("", _text(value)))
+    return quoteattr(_BAD_XML.sub("", text_value(value)))
 
 
 # -- GEXF -----------------------------------------------------------------------------------------
@@ -288,7 +128,7 @@ def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[st
             f"      <edge id={_attr(edge_id)} source={_attr(source)} target={_attr(target)}"
             f" label={_attr(data['label'])}"
             f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
-            + _attvalues(_edge_values(data), edge_columns, "        ")
+            + _attvalues(edge_values(data), edge_columns, "        ")
             + "      </edge>\n"
         )
     yield "    </edges>\n  </graph>\n</gexf>\n"
@@ -360,7 +200,7 @@ def write_graphml(network: Network, path: str | Path, measures: bool = False) ->
     for node in sorted(network.graph.nodes):
         flat.add_node(node, label=network.graph.nodes[node]["label"], **node_rows[node])
     for edge_id, source, target, data in edges:
-        values = {"label": data["label"], "kind": data["kind"], "weight": float(data["weight"]), **_edge_values(data)}
+        values = {"label": data["label"], "kind": data["kind"], "weight": float(data["weight"]), **edge_values(data)}
         flat.add_edge(source, target, key=edge_id, **values)
     buffer = io.BytesIO()
     nx.write_graphml(flat, buffer, encoding="utf-8")
@@ -401,7 +241,7 @@ def write_csv(network: Network, folder: str | Path, measures: bool = False) -> l
     header = ["Id", "Source", "Target", "Type", "Kind", "Label", "Weight"] + [c.id for c in edge_columns]
     rows = []
     for edge_id, source, target, data in edges:
-        values = _edge_values(data)
+        values = edge_values(data)
         rows.append(
             [edge_id, source, target, "Directed", data["kind"], data["label"], float(data["weight"])]
             + [_cell(values.get(c.id)) for c in edge_columns]
@@ -411,7 +251,7 @@ def write_csv(network: Network, folder: str | Path, measures: bool = False) -> l
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else _text(value)
+    return "" if value is None else text_value(value)
 
 
 def _csv(header: list[str], rows: list[list]) -> str:

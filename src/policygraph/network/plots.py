@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 from policygraph.errors import ConfigError
-from policygraph.network.analysis import Centrality, Communities, Ego, NetworkSummary
+from policygraph.network.communities import Communities
+from policygraph.network.measures import Centrality, NetworkSummary
 from policygraph.network.model import Network
+from policygraph.network.paths import Ego
 from policygraph.output import write_atomic
 
 __all__ = ["PLOT_SUFFIXES", "check_plot_path", "plot_centrality", "plot_degree_distribution", "plot_network"]
@@ -62,7 +64,7 @@ def plot_degree_distribution(summary: NetworkSummary, path: str | Path) -> None:
 
 def plot_centrality(result: Centrality, network: Network, path: str | Path) -> None:
     """A horizontal bar chart of the ranking, bars coloured by node type."""
-    from policygraph.network.export import colour_of
+    from policygraph.network.tables import colour_of
 
     rows = list(reversed(result.ranking))
     figure, ax = _figure(9, max(3.0, 0.32 * len(rows) + 1.2))
@@ -94,7 +96,7 @@ def plot_network(
     """
     import networkx as nx
 
-    from policygraph.network.export import colour_of
+    from policygraph.network.tables import colour_of
 
     graph = network.simple.subgraph(ego.node_ids) if ego else network.simple
     figure, ax = _figure(12, 10)
@@ -165,7 +167,7 @@ def _layout(graph, seed: int) -> dict:
 def _type_legend(ax, network: Network, nodes: list[str]) -> None:
     from matplotlib.patches import Patch
 
-    from policygraph.network.export import colour_of
+    from policygraph.network.tables import colour_of
 
     seen: dict[str, str] = {}
     for node in nodes:

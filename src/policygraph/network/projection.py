@@ -1,45 +1,47 @@
-"""``network.project`` for a prebuilt store: the same network, read from Oxigraph in a few bulk queries.
+"""The projection: the graph in the store as a ``Network`` that ``measures`` measure and ``export`` writes.
 
-Walking the rdflib view of a store triple by triple (and node by node for labels and dates) costs a
-Python round trip per lookup; on a million triples that is minutes. Here the typed entities, the
-links between them, and their labels and dates each come in one SPARQL query, and the network is
-built from those rows exactly as ``network.project`` builds it from the rdflib graph: the same
-nodes with the same attributes, the same edges, then the same folding and filters
-(``network._select``). ``tests/test_store.py`` checks that both give the same network.
+``project`` reads the store in a few bulk SPARQL queries (walking it triple by triple, and node by
+node for labels and dates, costs a Python round trip per look-up: minutes on a million triples):
+
+1. the entities: every instance typed with a policygraph class, with its most specific class;
+2. the edges: object properties between two entities (citations only if asked for), or only the
+   triples that a CONSTRUCT ``query`` returns (``construct``);
+3. the nodes, in id order: label, type, dates and time span, and literal properties if asked for;
+4. the selection: n-ary nodes folded (``folding.fold``), then the types and edge kinds asked for.
 """
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 
 import networkx as nx
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
+from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.graph.labels import local_id
-from policygraph.network.model import (
-    _CITATION_PROPERTIES,
-    _PG,
-    _SKIP_LITERALS,
+from policygraph.graph.labels import best_label, local_id
+from policygraph.model import Location
+from policygraph.network.folding import fold
+from policygraph.network.model import Network, ProjectionOptions, add_edge, node_id, one_line
+from policygraph.network.schema import (
+    CITATION_PROPERTIES,
     DATE_PROPERTIES,
-    Network,
-    ProjectionOptions,
-    _add_edge,
-    _node_id,
-    _one_line,
-    _Schema,
-    _select,
-    _span,
-    construct,
+    LABEL_PROPERTIES,
+    PG_NAMESPACE,
+    Schema,
 )
-from policygraph.terms import PG, RDF, RDFS, SKOS, XSD
+from policygraph.terms import PG, RDF, XSD
 
-__all__ = ["project"]
+__all__ = ["construct", "project"]
 
-_LABELS = (str(SKOS.prefLabel), str(RDFS.label))
+_LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 _DATES = [str(p) for p in DATE_PROPERTIES]
 _RDF_TYPE = str(RDF.type)
 _NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
+_DATE_RE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwargs) -> Network:
@@ -57,12 +59,11 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
     """
     options = options or ProjectionOptions(**kwargs)
     store = loaded.store
-    graph = loaded.graph
-    schema = _Schema(graph)
+    schema = Schema(loaded.graph)
     network = Network(nx.MultiDiGraph(), loaded, options)
     entities = _entities(store, schema, options.citations)
-    ids = {iri: _node_id(URIRef(iri)) for iri in entities}
-    citation_properties = {str(p) for p in _CITATION_PROPERTIES}
+    ids = {iri: node_id(URIRef(iri)) for iri in entities}
+    citation_properties = {str(p) for p in CITATION_PROPERTIES}
 
     if options.query is not None:
         selection = construct(loaded, options.query, options.query_origin)
@@ -89,20 +90,20 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
         found = dates.get(iri, {})
         node_dates = {local_id(URIRef(p)): min(found[p]) for p in _DATES if p in found}
         start, end = _span(node_dates, cls == str(PG.Participation))
-        node_id = ids[iri]
+        identifier = ids[iri]
         if start and end and end < start:
-            network.notes.append(f"{node_id}: end {end} before start {start}; end left out of the time span")
+            network.notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
             end = None
         network.graph.add_node(
-            node_id,
-            label=_one_line(_label(labels.get(iri), iri)),
+            identifier,
+            label=one_line(best_label(labels.get(iri, [])) or local_id(URIRef(iri))),
             type=class_labels[cls],
             **{"class": cls},
             iri=iri,
             dates=node_dates,
             start=start,
             end=end,
-            properties=literals.get(iri, {}) if options.literals else {},
+            properties=literals.get(iri, {}),
         )
     kinds: dict[str, tuple[str, str]] = {}
     for s, p, o in sorted(edges):
@@ -110,33 +111,55 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
             if p not in kinds:
                 kinds[p] = (schema.kind(URIRef(p)), schema.property_label(URIRef(p)))
             kind, label = kinds[p]
-            _add_edge(network.graph, ids[s], ids[o], kind, label, predicate=p)
+            add_edge(network.graph, ids[s], ids[o], kind, label, predicate=p)
     return _select(network, schema, options)
 
 
-def _entities(store, schema: _Schema, citations: bool) -> dict[str, str]:
-    """Every instance typed with a policygraph class → its most specific class (as ``_Schema.entities``)."""
+def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
+    """The result of a CONSTRUCT query on ``loaded``, checked by the query module first.
+
+    Args:
+        origin: where the query came from (a file name), for error locations.
+
+    Raises:
+        SchemaError: a syntax error, SERVICE, an update, or FROM (the query runs on this graph only).
+        ConfigError: not a CONSTRUCT query.
+    """
+    from policygraph.sparql.query import parse_query
+    from policygraph.sparql.run import DEFAULT_TIMEOUT, run_query
+
+    query = parse_query(text, origin)
+    if query.form != "CONSTRUCT":
+        raise ConfigError(f"--query must be a CONSTRUCT query, not {query.form}")
+    if query.has_from:
+        raise SchemaError(
+            "FROM is not allowed in --query: it runs on the loaded graph and never fetches others", Location(origin)
+        )
+    return run_query(query, graph=loaded, timeout=DEFAULT_TIMEOUT).to_graph()
+
+
+# -- 1-3: entities, labels, dates and literals, each in one query --------------------------------
+
+
+def _entities(store, schema: Schema, citations: bool) -> dict[str, str]:
+    """Every instance typed with a policygraph class → its most specific class (sources only with ``citations``)."""
     excluded = {PG.Citation} if citations else {PG.Citation, PG.Source}
     classes: dict[str, set[URIRef]] = defaultdict(set)
-    query = f"SELECT ?s ?c WHERE {{ ?s <{_RDF_TYPE}> ?c FILTER(isIRI(?s) && isIRI(?c) && STRSTARTS(STR(?c), \"{_PG}\")) }}"
+    query = (
+        f"SELECT ?s ?c WHERE {{ ?s <{_RDF_TYPE}> ?c "
+        f'FILTER(isIRI(?s) && isIRI(?c) && STRSTARTS(STR(?c), "{PG_NAMESPACE}")) }}'
+    )
     for row in store.query(query):
         subject = row[0].value
-        if not subject.startswith(_PG):
+        if not subject.startswith(PG_NAMESPACE):  # instances, not the ontology's own terms
             classes[subject].add(URIRef(row[1].value))
-    result = {}
-    specific_of: dict[frozenset, str] = {}
-    for subject, found in classes.items():
-        if found & excluded:
-            continue
-        key = frozenset(found)
-        if key not in specific_of:
-            specific_of[key] = str(sorted(c for c in found if not any(c != o and c in schema.ancestors(o) for o in found))[0])
-        result[subject] = specific_of[key]
-    return result
+    return {
+        subject: str(schema.most_specific(found)) for subject, found in classes.items() if not found & excluded
+    }
 
 
 def _labels_and_dates(store) -> tuple[dict, dict]:
-    """``{iri: [(rank, language, text)]}`` of labels and ``{iri: {date property: [values]}}``."""
+    """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date property: [values]}}``."""
     values = " ".join(f"<{p}>" for p in (*_LABELS, *_DATES))
     labels: dict[str, list] = defaultdict(list)
     dates: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -149,27 +172,11 @@ def _labels_and_dates(store) -> tuple[dict, dict]:
     return labels, dates
 
 
-def _label(candidates: list | None, iri: str, lang: str = "en") -> str:
-    """``labels.label_of``: the first label in ``lang`` of skos:prefLabel, else rdfs:label; else an untagged or any one."""
-    for rank in (0, 1):
-        best = None
-        for found_rank, language, text in candidates or ():
-            if found_rank != rank:
-                continue
-            if language == lang:
-                return text
-            if best is None or language is None:
-                best = text
-        if best is not None:
-            return best
-    return local_id(URIRef(iri))
-
-
 def _literals(store) -> dict[str, dict[str, object]]:
-    """``network._literals`` for every node at once: literal properties other than labels and dates."""
+    """Each node's literal properties other than labels and dates: numbers, booleans, else text (``; ``-joined)."""
     from policygraph.graph.convert import to_rdflib
 
-    skip = {str(p) for p in _SKIP_LITERALS} | set(_DATES)
+    skip = set(_LABELS) | set(_DATES)
     found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for row in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }"):
         if row[1].value not in skip:
@@ -183,7 +190,84 @@ def _literals(store) -> dict[str, dict[str, object]]:
             elif len(literals) == 1 and literals[0].datatype == XSD.boolean:
                 properties[name] = bool(literals[0].toPython())
             else:
-                properties[name] = "; ".join(sorted(_one_line(str(v)) for v in literals))
+                properties[name] = "; ".join(sorted(one_line(str(v)) for v in literals))
         result[subject] = properties
     return result
 
+
+def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str | None]:
+    """The time span of a node: earliest start date to earliest end date, as ``YYYY-MM-DD``.
+
+    A participation starts at entry into force where known (when the treaty binds the state).
+    """
+    starts = [_day(v, first=True) for k, v in dates.items() if not DATE_PROPERTIES[PG[k]]]
+    ends = [_day(v, first=False) for k, v in dates.items() if DATE_PROPERTIES[PG[k]]]
+    if participation and "entryIntoForce" in dates:
+        starts = [_day(dates["entryIntoForce"], first=True)]
+    starts = [d for d in starts if d]
+    ends = [d for d in ends if d]
+    return (min(starts) if starts else None, min(ends) if ends else None)
+
+
+def _day(text: str, first: bool) -> str | None:
+    """``2021`` → ``2021-01-01`` (or ``2021-12-31``), ``2021-02`` → ``2021-02-01`` (or ``-28``)."""
+    match = _DATE_RE.match(text)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    if day:
+        return f"{year}-{month}-{day}"
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1] if 1 <= int(month) <= 12 else 28
+        return f"{year}-{month}-{'01' if first else last:0>2}"
+    return f"{year}-01-01" if first else f"{year}-12-31"
+
+
+# -- 4: folding and filters -----------------------------------------------------------------------
+
+
+def _select(network: Network, schema: Schema, options: ProjectionOptions) -> Network:
+    """Fold n-ary nodes and keep the types and edge kinds ``options`` asks for."""
+    if options.fold:
+        fold(network, schema)
+    if options.types or options.exclude_types:
+        keep = schema.resolve_types(options.types) if options.types else None
+        leave = schema.resolve_types(options.exclude_types)
+        drop = []
+        for node, data in network.graph.nodes(data=True):
+            classes = schema.ancestors(URIRef(data["class"]))
+            if (keep is not None and not classes & keep) or classes & leave:
+                drop.append(node)
+        network.graph.remove_nodes_from(drop)
+    if options.exclude_kinds:
+        leave_kinds = _match_kinds(network, options.exclude_kinds)
+        network.graph.remove_edges_from([(u, v, k) for u, v, k in network.graph.edges(keys=True) if k in leave_kinds])
+    if options.edge_kinds:
+        chosen = _match_kinds(network, options.edge_kinds)
+        graph = network.graph
+        graph.remove_edges_from([(u, v, k) for u, v, k in graph.edges(keys=True) if k not in chosen])
+        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    return network
+
+
+def _match_kinds(network: Network, names: Iterable[str]) -> set[str]:
+    """The edge kinds named by kind (``pg:amends``), local part (``amends``) or label, case-insensitively.
+
+    Raises:
+        ConfigError: a name that matches no edge in the network, with the kinds there are.
+    """
+    present: dict[str, str] = {}
+    for _, _, data in network.graph.edges(data=True):
+        present[data["kind"]] = data["label"]
+    chosen = set()
+    for name in names:
+        wanted = name.strip().lower()
+        matches = {
+            kind
+            for kind, label in present.items()
+            if wanted in (kind.lower(), re.split(r"[:#/]", kind)[-1].lower(), label.lower())
+        }
+        if not matches:
+            raise ConfigError(f"no edges of kind {name!r} in the network", hint="kinds: " + ", ".join(sorted(present)))
+        chosen |= matches
+    return chosen

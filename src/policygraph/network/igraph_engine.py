@@ -1,4 +1,4 @@
-"""The measures of ``analysis`` computed with igraph (C), for networks too big for networkx.
+"""The measures of ``measures`` and ``communities`` computed with igraph (C), for networks too big for networkx.
 
 Each function takes the network's undirected simple graph (``Network.simple``) and returns what the
 networkx function it replaces returns, on the same scale:

@@ -7,7 +7,7 @@ import random
 import networkx as nx
 import pytest
 
-from policygraph.network import analysis, analysis_igraph
+from policygraph.network import igraph_engine, measures
 from policygraph.errors import ConfigError
 from policygraph.network.model import Network
 from policygraph.network.projection import project
@@ -29,7 +29,7 @@ def test_pagerank_same_as_networkx():
     """PageRank agrees with networkx to within networkx's own convergence tolerance."""
     simple = _random_graph()
     expected = nx.pagerank(simple, alpha=0.85, weight=None)
-    actual = analysis_igraph.pagerank(simple)
+    actual = igraph_engine.pagerank(simple)
     assert actual.keys() == expected.keys()
     assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-5
 
@@ -38,7 +38,7 @@ def test_betweenness_exact_same_as_networkx():
     """Exact normalised betweenness equals networkx's up to rounding."""
     simple = _random_graph()
     expected = nx.betweenness_centrality(simple, normalized=True)
-    actual = analysis_igraph.betweenness(simple)
+    actual = igraph_engine.betweenness(simple)
     assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-12
 
 
@@ -46,7 +46,7 @@ def test_betweenness_sampled_same_as_networkx():
     """Betweenness from 50 sampled sources uses networkx's seeded sample and scale: the same estimate."""
     simple = _random_graph()
     expected = nx.betweenness_centrality(simple, k=50, normalized=True, seed=0)
-    actual = analysis_igraph.betweenness(simple, 50)
+    actual = igraph_engine.betweenness(simple, 50)
     assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-12
 
 
@@ -54,10 +54,10 @@ def test_betweenness_sampled_same_as_networkx():
 def test_communities_partition_and_modularity(method):
     """igraph's partition covers every node once, is seeded, and its modularity is networkx's formula."""
     simple = _random_graph()
-    parts, modularity = analysis_igraph.communities(simple, method, seed=7)
+    parts, modularity = igraph_engine.communities(simple, method, seed=7)
     assert sorted(n for part in parts for n in part) == sorted(simple)
     assert modularity == pytest.approx(nx.community.modularity(simple, parts, weight=None), abs=1e-9)
-    again, _ = analysis_igraph.communities(simple, method, seed=7)
+    again, _ = igraph_engine.communities(simple, method, seed=7)
     assert sorted(map(sorted, again)) == sorted(map(sorted, parts))
 
 
@@ -66,29 +66,29 @@ def test_communities_seed_leaves_python_random_alone():
     random.seed(1)
     expected = random.random()
     random.seed(1)
-    analysis_igraph.communities(_random_graph(), "louvain", seed=3)
+    igraph_engine.communities(_random_graph(), "louvain", seed=3)
     assert random.random() == expected
 
 
 def test_choose_engine_auto_uses_networkx_below_threshold(bundled):
     """auto keeps networkx for the bundled network (fewer nodes than IGRAPH_NODES), igraph when asked."""
     network = project(bundled)
-    assert network.graph.number_of_nodes() < analysis.IGRAPH_NODES
-    assert analysis.choose_engine(network, "auto") == "networkx"
-    assert analysis.choose_engine(network, "igraph") == "igraph"
+    assert network.graph.number_of_nodes() < measures.IGRAPH_NODES
+    assert measures.choose_engine(network, "auto") == "networkx"
+    assert measures.choose_engine(network, "igraph") == "igraph"
 
 
 def test_choose_engine_unknown_raises(bundled):
     """An unknown engine is a ConfigError naming the choices."""
     with pytest.raises(ConfigError, match="unknown engine 'gephi'"):
-        analysis.choose_engine(Network(nx.MultiDiGraph(), bundled), "gephi")
+        measures.choose_engine(Network(nx.MultiDiGraph(), bundled), "gephi")
 
 
 def test_centrality_igraph_same_ranking_as_networkx(bundled):
     """On the bundled network the betweenness ranking is the same with either engine."""
     network = project(bundled, fold=True)
-    a = analysis.centrality(network, "betweenness", top=15, engine="networkx")
-    b = analysis.centrality(network, "betweenness", top=15, engine="igraph")
+    a = measures.centrality(network, "betweenness", top=15, engine="networkx")
+    b = measures.centrality(network, "betweenness", top=15, engine="igraph")
     assert [(r.id, r.rank) for r in a.ranking] == [(r.id, r.rank) for r in b.ranking]
     assert max(abs(x.score - y.score) for x, y in zip(a.ranking, b.ranking)) < 1e-12
 

@@ -8,25 +8,20 @@ import pytest
 
 from policygraph.errors import ConfigError, PolicygraphError
 from policygraph import load_graph
-from policygraph.network.model import ProjectionOptions, construct, nodes_of_type
-from policygraph.network.projection import project
+from policygraph.network.model import ProjectionOptions
+from policygraph.network.projection import construct, project
+from policygraph.network.schema import nodes_of_type
 
 DATA = Path(__file__).parents[1] / "fixtures" / "network"
-
-
-@pytest.fixture(scope="module")
-def policy():
-    """The hand-made policy network (tests/fixtures/network/policy.yaml), built."""
-    return load_graph([DATA / "policy.yaml"], bundled=False)
 
 
 def _edges(network) -> set[tuple[str, str, str]]:
     return {(u, k, v) for u, v, k in network.graph.edges(keys=True)}
 
 
-def test_project_keeps_entities_and_object_properties(policy):
+def test_project_keeps_entities_and_object_properties(policy_graph):
     """Unfolded: 16 entities (no source, no citations), one edge per statement between them."""
-    network = project(policy)
+    network = project(policy_graph)
     assert sorted(network.graph.nodes) == sorted(
         [
             "st",
@@ -68,9 +63,9 @@ def test_project_keeps_entities_and_object_properties(policy):
     }
 
 
-def test_project_node_attributes(policy):
+def test_project_node_attributes(policy_graph):
     """Nodes carry label, type (class label), IRI, the dates as written and the time span as days."""
-    graph = project(policy).graph
+    graph = project(policy_graph).graph
     bill = graph.nodes["bill-1"]
     assert (bill["label"], bill["type"], bill["iri"]) == ("Bill One", "bill", "https://w3id.org/policygraph/id/bill-1")
     assert bill["dates"] == {"approved": "2021-02-19", "ended": "2021-10-14"}
@@ -81,16 +76,16 @@ def test_project_node_attributes(policy):
     assert graph.nodes["ngo-a"]["properties"] == {}
 
 
-def test_project_participation_starts_at_entry_into_force(policy):
+def test_project_participation_starts_at_entry_into_force(policy_graph):
     """A participation's span starts when the treaty binds the state, not at signature."""
-    node = project(policy).graph.nodes["st-tr"]
+    node = project(policy_graph).graph.nodes["st-tr"]
     assert node["dates"] == {"entryIntoForce": "1979-09-21", "signed": "1978"}
     assert node["start"] == "1979-09-21"
 
 
-def test_project_edge_attributes(policy):
+def test_project_edge_attributes(policy_graph):
     """Edges carry kind, label from the ontology (or a known one), predicate IRI, weight 1."""
-    graph = project(policy).graph
+    graph = project(policy_graph).graph
     edge = graph.edges["bill-1", "detention", "pg:usesPractice"]
     assert edge["label"] == "uses practice"
     assert edge["predicate"] == "https://w3id.org/policygraph/ontology#usesPractice"
@@ -98,9 +93,9 @@ def test_project_edge_attributes(policy):
     assert graph.edges["agency", "min", "org:subOrganizationOf"]["label"] == "part of"
 
 
-def test_project_fold_replaces_nary_nodes_by_direct_edges(policy):
+def test_project_fold_replaces_nary_nodes_by_direct_edges(policy_graph):
     """--fold: participation, position and event become 3 edges; 13 nodes, 14 edges."""
-    network = project(policy, fold=True)
+    network = project(policy_graph, fold=True)
     graph = network.graph
     assert {"st-tr", "pos-1", "ev-1"}.isdisjoint(graph.nodes)
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (13, 14)
@@ -116,7 +111,7 @@ def test_project_fold_replaces_nary_nodes_by_direct_edges(policy):
     assert graph.edges["min", "ngo-a", "event:with"]["label"] == "at an event with"
 
 
-def test_project_fold_merges_repeated_statements(tmp_path, policy):
+def test_project_fold_merges_repeated_statements(tmp_path, policy_graph):
     """Two positions with the same stance on the same bill make one edge of weight 2, via both."""
     extra = tmp_path / "more.yaml"
     extra.write_text(
@@ -128,23 +123,23 @@ def test_project_fold_merges_repeated_statements(tmp_path, policy):
     assert (edge["weight"], edge["via"], edge["start"]) == (2, ("pos-1", "pos-2"), "2019-01-01")
 
 
-def test_project_types_include_subclasses(policy):
+def test_project_types_include_subclasses(policy_graph):
     """--types body keeps government bodies, NGOs and the state; names match labels and record types."""
-    assert sorted(project(policy, types=("body",)).graph.nodes) == ["agency", "min", "net", "ngo-a", "ngo-b", "st"]
-    assert sorted(project(policy, types=("government-body", "Law")).graph.nodes) == ["agency", "law-1", "min"]
-    assert sorted(project(policy, types=("civil society organisation",)).graph.nodes) == ["net", "ngo-a", "ngo-b"]
+    assert sorted(project(policy_graph, types=("body",)).graph.nodes) == ["agency", "min", "net", "ngo-a", "ngo-b", "st"]
+    assert sorted(project(policy_graph, types=("government-body", "Law")).graph.nodes) == ["agency", "law-1", "min"]
+    assert sorted(project(policy_graph, types=("civil society organisation",)).graph.nodes) == ["net", "ngo-a", "ngo-b"]
 
 
-def test_project_exclude_types(policy):
+def test_project_exclude_types(policy_graph):
     """--exclude-types leaves out nodes of those types and their edges."""
-    network = project(policy, exclude_types=("policy", "group"))
+    network = project(policy_graph, exclude_types=("policy", "group"))
     assert {"law-1", "bill-1", "asylum-seekers", "children"}.isdisjoint(network.graph.nodes)
     assert network.graph.number_of_nodes() == 12
 
 
-def test_project_edge_kinds_keep_joined_nodes_only(policy):
+def test_project_edge_kinds_keep_joined_nodes_only(policy_graph):
     """--edge-kinds keeps edges of those kinds (by prefixed name, local name or label) and their nodes."""
-    network = project(policy, edge_kinds=("memberOf", "part of"))
+    network = project(policy_graph, edge_kinds=("memberOf", "part of"))
     assert _edges(network) == {
         ("ngo-a", "org:memberOf", "net"),
         ("ngo-b", "org:memberOf", "net"),
@@ -153,51 +148,51 @@ def test_project_edge_kinds_keep_joined_nodes_only(policy):
     assert sorted(network.graph.nodes) == ["agency", "min", "net", "ngo-a", "ngo-b"]
 
 
-def test_project_exclude_kinds_keeps_nodes(policy):
+def test_project_exclude_kinds_keeps_nodes(policy_graph):
     """--exclude-kinds drops the edges but keeps every node."""
-    network = project(policy, exclude_kinds=("pg:jurisdiction",))
+    network = project(policy_graph, exclude_kinds=("pg:jurisdiction",))
     assert network.graph.number_of_nodes() == 16
     assert ("law-1", "pg:jurisdiction", "st") not in _edges(network)
     assert network.graph.number_of_edges() == 16
 
 
-def test_project_unknown_type_is_config_error(policy):
+def test_project_unknown_type_is_config_error(policy_graph):
     """An unknown type names the valid ones."""
     with pytest.raises(ConfigError) as caught:
-        project(policy, types=("ministry",))
+        project(policy_graph, types=("ministry",))
     assert caught.value.message == "unknown type 'ministry'"
     assert "government body" in caught.value.hint
 
 
-def test_project_unknown_edge_kind_is_config_error(policy):
+def test_project_unknown_edge_kind_is_config_error(policy_graph):
     """An edge kind absent from the network lists the kinds present."""
     with pytest.raises(ConfigError) as caught:
-        project(policy, edge_kinds=("opposes",))
+        project(policy_graph, edge_kinds=("opposes",))
     assert caught.value.message == "no edges of kind 'opposes' in the network"
     assert "pg:amends" in caught.value.hint
 
 
-def test_project_citations_add_sources(policy):
+def test_project_citations_add_sources(policy_graph):
     """--citations adds the source as a node, with a 'cites' edge from each record citing it."""
-    network = project(policy, citations=True)
+    network = project(policy_graph, citations=True)
     assert network.graph.nodes["src"]["type"] == "source"
     assert network.graph.edges["bill-1", "src", "prov:wasDerivedFrom"]["label"] == "cites"
-    assert "src" not in project(policy).graph
+    assert "src" not in project(policy_graph).graph
 
 
-def test_project_literals_become_properties(policy):
+def test_project_literals_become_properties(policy_graph):
     """--literals adds literal properties: numbers as floats, booleans as booleans, text as text."""
-    graph = project(policy, literals=True).graph
+    graph = project(policy_graph, literals=True).graph
     assert graph.nodes["tr"]["properties"]["binding"] is True
     assert graph.nodes["bill-1"]["properties"]["status"] == "abandoned"
     assert graph.nodes["ngo-a"]["properties"]["kind"] == "ngo"
     assert "prefLabel" not in graph.nodes["ngo-a"]["properties"]
 
 
-def test_project_query_selects_triples(policy):
+def test_project_query_selects_triples(policy_graph):
     """--query: only the constructed triples become edges; labels and types still come from the graph."""
     query = "CONSTRUCT { ?a org:memberOf ?b } WHERE { ?a org:memberOf ?b }"
-    network = project(policy, query=query)
+    network = project(policy_graph, query=query)
     assert sorted(network.graph.nodes) == ["net", "ngo-a", "ngo-b"]
     assert network.graph.nodes["net"]["label"] == "The Network"
     assert network.graph.number_of_edges() == 2
@@ -223,23 +218,23 @@ def test_project_query_selects_triples(policy):
         ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ", "--query:1:38: syntax error near '?s ?p'"),
     ],
 )
-def test_construct_refuses_unsafe_or_wrong_queries(policy, query, message):
+def test_construct_refuses_unsafe_or_wrong_queries(policy_graph, query, message):
     """Only CONSTRUCT on the loaded graph runs (the query module's checks): SELECT, SERVICE, FROM, updates refused."""
     with pytest.raises(PolicygraphError) as caught:
-        construct(policy, query)
+        construct(policy_graph, query)
     assert str(caught.value) == message
 
 
-def test_construct_names_the_query_file(policy):
+def test_construct_names_the_query_file(policy_graph):
     """Errors in a query file name the file and line."""
     with pytest.raises(PolicygraphError) as caught:
-        construct(policy, "CONSTRUCT { ?s ?p ?o }\nWHERE { SERVICE <http://x.org/s> { ?s ?p ?o } }", "q.rq")
+        construct(policy_graph, "CONSTRUCT { ?s ?p ?o }\nWHERE { SERVICE <http://x.org/s> { ?s ?p ?o } }", "q.rq")
     assert str(caught.value).startswith("q.rq:2:")
 
 
-def test_network_node_resolves_and_explains(policy):
+def test_network_node_resolves_and_explains(policy_graph):
     """node() accepts ids and IRIs; explains ids that are folded away; suggests near misses."""
-    network = project(policy, fold=True)
+    network = project(policy_graph, fold=True)
     assert network.node("bill-1") == "bill-1"
     assert network.node("https://w3id.org/policygraph/id/bill-1") == "bill-1"
     with pytest.raises(ConfigError) as caught:
@@ -250,15 +245,15 @@ def test_network_node_resolves_and_explains(policy):
     assert str(caught.value) == "unknown id 'bill-2' (did you mean 'bill-1'?)"
 
 
-def test_nodes_of_type_uses_subclasses(policy):
+def test_nodes_of_type_uses_subclasses(policy_graph):
     """nodes_of_type('policy') finds laws and bills."""
-    assert nodes_of_type(project(policy), "policy") == {"law-1", "bill-1"}
+    assert nodes_of_type(project(policy_graph), "policy") == {"law-1", "bill-1"}
 
 
-def test_project_options_object_equals_keywords(policy):
+def test_project_options_object_equals_keywords(policy_graph):
     """project(graph, ProjectionOptions(...)) is the same as project(graph, **keywords)."""
-    a = project(policy, ProjectionOptions(fold=True, types=("body",)))
-    b = project(policy, fold=True, types=("body",))
+    a = project(policy_graph, ProjectionOptions(fold=True, types=("body",)))
+    b = project(policy_graph, fold=True, types=("body",))
     assert _edges(a) == _edges(b) and sorted(a.graph.nodes) == sorted(b.graph.nodes)
 
 
@@ -290,7 +285,7 @@ def test_folded_kinds_documents_every_folded_edge(bundled):
     """Every edge kind --fold makes on the bundled data is one FOLDED_KINDS describes."""
     import re
 
-    from policygraph.network.model import FOLDED_KINDS
+    from policygraph.network.folding import FOLDED_KINDS
 
     patterns = [re.compile("^" + re.sub(r"<\w+>", "[a-z-]+", k) + "$") for k in FOLDED_KINDS]
     folded = {
@@ -301,7 +296,7 @@ def test_folded_kinds_documents_every_folded_edge(bundled):
     assert folded and all(any(p.match(k) for p in patterns) for k in folded), sorted(folded)
 
 
-def test_project_types_accept_record_type_names(policy):
+def test_project_types_accept_record_type_names(policy_graph):
     """Record types from the data format name classes too: 'feature', 'residence-status', 'government-body'."""
-    assert sorted(project(policy, types=("government-body",)).graph.nodes) == ["agency", "min"]
-    assert project(policy, types=("feature",)).graph.number_of_nodes() == 0
+    assert sorted(project(policy_graph, types=("government-body",)).graph.nodes) == ["agency", "min"]
+    assert project(policy_graph, types=("feature",)).graph.number_of_nodes() == 0

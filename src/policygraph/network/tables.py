@@ -1,0 +1,175 @@
+"""What every export writes about a network: the node and edge attribute columns and values, and node colours.
+
+GEXF, GraphML and CSV (``export``) write the same columns, made here once: the node's type, IRI,
+degree, time span, dates and literal properties (and with ``measures`` its centrality scores and
+Louvain community); the edge's predicate, the n-ary nodes it folds (``via``) and its time span.
+The plots (``plots``) colour nodes as the GEXF does.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+from dataclasses import dataclass
+
+from policygraph.graph.labels import local_id
+from policygraph.network.communities import community_of
+from policygraph.network.measures import node_scores
+from policygraph.network.model import Network
+from policygraph.network.schema import DATE_PROPERTIES
+
+__all__ = ["TYPE_COLOURS", "Column", "colour_of", "edge_table", "edge_values", "node_table", "text_value"]
+
+#: Node colours by class (local name): bodies blue, policies red and orange, treaties green,
+#: concepts purple, n-ary records brown, pink and grey. Fixed, so every export looks the same.
+TYPE_COLOURS = {
+    "State": "#0b2e59",
+    "GovernmentBody": "#1f77b4",
+    "CivilSocietyOrganization": "#17becf",
+    "IntergovernmentalOrganization": "#6baed6",
+    "TreatyBody": "#3f51b5",
+    "SpecialProcedure": "#7986cb",
+    "Body": "#4a6fa5",
+    "Policy": "#c44e52",
+    "Law": "#d62728",
+    "Bill": "#ff7f0e",
+    "Measure": "#e6550d",
+    "Programme": "#fd8d3c",
+    "Guideline": "#fdae6b",
+    "System": "#a50f15",
+    "PolicyFeature": "#f4a582",
+    "Treaty": "#2ca02c",
+    "Provision": "#74c476",
+    "Participation": "#006d2c",
+    "ReservationOrDeclaration": "#a1d99b",
+    "Reservation": "#a1d99b",
+    "Declaration": "#c7e9c0",
+    "Practice": "#9467bd",
+    "Group": "#c5b0d5",
+    "ResidenceStatus": "#7b4173",
+    "Position": "#8c564b",
+    "Event": "#bcbd22",
+    "Engagement": "#e377c2",
+    "Recommendation": "#ce6dbd",
+    "Observation": "#7f7f7f",
+    "Source": "#bdbdbd",
+}
+
+_MEASURE_COLUMNS = ("betweenness", "pagerank", "eigenvector")
+# Column ids Gephi reserves for its own node and edge columns.
+_RESERVED = {"id", "label", "timeset", "interval", "weight", "type", "kind", "source", "target"}
+
+
+def colour_of(class_iri: str) -> str:
+    """The ``#rrggbb`` colour of a node class: from ``TYPE_COLOURS``, else a stable colour from its name."""
+    name = local_id(class_iri)
+    if name in TYPE_COLOURS:
+        return TYPE_COLOURS[name]
+    hue = int(hashlib.sha1(name.encode()).hexdigest()[:6], 16) / 0xFFFFFF
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.55, 0.8)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """An attribute column: its id (also its title) and GEXF type (string, integer, double, boolean)."""
+
+    id: str
+    type: str
+
+
+def node_table(network: Network, measures: bool = False) -> tuple[list[Column], dict[str, dict[str, object]]]:
+    """The node attribute columns and each node's values (missing values left out).
+
+    Columns: ``type``, ``iri``, ``degree``, ``time_start``, ``time_end``, each date property
+    present, each literal property (with the projection's ``literals``), and with ``measures``
+    ``betweenness``, ``pagerank``, ``eigenvector`` and ``community`` (Louvain, seed 0).
+    """
+    graph, simple = network.graph, network.simple
+    date_names = [local_id(p) for p in DATE_PROPERTIES]
+    present_dates = {k for _, d in graph.nodes(data=True) for k in d["dates"]}
+    literal_values: dict[str, list] = {}
+    for _, data in graph.nodes(data=True):
+        for name, value in data["properties"].items():
+            literal_values.setdefault(name, []).append(value)
+    fixed = ["type", "iri", "degree", "time_start", "time_end"]
+    columns = [Column("type", "string"), Column("iri", "string"), Column("degree", "integer")]
+    columns += [Column("time_start", "string"), Column("time_end", "string")]
+    columns += [Column(name, "string") for name in date_names if name in present_dates]
+    literal_ids: dict[str, str] = {}
+    for name in sorted(literal_values):
+        column_id = (
+            name
+            if name not in fixed and name not in date_names and name.lower() not in _RESERVED
+            else f"property_{name}"
+        )
+        literal_ids[name] = column_id
+        values = literal_values[name]
+        if all(isinstance(v, bool) for v in values):
+            kind = "boolean"
+        elif all(isinstance(v, float) for v in values):
+            kind = "double"
+        else:
+            kind = "string"
+        columns.append(Column(column_id, kind))
+    scores: dict[str, dict[str, float]] = {}
+    community: dict[str, int] = {}
+    if measures:
+        columns += [Column(m, "double") for m in _MEASURE_COLUMNS] + [Column("community", "integer")]
+        scores = {m: node_scores(network, m) for m in _MEASURE_COLUMNS}
+        community = {n: i + 1 for i, part in enumerate(community_of(network, "louvain", 0)) for n in part}
+    types = {c.id: c.type for c in columns}
+    rows: dict[str, dict[str, object]] = {}
+    for node, data in graph.nodes(data=True):
+        row: dict[str, object] = {"type": data["type"], "iri": data["iri"], "degree": simple.degree(node)}
+        if data["start"]:
+            row["time_start"] = data["start"]
+        if data["end"]:
+            row["time_end"] = data["end"]
+        row.update(data["dates"])
+        for name, value in data["properties"].items():
+            column_id = literal_ids[name]
+            row[column_id] = value if types[column_id] != "string" else text_value(value)
+        for measure in scores:
+            row[measure] = round(scores[measure][node], 8)
+        if community:
+            row["community"] = community[node]
+        rows[node] = row
+    return columns, rows
+
+
+def edge_table(network: Network) -> tuple[list[Column], list[tuple[str, str, str, dict]]]:
+    """The edge attribute columns and the edges as ``(id, source, target, data)``, sorted by id."""
+    columns = [
+        Column("predicate", "string"),
+        Column("via", "string"),
+        Column("time_start", "string"),
+        Column("time_end", "string"),
+    ]
+    edges = []
+    for source, target, kind, data in network.graph.edges(keys=True, data=True):
+        edges.append((f"{source}--{kind}--{target}", source, target, data))
+    return columns, sorted(edges, key=lambda e: e[0])
+
+
+def edge_values(data: dict) -> dict[str, object]:
+    """An edge's ``edge_table`` column values (missing values left out)."""
+    values: dict[str, object] = {}
+    if data["predicate"]:
+        values["predicate"] = data["predicate"]
+    if data["via"]:
+        values["via"] = "; ".join(data["via"])
+    if data["start"]:
+        values["time_start"] = data["start"]
+    if data["end"]:
+        values["time_end"] = data["end"]
+    return values
+
+
+def text_value(value: object) -> str:
+    """A value as the files write it: booleans as ``true``/``false``, numbers in full (``repr``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
