@@ -34,6 +34,9 @@ OXIGRAPH_FORMATS = {
 MAX_PREFIXES = 1000
 """Prefixes beyond this many per file are not kept for output (they still expand while parsing)."""
 
+MAX_NESTING = 100
+"""Blank nodes may nest (``[ p [ p [ ... ] ] ]``, or the same as N-Triples) at most this deep: the serialisers recurse."""
+
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = _XSD + "string"
 _NUMERIC = {
@@ -62,6 +65,8 @@ def read_rdf(graph: Graph, path: Path, fmt: str) -> None:
         raise InputError(f"cannot read file: {error.strerror}", Location(where)) from None
     text = decode_text(raw, where)
     check_rdf_text(text, fmt, where)  # no DTD, external entity or remote context reaches the parser
+    if fmt == "xml":
+        _check_well_formed(text, where)
     parser = ox.parse(
         text.encode("utf-8"),  # decode_text dropped a byte-order mark, which Oxigraph does not skip
         format=getattr(ox.RdfFormat, OXIGRAPH_FORMATS[fmt]),
@@ -93,9 +98,47 @@ def read_rdf(graph: Graph, path: Path, fmt: str) -> None:
         prefixes = parser.prefixes
     except AttributeError:  # formats without prefixes
         prefixes = {}
+    _check_nesting(triples, where)
     for prefix, namespace in list(prefixes.items())[:MAX_PREFIXES]:  # as rdflib's parsers bind them, for output
         graph.bind(prefix, namespace)
     graph.addN(triples)
+
+
+def _check_nesting(triples: list, where: str) -> None:
+    """Refuse chains of blank nodes longer than ``MAX_NESTING`` (a longest-path walk, iterative; cycles are cut)."""
+    children: dict[BNode, list[BNode]] = {}
+    for subject, _, obj, _ in triples:
+        if type(subject) is BNode and type(obj) is BNode:
+            children.setdefault(subject, []).append(obj)
+    depth: dict[BNode, int] = {}
+    for root in children:
+        if root in depth:
+            continue
+        stack = [(root, iter(children[root]))]
+        path = {root}
+        while stack:
+            node, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                stack.pop()
+                path.discard(node)
+                depth[node] = 1 + max((depth.get(c, 0) for c in children[node] if c not in path), default=0)
+            elif child not in depth and child not in path and child in children:
+                stack.append((child, iter(children[child])))
+                path.add(child)
+            if len(stack) > MAX_NESTING or depth.get(node, 0) > MAX_NESTING:
+                raise InputError(f"blank nodes nested more than {MAX_NESTING} levels deep", Location(where))
+
+
+def _check_well_formed(text: str, where: str) -> None:
+    """Refuse RDF/XML that is not well-formed XML (Oxigraph reads a file cut off before its last end tag)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as error:
+        raise InputError(f"cannot parse xml: {expat.ErrorString(error.code)}", Location(where, error.lineno)) from None
 
 
 def _term(term, text: str, where: str):  # noqa: ANN001, ANN202 - a pyoxigraph term in, an rdflib term out
@@ -107,11 +150,12 @@ def _term(term, text: str, where: str):  # noqa: ANN001, ANN202 - a pyoxigraph t
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         value = term.value
-        problem = bad_character(value)
+        problem = bad_character(value, "a literal")
         if problem is None and term.datatype.value in _NUMERIC:
             problem = check_number(value)
+            problem = problem and f"{problem} in a literal"
         if problem:
-            raise InputError(f"{problem} in a literal", Location(where, _line_of(text, value)))
+            raise InputError(problem, Location(where, _line_of(text, value)))
         if term.language:
             return Literal(value, lang=term.language)
         datatype = term.datatype.value

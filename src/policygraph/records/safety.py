@@ -122,7 +122,7 @@ def decode_text(raw: bytes, path: str) -> str:
     return text
 
 
-def bad_character(text: str) -> str | None:
+def bad_character(text: str, where: str = "a value") -> str | None:
     """Why ``text`` cannot be a value in the graph, or None when it can.
 
     Refused: control characters other than tab, line feed and carriage return (XML 1.0, hence RDF/XML
@@ -139,7 +139,7 @@ def bad_character(text: str) -> str | None:
         what = "a control character"
     else:
         what = "a Unicode non-character"
-    return f"{what} (U+{code:04X}) is not allowed in a value (it cannot be written as XML or UTF-8)"
+    return f"{what} (U+{code:04X}) is not allowed in {where}: XML and UTF-8 cannot hold it"
 
 
 def check_number(text: str) -> str | None:
