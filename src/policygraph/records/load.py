@@ -25,7 +25,7 @@ from policygraph.model import Location
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
-from policygraph.records.yaml_nodes import YamlRefusal, compose_documents
+from policygraph.records.yaml_nodes import MAX_DEPTH, YamlRefusal, compose_documents
 from policygraph.terms import ID, PG, PROV, RDF, SKOS, XSD
 
 __all__ = ["Inputs", "SourceMap", "read_inputs", "data_files", "parse_date", "RDF_FORMATS"]
@@ -218,6 +218,8 @@ class _Builder:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = error.problem or error.context or "malformed YAML"
+            if "maximum nesting depth" in problem:  # libyaml's own limit can come first
+                raise InputError(f"YAML nested deeper than {MAX_DEPTH} levels", self._loc(mark)) from None
             raise InputError(f"malformed YAML: {problem}", self._loc(mark)) from None
         except yaml.reader.ReaderError as error:  # a control character: the reader knows only the offset
             line = text.count("\n", 0, error.position) + 1

@@ -46,6 +46,7 @@ _NUMERIC = {
         "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
     ).split()
 }
+_SINGLE_QUOTED_ENTITY = re.compile(r"(<!ENTITY\s+[^\s%]+\s+)'([^'\"&%]*)'")
 _POSITION = re.compile(r"(?:line (\d+) (?:between columns|column) (\d+)|at (\d+):(\d+))")
 
 
@@ -67,6 +68,7 @@ def read_rdf(graph: Graph, path: Path, fmt: str) -> None:
     check_rdf_text(text, fmt, where)  # no DTD, external entity or remote context reaches the parser
     if fmt == "xml":
         _check_well_formed(text, where)
+        text = _SINGLE_QUOTED_ENTITY.sub(r'\1"\2"', text)  # Oxigraph reads only "..." entity values
     parser = ox.parse(
         text.encode("utf-8"),  # decode_text dropped a byte-order mark, which Oxigraph does not skip
         format=getattr(ox.RdfFormat, OXIGRAPH_FORMATS[fmt]),
