@@ -2,7 +2,8 @@
 
 Generates, in a temporary folder:
 
-- ``records.yaml``: 150,000 three-line records (about 5 MB);
+- ``records-1.yaml``, ``records-2.yaml``: 150,000 three-line records together (about 3.5 MB each:
+  one file may hold at most 5 MB);
 - ``prefixes.ttl``: 200,000 ``@prefix`` declarations and one triple (about 9 MB);
 - ``big-literal.nt``: one triple whose literal is 10 MB;
 - ``attributes.rdf``: one RDF/XML element with 200,000 property attributes;
@@ -22,11 +23,11 @@ import time
 from pathlib import Path
 
 
-def write_records(path: Path, count: int) -> None:
-    """``count`` practice records of three lines each."""
+def write_records(path: Path, count: int, start: int = 0) -> None:
+    """``count`` group records of three lines each, numbered from ``start``."""
     with path.open("w", encoding="utf-8") as out:
-        for index in range(count):
-            out.write(f"- id: practice-{index}\n  type: practice\n  label: Practice number {index}\n")
+        for index in range(start, start + count):
+            out.write(f"- id: g{index}\n  type: group\n  label: Group {index}\n")
 
 
 def write_prefixes(path: Path, count: int) -> None:
@@ -51,11 +52,12 @@ def write_attributes(path: Path, count: int) -> None:
     )
 
 
-def time_build(path: Path) -> tuple[float, int, str]:
-    """Seconds, exit code and first stderr line of ``policygraph build`` on ``path``."""
+def time_build(paths: list[Path]) -> tuple[float, int, str]:
+    """Seconds, exit code and first stderr line of ``policygraph build`` on ``paths``."""
+    data = [arg for path in paths for arg in ("--data", str(path))]
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "policygraph", "build", "--no-bundled", "--data", str(path)],
+        [sys.executable, "-m", "policygraph", "build", "--no-bundled", *data],
         capture_output=True,
         text=True,
         check=False,
@@ -70,18 +72,22 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        files = {
-            "records.yaml": lambda p: write_records(p, args.records),
-            "prefixes.ttl": lambda p: write_prefixes(p, 200_000),
-            "big-literal.nt": lambda p: write_big_literal(p, 10_000_000),
-            "attributes.rdf": lambda p: write_attributes(p, 200_000),
+        half = args.records // 2
+        write_records(root / "records-1.yaml", half)
+        write_records(root / "records-2.yaml", args.records - half, start=half)
+        write_prefixes(root / "prefixes.ttl", 200_000)
+        write_big_literal(root / "big-literal.nt", 10_000_000)
+        write_attributes(root / "attributes.rdf", 200_000)
+        runs = {
+            f"{args.records:,} records": [root / "records-1.yaml", root / "records-2.yaml"],
+            "prefixes.ttl": [root / "prefixes.ttl"],
+            "big-literal.nt": [root / "big-literal.nt"],
+            "attributes.rdf": [root / "attributes.rdf"],
         }
-        for name, write in files.items():
-            path = root / name
-            write(path)
-            seconds, code, first = time_build(path)
-            size = path.stat().st_size / 1e6
-            print(f"{name:16} {size:6.1f} MB  {seconds:7.2f} s  exit {code}  {first}")
+        for name, paths in runs.items():
+            seconds, code, first = time_build(paths)
+            size = sum(p.stat().st_size for p in paths) / 1e6
+            print(f"{name:18} {size:6.1f} MB  {seconds:7.2f} s  exit {code}  {first}")
 
 
 if __name__ == "__main__":
