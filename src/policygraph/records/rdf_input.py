@@ -42,9 +42,10 @@ _XSD_STRING = _XSD + "string"
 _NUMERIC = {
     _XSD + name
     for name in (
-        "integer decimal double float long int short byte nonNegativeInteger positiveInteger "
-        "nonPositiveInteger negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"
-    ).split()
+        "integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+        "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+        "unsignedShort", "unsignedByte",
+    )
 }
 _SINGLE_QUOTED_ENTITY = re.compile(r"(<!ENTITY\s+[^\s%]+\s+)'([^'\"&%]*)'")
 _POSITION = re.compile(r"(?:line (\d+) (?:between columns|column) (\d+)|at (\d+):(\d+))")
@@ -94,6 +95,8 @@ def read_rdf(graph: Graph, path: Path, fmt: str) -> None:
         message = " ".join(str(error).split())
         message = message[:200] + ("…" if len(message) > 200 else "")
         raise InputError(f"cannot parse {fmt}: {message}", _location(where, message)) from None
+    except MemoryError:  # Oxigraph buffers one token at most 16 MB
+        raise InputError(f"cannot parse {fmt}: a single term (literal or IRI) is larger than 16 MB", Location(where)) from None
     finally:
         term_log.setLevel(level)
     try:
@@ -113,10 +116,10 @@ def _check_nesting(triples: list, where: str) -> None:
         if type(subject) is BNode and type(obj) is BNode:
             children.setdefault(subject, []).append(obj)
     depth: dict[BNode, int] = {}
-    for root in children:
+    for root, below in children.items():
         if root in depth:
             continue
-        stack = [(root, iter(children[root]))]
+        stack = [(root, iter(below))]
         path = {root}
         while stack:
             node, pending = stack[-1]
