@@ -110,6 +110,103 @@ def test_load_graph_fuzz_structured_records(records):
         assert sum(outcome.record_counts.values()) == len(records)
 
 
+# -- values the graph must be able to hold -------------------------------------------------------------
+
+
+def _writable(loaded) -> None:
+    """The graph serialises as RDF/XML that an XML parser reads back (so GraphML and ``build --format xml`` work)."""
+    from xml.dom import minidom
+
+    minidom.parseString(loaded.graph.serialize(format="xml", encoding="utf-8"))
+
+
+ANY_TEXT = st.text(st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF), min_size=1, max_size=12)
+
+
+@SLOW
+@given(ANY_TEXT)
+def test_load_graph_escaped_labels_loaded_writable_or_refused(text):
+    """A label holding any code point (escaped: surrogates, controls, non-characters): refused, or a writable graph."""
+    escaped = "".join(c if c.isalnum() else f"\\U{ord(c):08x}" for c in text)
+    raw = f'- id: a\n  type: practice\n  label: "{escaped}"\n'.encode()
+    outcome = _load_bytes(raw)
+    _check_outcome(outcome, raw)
+    if not isinstance(outcome, InputError):
+        _writable(outcome)
+
+
+@SLOW
+@given(ANY_TEXT, st.sampled_from(["ttl", "nt"]))
+def test_load_graph_escaped_rdf_literals_loaded_writable_or_refused(text, suffix):
+    """An RDF literal holding any code point (as \\U escapes): refused with one line, or a writable graph."""
+    escaped = "".join(c if c.isalnum() else f"\\U{ord(c):08x}" for c in text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"fuzz.{suffix}"
+        path.write_text(f'<http://example.org/a> <http://example.org/p> "{escaped}" .\n', encoding="utf-8")
+        try:
+            loaded = load_graph([path], bundled=False)
+        except InputError as error:
+            assert "\n" not in str(error)
+            return
+        _writable(loaded)
+
+
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**400), max_value=10**400).map(str),
+    st.tuples(st.integers(0, 10**120), st.integers(-10**7, 10**7)).map(lambda pair: f"{pair[0]}e{pair[1]}"),
+    st.integers(1, 6000).map(lambda n: "9" * n),
+)
+
+
+@SLOW
+@given(NUMBERS)
+def test_load_graph_numbers_loaded_or_refused(number):
+    """Any size of number, in YAML and in Turtle: loaded, or refused with one line (never Python's digit limit)."""
+    for name, text in (
+        ("fuzz.yaml", f"- id: a\n  type: observation\n  value: {number}\n"),
+        ("fuzz.ttl", f"<http://example.org/a> <http://example.org/p> {number} .\n"),
+    ):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            try:
+                loaded = load_graph([path], bundled=False)
+            except InputError as error:
+                assert "\n" not in str(error)
+                continue
+            for literal in loaded.graph.objects():
+                if isinstance(literal, Literal):
+                    literal.toPython()
+            loaded.graph.serialize(format="xml")
+
+
+@FAST
+@given(st.text(st.characters(categories=["Nd"]), min_size=4, max_size=4), st.sampled_from(["", "-01", "-01-01"]))
+def test_parse_date_ascii_digits_only(year, rest):
+    """Digits of any script: a date only when they are ASCII (rdflib could not read ２０２１ as a year)."""
+    try:
+        literal = parse_date(year + rest)
+    except ValueError:
+        assert not (year + rest).isascii()
+        return
+    assert str(literal).isascii()
+
+
+@settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ANY_TEXT)
+def test_cli_build_never_prints_a_traceback(invoke, tmp_path_factory, text):
+    """``build`` on a label of any code points: exit 0 and nothing on stderr, or exit 2 and one error line."""
+    escaped = "".join(c if c.isalnum() else f"\\U{ord(c):08x}" for c in text)
+    path = tmp_path_factory.mktemp("fuzz") / "records.yaml"
+    path.write_text(f'- id: a\n  type: practice\n  label: "{escaped}"\n', encoding="utf-8")
+    result = invoke("build", "--no-bundled", "--data", path, "-o", path.with_suffix(".rdf"), "--format", "xml", "--no-validate")
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 0:
+        assert result.stderr == ""
+    else:
+        assert result.exit_code == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+
+
 # -- the date parser ------------------------------------------------------------------------------------
 
 

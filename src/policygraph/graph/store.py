@@ -296,6 +296,7 @@ def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Pro
                 message = " ".join(str(error).split())[:200]
                 raise InputError(f"cannot parse {what}: {message}", Location(str(path), line, column)) from None
             done += path.stat().st_size
+        _check_loaded_literals(store, rdf_files)
         if progress:
             progress("writing the store", 0, 1)
         store.flush()
@@ -306,6 +307,48 @@ def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Pro
         return triples
     finally:
         del store  # closes the RocksDB files before the folder is renamed
+
+
+_SUSPECT_LITERALS = """
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?o WHERE {
+  ?s ?p ?o
+  FILTER(isLiteral(?o) && (
+    REGEX(STR(?o), "[\\\\x00-\\\\x08\\\\x0B\\\\x0C\\\\x0E-\\\\x1F\\\\x{FDD0}-\\\\x{FDEF}\\\\x{FFFE}\\\\x{FFFF}]")
+    || (DATATYPE(?o) IN (xsd:integer, xsd:decimal, xsd:long, xsd:int, xsd:nonNegativeInteger, xsd:positiveInteger,
+                         xsd:nonPositiveInteger, xsd:negativeInteger, xsd:unsignedLong)
+        && (STRLEN(STR(?o)) > 100 || REGEX(STR(?o), "[eE][-+]?[0-9]{4,}$")))))
+} LIMIT 100
+"""
+
+
+def _check_loaded_literals(store, rdf_files: list[Path]) -> None:  # noqa: ANN001 - a pyoxigraph.Store
+    """The checks ``records.rdf_input`` makes on ``--data`` literals, as one query over the bulk-loaded files.
+
+    Raises:
+        InputError: a literal holds a character XML cannot, or a number is too large; names the
+            file (and line) where its text is found.
+    """
+    if not rdf_files:
+        return
+    from policygraph.records.safety import bad_character, check_number
+
+    for row in store.query(_SUSPECT_LITERALS):
+        value = row[0].value
+        problem = bad_character(value, "a literal") or (check_number(value) and f"{check_number(value)} in a literal")
+        if problem:
+            raise InputError(problem, _find_text(rdf_files, value))
+
+
+def _find_text(files: list[Path], value: str) -> Location:
+    """The file and line where ``value`` is written (the first file when it was written with escapes)."""
+    needle = value[:80].encode("utf-8")
+    for path in files:
+        raw = path.read_bytes()
+        offset = raw.find(needle)
+        if offset >= 0:
+            return Location(str(path), raw.count(b"\n", 0, offset) + 1)
+    return Location(str(files[0]))
 
 
 class _Counting(io.RawIOBase):

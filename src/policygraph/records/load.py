@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import logging
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Sequence
-from xml.sax import SAXParseException
 
 import yaml
 from rdflib import Graph, Literal, URIRef
@@ -24,7 +23,9 @@ from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.model import Location
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
-from policygraph.records.safety import check_data_size, check_rdf_text, decode_text
+from policygraph.records.rdf_input import read_rdf
+from policygraph.records.safety import check_data_size, check_number, decode_text
+from policygraph.records.yaml_nodes import MAX_DEPTH, YamlRefusal, compose_documents
 from policygraph.terms import ID, PG, PROV, RDF, SKOS, XSD
 
 __all__ = ["Inputs", "SourceMap", "read_inputs", "data_files", "parse_date", "RDF_FORMATS"]
@@ -41,11 +42,9 @@ RDF_FORMATS = {
     ".xml": "xml",
 }
 _YAML_SUFFIXES = (".yaml", ".yml")
-_MAX_DEPTH = 20
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
 _MAX_YAML_BYTES = 5_000_000  # curated files are tens of kB; PyYAML needs about a minute for 10 MB
 _ID_RE = re.compile(ID_PATTERN)
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits: \d matches ２ too
 
 
 @dataclass
@@ -91,12 +90,18 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
     check_data_size(files)  # before reading any: bounds the memory rdflib needs
     builder = _Builder(graph)
-    for path in files:
-        if path.suffix.lower() in _YAML_SUFFIXES:
-            builder.add_yaml(path)
-        else:
-            _parse_rdf(graph, path)
-    builder.resolve_references()
+    collecting = gc.isenabled()
+    gc.disable()  # loading makes millions of objects and no cycles: the collector's passes made it quadratic
+    try:
+        for path in files:
+            if path.suffix.lower() in _YAML_SUFFIXES:
+                builder.add_yaml(path)
+            else:
+                read_rdf(graph, path, RDF_FORMATS[path.suffix.lower()])
+        builder.resolve_references()
+    finally:
+        if collecting:
+            gc.enable()
     return Inputs(graph, builder.source_map, builder.counts, files)
 
 
@@ -175,63 +180,9 @@ def _read_text(path: Path) -> str:
     return decode_text(raw, str(path))
 
 
-def _parse_rdf(graph: Graph, path: Path) -> None:
-    fmt = RDF_FORMATS[path.suffix.lower()]
-    text = _read_text(path)
-    check_rdf_text(text, fmt, str(path))  # no DTD, external entity or remote context reaches rdflib
-    # Ill-typed literals ("x"^^xsd:date) are for validate to report; rdflib would log a traceback.
-    term_log = logging.getLogger("rdflib.term")
-    level = term_log.level
-    term_log.setLevel(logging.CRITICAL)
-    try:
-        graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
-    except RecursionError:
-        raise InputError(f"cannot parse {fmt}: nested too deeply for rdflib's parser", Location(str(path))) from None
-    except Exception as error:  # rdflib raises many kinds of parser errors
-        if isinstance(error, SAXParseException):  # RDF/XML: "<unknown>:4:0: no element found"
-            raise InputError(f"cannot parse {fmt}: {error.getMessage()}", Location(str(path), error.getLineNumber())) from None
-        raise InputError(f"cannot parse {fmt}: {_one_line(error)}", _rdf_error_location(path, error)) from None
-    finally:
-        term_log.setLevel(level)
-
-
-def _rdf_error_location(path: Path, error: Exception) -> Location:
-    line = getattr(error, "lines", None)
-    if isinstance(line, int):
-        return Location(str(path), line + 1)
-    match = re.search(r"line (\d+)", str(error))
-    return Location(str(path), int(match.group(1)) if match else None)
-
-
 def _one_line(error: Exception) -> str:
     text = " ".join(str(error).split())
     return text[:200] + ("…" if len(text) > 200 else "")
-
-
-class _SafeNoAliasLoader(yaml.SafeLoader):
-    """Safe YAML without aliases (curated data needs none; they enable 'billion laughs') and nesting limits."""
-
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _YamlRefusal("YAML aliases (*name) are not allowed", event.start_mark)
-        tag = getattr(self.peek_event(), "tag", None)
-        if tag is not None and tag not in _PLAIN_TAGS:  # e.g. !!python/object: never constructed, but never meant
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise _YamlRefusal(f"YAML tag {shown!r} is not allowed (plain values only)", self.peek_event().start_mark)
-        self._depth = getattr(self, "_depth", 0) + 1
-        if self._depth > _MAX_DEPTH:
-            raise _YamlRefusal(f"YAML nested deeper than {_MAX_DEPTH} levels", self.peek_event().start_mark)
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _YamlRefusal(Exception):
-    def __init__(self, message: str, mark):  # noqa: ANN001
-        super().__init__(message)
-        self.mark = mark
 
 
 class _Builder:
@@ -261,19 +212,20 @@ class _Builder:
             )
         text = _read_text(path)
         try:
-            documents = list(yaml.compose_all(text, Loader=_SafeNoAliasLoader))
-        except _YamlRefusal as error:
+            documents = compose_documents(text)
+        except YamlRefusal as error:
             raise InputError(str(error), self._loc(error.mark)) from None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = error.problem or error.context or "malformed YAML"
+            if "maximum nesting depth" in problem:  # libyaml's own limit can come first
+                raise InputError(f"YAML nested deeper than {MAX_DEPTH} levels", self._loc(mark)) from None
             raise InputError(f"malformed YAML: {problem}", self._loc(mark)) from None
         except yaml.reader.ReaderError as error:  # a control character: the reader knows only the offset
             line = text.count("\n", 0, error.position) + 1
             raise InputError(f"malformed YAML: control character #x{error.character:02x} is not allowed", Location(self.path, line)) from None
         except yaml.YAMLError as error:
             raise InputError(f"malformed YAML: {_one_line(error)}", Location(self.path)) from None
-        documents = [d for d in documents if d is not None]
         if not documents:
             raise InputError("no records in file", Location(self.path, 1))
         if len(documents) > 1:
@@ -482,6 +434,9 @@ class _Builder:
 
     def _number(self, node: yaml.Node, name: str) -> Literal:
         value = self._scalar(node, name).replace("_", "")
+        problem = check_number(value)
+        if problem:
+            raise InputError(f"{problem} in {name!r}", self._loc(node.start_mark))
         try:
             number = Decimal(value)
         except InvalidOperation:

@@ -12,7 +12,9 @@ files or the network, or spend unbounded time and memory:
 - sizes are bounded before anything is read: ``MAX_DATA_BYTES`` for the data read with rdflib,
   ``MAX_GRAPH_BYTES`` for a prebuilt graph read into Oxigraph;
 - text must be UTF-8 (a byte-order mark is allowed), without NUL bytes, and not empty
-  (``decode_text``, ``check_graph_file``).
+  (``decode_text``, ``check_graph_file``);
+- every string value must be writable as XML and UTF-8 (``bad_character``), and every number
+  must be of a size that Python and the engines handle (``check_number``, ``MAX_NUMBER_DIGITS``).
 
 Every refusal is an ``InputError`` naming the file and, where there is one, the line.
 """
@@ -32,9 +34,14 @@ __all__ = [
     "MAX_ENTITY_EXPANSION",
     "MAX_GRAPH_BYTES",
     "MAX_JSON_DEPTH",
+    "MAX_NUMBER_DIGITS",
+    "MAX_NUMBER_EXPONENT",
+    "MAX_XML_ATTRIBUTES",
+    "bad_character",
     "check_data_size",
     "check_graph_file",
     "check_json_ld",
+    "check_number",
     "check_rdf_text",
     "check_rdf_xml",
     "decode_text",
@@ -60,6 +67,19 @@ MAX_JSON_DEPTH = 100
 
 MAX_ENTITY_EXPANSION = 10_000_000
 """XML entities may add at most this many characters (or the file's own length, if larger) to a document."""
+
+MAX_NUMBER_DIGITS = 100
+"""A number may have at most this many digits (Python refuses to convert integers past 4,300 digits)."""
+
+MAX_NUMBER_EXPONENT = 1000
+"""A number's exponent (``1e308``) may be at most this large, either way (a decimal of ``1e999999`` would be written out in full)."""
+
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_NUMBER = re.compile(r"^[+-]?(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE](?P<exp>[+-]?[0-9]+))?$")
+_JSON_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+MAX_XML_ATTRIBUTES = 10_000
+"""An RDF/XML element may carry at most this many attributes (10,000 parse in 0.2 s; 200,000 took a minute)."""
 
 _UTF16_32_BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32"),
@@ -106,6 +126,43 @@ def decode_text(raw: bytes, path: str) -> str:
     return text
 
 
+def bad_character(text: str, where: str = "a value") -> str | None:
+    """Why ``text`` cannot be a value in the graph, or None when it can.
+
+    Refused: control characters other than tab, line feed and carriage return (XML 1.0, hence RDF/XML
+    and GraphML, cannot hold them), lone surrogates (``"\\ud800"`` in YAML: not encodable as UTF-8)
+    and the Unicode non-characters U+FDD0–U+FDEF, U+FFFE and U+FFFF.
+    """
+    match = _BAD_CHARACTER.search(text)
+    if match is None:
+        return None
+    code = ord(match.group())
+    if 0xD800 <= code <= 0xDFFF:
+        what = "a lone surrogate"
+    elif code < 0x20:
+        what = "a control character"
+    else:
+        what = "a Unicode non-character"
+    return f"{what} (U+{code:04X}) is not allowed in {where}: XML and UTF-8 cannot hold it"
+
+
+def check_number(text: str) -> str | None:
+    """Why the number written as ``text`` is refused (too many digits, too large an exponent), or None.
+
+    Text that is not a number at all passes: the caller says how it wanted one.
+    """
+    match = _NUMBER.match(text.strip())
+    if match is None:
+        return None
+    digits = len(match.group("int")) + len(match.group("frac") or "")
+    if digits > MAX_NUMBER_DIGITS:
+        return f"a number with {digits:,} digits (at most {MAX_NUMBER_DIGITS})"
+    exponent = match.group("exp")
+    if exponent and (len(exponent) > 6 or abs(int(exponent)) > MAX_NUMBER_EXPONENT):
+        return f"a number with exponent {exponent[:12]} (at most ±{MAX_NUMBER_EXPONENT})"
+    return None
+
+
 def check_data_size(paths: list[Path]) -> None:
     """Refuse data files that together exceed ``MAX_DATA_BYTES``, before reading any of them.
 
@@ -150,14 +207,22 @@ def check_rdf_xml(text: str, path: str) -> None:
 
     Raises:
         InputError: an external DTD or entity, a parameter entity, an entity that refers to
-            another entity ("billion laughs"), any other declaration, or too much expansion.
+            another entity ("billion laughs"), any other declaration, or too much expansion; XML
+            that is not well-formed, or an element with more than ``MAX_XML_ATTRIBUTES`` attributes.
     """
-    start = _doctype_start(text)
+    entities = _check_doctype(text, _doctype_start(text), path)
+    if entities:  # expanded here (bounded above), so that expat's own amplification guard does not refuse the file
+        text = _ENTITY_REF.sub(lambda match: entities.get(match.group(1), match.group()), text)
+    _check_xml_structure(text, path)
+
+
+def _check_doctype(text: str, start: int | None, path: str) -> dict[str, str]:
+    """The DOCTYPE's plain text entities (none without a DOCTYPE); refuses everything else."""
     others = [m.start() for m in re.finditer(r"<!DOCTYPE\b", text) if m.start() != start]
     if others:
         raise InputError("a DOCTYPE after the start of the XML document is not allowed", _at(path, text, others[0]))
     if start is None:
-        return
+        return {}
     match = re.compile(r"<!DOCTYPE\s+" + _XML_NAME + r"\s*").match(text, start)
     if not match:
         raise InputError("malformed DOCTYPE", _at(path, text, start))
@@ -176,6 +241,29 @@ def check_rdf_xml(text: str, path: str) -> None:
         raise InputError("malformed DOCTYPE", _at(path, text, position))
     if entities:
         _check_expansion(text, end.end(), entities, path)
+    return entities
+
+
+def _check_xml_structure(text: str, where: str) -> None:
+    """Refuse RDF/XML that is not well-formed XML (Oxigraph reads a file cut off before its last end tag), or whose
+    elements carry more than ``MAX_XML_ATTRIBUTES`` attributes (Oxigraph's time grows with their square)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def start(name: str, attributes: dict) -> None:
+        if len(attributes) > MAX_XML_ATTRIBUTES:
+            raise InputError(
+                f"an XML element with {len(attributes):,} attributes (at most {MAX_XML_ATTRIBUTES:,})",
+                Location(where, parser.CurrentLineNumber),
+                hint="write the properties as child elements",
+            )
+
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as error:
+        raise InputError(f"cannot parse xml: {expat.ErrorString(error.code)}", Location(where, error.lineno)) from None
 
 
 def _doctype_start(text: str) -> int | None:
@@ -297,11 +385,15 @@ def _remote_context(path: str, text: str, reference: object, key: str) -> InputE
 
 
 def _check_json_depth(text: str, path: str) -> None:
-    """Count bracket depth outside strings; refuse beyond ``MAX_JSON_DEPTH`` (before json.loads recurses)."""
+    """Count bracket depth outside strings; refuse beyond ``MAX_JSON_DEPTH`` (before json.loads recurses) and oversized numbers."""
     depth = 0
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|' + _JSON_NUMBER.pattern, text):
         token = match.group()
-        if token in "[{":
+        if token[0] in "-0123456789":
+            problem = check_number(token)
+            if problem:
+                raise InputError(problem, _at(path, text, match.start()))
+        elif token in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 raise InputError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", _at(path, text, match.start()))
