@@ -41,7 +41,7 @@ _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 _DATES = [str(p) for p in DATE_PROPERTIES]
 _RDF_TYPE = str(RDF.type)
 _NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
-_DATE_RE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE_RE = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwargs) -> Network:
