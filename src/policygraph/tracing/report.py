@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-from policygraph.tracing.trace import Engagement, ProvisionTrace, Trace
+from policygraph.tracing.model import Engagement, ProvisionTrace, Trace
 
 __all__ = ["render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
 
