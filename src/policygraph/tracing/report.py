@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from policygraph.tracing.model import Engagement, ProvisionTrace, Raised, Reason, Statement, Trace
 
-__all__ = ["render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
+__all__ = ["Block", "report_blocks", "render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
 
 _BADGE = {"cited": "CITED", "practice": "BY PRACTICE", "status": "BY STATUS", "group": "BY GROUP"}
 

@@ -1,10 +1,11 @@
 """Obligation tracing: which treaty provisions a policy engages, why, and whether the state is bound.
 
 The matching rules are SPARQL files in ``queries/trace-*.rq`` (readable and reusable with
-``policygraph query``); this module runs them and assembles the evidence into a ``Trace``:
-one entry per provision, ranked by strength (cited > practice > status > group), each with its
-reasons, the state's binding status on the as-of date, its reservations and declarations, and who
-raised the issue. ``trace_provision`` answers the inverse question.
+``policygraph query``), run by ``rules``; ``evidence`` turns their rows into reasons, and this
+module assembles a ``Trace`` (``model``): one entry per provision, ranked by strength (cited >
+practice > status > group), each with its reasons, the state's binding status on the as-of date,
+its reservations and declarations, and who raised the issue. ``trace_provision`` answers the
+inverse question.
 """
 
 from __future__ import annotations
