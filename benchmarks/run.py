@@ -68,6 +68,7 @@ QUERY_PARAMS = {
     "trace-engaging-policies": {"provision": "treaty-1-art-1"},
     "trace-inferred": {"policy": "policy-100"},
     "trace-participation": {"state": "jp", "treaty": "treaty-1"},
+    "trace-provision": {"provision": "treaty-1-art-1"},
     "trace-raised-by": {"provision": "treaty-1-art-1"},
     "trace-reservations": {"state": "jp", "provision": "treaty-1-art-1"},
     "treaties-not-party": {},

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from dataclasses import dataclass
 
-from policygraph.tracing.trace import Engagement, ProvisionTrace, Trace
+from policygraph.tracing.model import Engagement, ProvisionTrace, Raised, Reason, Statement, Trace
 
-__all__ = ["render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
+__all__ = ["Block", "report_blocks", "render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
 
 _BADGE = {"cited": "CITED", "practice": "BY PRACTICE", "status": "BY STATUS", "group": "BY GROUP"}
 
@@ -28,67 +29,110 @@ def _headline(trace: Trace) -> list[str]:
     return lines
 
 
-def _evidence_lines(e: Engagement, bullet: str, quote_open: str = "\u201c", quote_close: str = "\u201d") -> list[str]:
-    lines = [f"binding: {e.binding.note}"]
-    lines.append("why:")
-    for reason in e.reasons:
-        by = f" (argued by {', '.join(reason.argued_by)})" if reason.argued_by else ""
-        lines.append(f"{bullet}{reason.kind}: {reason.explanation}{by}")
-        for c in reason.citations:
-            lines.append(f"    {quote_open}{c.quote}{quote_close} — {c.source}, {c.locator}")
+@dataclass(frozen=True)
+class Block:
+    """One line of the report's model: its kind says how each format shows it (see ``_TEXT`` and ``_MARKDOWN``)."""
+
+    kind: str  # title | meta | provision | summary | field | list | item | detail | section | entry
+    text: str
+    name: str = ""  # title: the policy's label; provision: its treaty's label; field: the field's name
+    badge: str = ""  # provision: how strong its evidence is (CITED, BY PRACTICE, ...)
+
+
+def report_blocks(trace: Trace) -> list[Block]:
+    """The text and Markdown reports as one list of blocks: headline, each provision's evidence, context."""
+    head = _headline(trace)
+    blocks = [Block("title", head[0], trace.policy_label), *(Block("meta", line) for line in head[1:])]
+    for number, e in enumerate(trace.engagements, 1):
+        blocks.append(Block("provision", f"{number}. {e.provision_label}", e.treaty_label, _BADGE[e.strength]))
+        if e.summary:
+            blocks.append(Block("summary", e.summary))
+        blocks += _evidence_blocks(e)
+    if trace.context:
+        blocks.append(Block("section", "Context"))
+        blocks += [
+            Block("entry", f"{item.relation}: {item.label}{'' if item.label == item.id else f' ({item.id})'} — {item.detail}")
+            for item in trace.context
+        ]
+    return blocks
+
+
+def _evidence_blocks(e: Engagement) -> list[Block]:
+    """Binding, then the reasons (always), reservations and declarations, and who raised it (where any)."""
+    blocks = [Block("field", e.binding.note, "binding"), *_listed("why", [_reason(r) for r in e.reasons])]
     if e.statements:
-        lines.append("reservations and declarations:")
-        for s in e.statements:
-            withdrawn = f" (withdrawn {s.withdrawn})" if s.withdrawn else ""
-            text = f" {quote_open}{s.text}{quote_close}" if s.text else ""
-            lines.append(f"{bullet}{s.kind} on {s.provision}{withdrawn}:{text}")
-            if s.effect:
-                lines.append(f"    effect: {s.effect}")
+        blocks += _listed("reservations and declarations", [_statement(s) for s in e.statements])
     if e.raised_by:
-        lines.append("raised by:")
-        for r in e.raised_by:
-            date = f" ({r.date})" if r.date else ""
-            text = f": {quote_open}{r.text}{quote_close}" if r.text else ""
-            lines.append(f"{bullet}{', '.join(r.by) or r.id} — {r.summary}{date}{text}")
-    return lines
+        blocks += _listed("raised by", [_raised(r) for r in e.raised_by])
+    return blocks
 
 
-def _context_lines(trace: Trace, bullet: str) -> list[str]:
-    return [
-        f"{bullet}{item.relation}: {item.label}{'' if item.label == item.id else f' ({item.id})'} — {item.detail}"
-        for item in trace.context
-    ]
+def _listed(title: str, entries: list[tuple[str, list[str]]]) -> list[Block]:
+    """A list under its title: each entry an item and its detail lines (quotes, effects)."""
+    blocks = [Block("list", title)]
+    for item, details in entries:
+        blocks += [Block("item", item), *(Block("detail", detail) for detail in details)]
+    return blocks
+
+
+def _reason(r: Reason) -> tuple[str, list[str]]:
+    by = f" (argued by {', '.join(r.argued_by)})" if r.argued_by else ""
+    return f"{r.kind}: {r.explanation}{by}", [f"\u201c{c.quote}\u201d — {c.source}, {c.locator}" for c in r.citations]
+
+
+def _statement(s: Statement) -> tuple[str, list[str]]:
+    withdrawn = f" (withdrawn {s.withdrawn})" if s.withdrawn else ""
+    text = f" \u201c{s.text}\u201d" if s.text else ""
+    return f"{s.kind} on {s.provision}{withdrawn}:{text}", [f"effect: {s.effect}"] if s.effect else []
+
+
+def _raised(r: Raised) -> tuple[str, list[str]]:
+    date = f" ({r.date})" if r.date else ""
+    text = f": \u201c{r.text}\u201d" if r.text else ""
+    return f"{', '.join(r.by) or r.id} — {r.summary}{date}{text}", []
+
+
+_TEXT = {
+    "title": lambda b: [b.text],
+    "meta": lambda b: [b.text],
+    "provision": lambda b: ["", f"{b.text} — {b.name}  [{b.badge}]"],
+    "summary": lambda b: [],  # the terminal report names provisions without their summary
+    "field": lambda b: [f"   {b.name}: {b.text}"],
+    "list": lambda b: [f"   {b.text}:"],
+    "item": lambda b: [f"     • {b.text}"],
+    "detail": lambda b: [f"       {b.text}"],
+    "section": lambda b: ["", f"{b.text}:"],
+    "entry": lambda b: [f"  • {b.text}"],
+}
+"""Plain text: the headline as it is, each provision's evidence indented under its number."""
+
+_MARKDOWN = {
+    "title": lambda b: [f"# Treaty obligations engaged by {b.name}", ""],
+    "meta": lambda b: [f"{b.text}  "],
+    "provision": lambda b: ["", f"## {b.text} ({b.name}) — {b.badge.lower()}", ""],
+    "summary": lambda b: [f"_{b.text}_", ""],
+    "field": lambda b: [f"**{b.name}**: {b.text}"],
+    "list": lambda b: [f"\n**{b.text}**\n"],
+    "item": lambda b: [f"- {b.text}"],
+    "detail": lambda b: [f"  {b.text.strip()}"],
+    "section": lambda b: ["", f"## {b.text}", ""],
+    "entry": lambda b: [f"- {b.text}"],
+}
+"""Markdown: a title and a section per provision; hard line breaks (two spaces) keep the headline's lines apart."""
+
+
+def _render(blocks: list[Block], formats: dict) -> str:
+    return "\n".join(line for block in blocks for line in formats[block.kind](block)) + "\n"
 
 
 def render_text(trace: Trace) -> str:
     """The trace as plain text for a terminal."""
-    lines = _headline(trace)
-    for number, e in enumerate(trace.engagements, 1):
-        lines += ["", f"{number}. {e.provision_label} — {e.treaty_label}  [{_BADGE[e.strength]}]"]
-        lines += ["   " + line for line in _evidence_lines(e, "  • ")]
-    if trace.context:
-        lines += ["", "Context:"] + _context_lines(trace, "  • ")
-    return "\n".join(lines) + "\n"
+    return _render(report_blocks(trace), _TEXT)
 
 
 def render_markdown(trace: Trace) -> str:
     """The trace as Markdown, for a submission or an issue."""
-    head = _headline(trace)
-    lines = [f"# Treaty obligations engaged by {trace.policy_label}", "", *(f"{line}  " for line in head[1:])]
-    for number, e in enumerate(trace.engagements, 1):
-        lines += ["", f"## {number}. {e.provision_label} ({e.treaty_label}) — {_BADGE[e.strength].lower()}", ""]
-        if e.summary:
-            lines += [f"_{e.summary}_", ""]
-        for line in _evidence_lines(e, "- "):
-            if line.startswith("    "):
-                lines.append("  " + line.strip())
-            elif line.startswith("- "):
-                lines.append(line)
-            else:
-                lines.append(f"**{line.split(':', 1)[0]}**:{line.split(':', 1)[1]}" if line.split(":", 1)[1].strip() else f"\n**{line[:-1]}**\n")
-    if trace.context:
-        lines += ["", "## Context", ""] + _context_lines(trace, "- ")
-    return "\n".join(lines) + "\n"
+    return _render(report_blocks(trace), _MARKDOWN)
 
 
 _CSS = """
@@ -147,33 +191,40 @@ def _html_engagement(e: Engagement) -> str:
     ]
     if e.summary:
         out.append(f"<p><i>{esc(e.summary)}</i></p>")
-    out.append("<h3>Why</h3><ul>")
-    for r in e.reasons:
-        by = f" <span class='src'>(argued by {esc(', '.join(r.argued_by))})</span>" if r.argued_by else ""
-        out.append(f"<li><b>{esc(r.kind)}</b>: {esc(r.explanation)}{by}")
-        out += [f"<blockquote>\u201c{esc(c.quote)}\u201d <span class='src'>— {esc(c.source)}, {esc(c.locator)}</span></blockquote>" for c in r.citations]
-        out.append("</li>")
-    out.append("</ul>")
+    out += _html_list("Why", [_html_reason(r) for r in e.reasons])
     if e.statements:
-        out.append("<h3>Reservations and declarations</h3><ul>")
-        for s in e.statements:
-            withdrawn = f" (withdrawn {esc(s.withdrawn)})" if s.withdrawn else ""
-            out.append(f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}")
-            if s.text:
-                out.append(f"<blockquote>\u201c{esc(s.text)}\u201d</blockquote>")
-            if s.effect:
-                out.append(f"<div>Effect: {esc(s.effect)}</div>")
-            out.append("</li>")
-        out.append("</ul>")
+        out += _html_list("Reservations and declarations", [_html_statement(s) for s in e.statements])
     if e.raised_by:
-        out.append("<h3>Raised by</h3><ul>")
-        for r in e.raised_by:
-            date = f" ({esc(r.date)})" if r.date else ""
-            text = f"<blockquote>\u201c{esc(r.text)}\u201d</blockquote>" if r.text else ""
-            out.append(f"<li>{esc(', '.join(r.by) or r.id)} — {esc(r.summary)}{date}{text}</li>")
-        out.append("</ul>")
+        out += _html_list("Raised by", [_html_raised(r) for r in e.raised_by])
     out.append("</details>")
     return "\n".join(out)
+
+
+def _html_list(title: str, entries: list[list[str]]) -> list[str]:
+    """The HTML twin of ``_listed``: a titled list, each entry the lines of one ``<li>``."""
+    return [f"<h3>{title}</h3><ul>", *(line for entry in entries for line in entry), "</ul>"]
+
+
+def _html_reason(r: Reason) -> list[str]:
+    esc = html.escape
+    by = f" <span class='src'>(argued by {esc(', '.join(r.argued_by))})</span>" if r.argued_by else ""
+    quotes = [f"<blockquote>\u201c{esc(c.quote)}\u201d <span class='src'>— {esc(c.source)}, {esc(c.locator)}</span></blockquote>" for c in r.citations]
+    return [f"<li><b>{esc(r.kind)}</b>: {esc(r.explanation)}{by}", *quotes, "</li>"]
+
+
+def _html_statement(s: Statement) -> list[str]:
+    esc = html.escape
+    withdrawn = f" (withdrawn {esc(s.withdrawn)})" if s.withdrawn else ""
+    text = [f"<blockquote>\u201c{esc(s.text)}\u201d</blockquote>"] if s.text else []
+    effect = [f"<div>Effect: {esc(s.effect)}</div>"] if s.effect else []
+    return [f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}", *text, *effect, "</li>"]
+
+
+def _html_raised(r: Raised) -> list[str]:
+    esc = html.escape
+    date = f" ({esc(r.date)})" if r.date else ""
+    text = f"<blockquote>\u201c{esc(r.text)}\u201d</blockquote>" if r.text else ""
+    return [f"<li>{esc(', '.join(r.by) or r.id)} — {esc(r.summary)}{date}{text}</li>"]
 
 
 def _provision_head(result: ProvisionTrace) -> list[str]:

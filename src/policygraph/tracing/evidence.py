@@ -1,0 +1,188 @@
+"""The evidence of a trace: why a provision is engaged (cited or inferred), and who raised it.
+
+Each function runs a rule (``queries/trace-*.rq``) and turns its rows into ``Reason`` and
+``Raised`` records; the labels in the sentences come from the rows. ``names`` maps the nodes seen
+so far to their labels, so that a sentence can name the policy and its features.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from policygraph.graph.handle import LoadedGraph
+from policygraph.graph.labels import local_id
+from policygraph.terms import PG, SKOS
+from policygraph.tracing.model import CitationRef, Raised, Reason
+from policygraph.tracing.rules import label, run, text
+
+__all__ = ["RaisedItems", "cited_reasons", "inferred_reasons", "citations"]
+
+
+class RaisedItems:
+    """The recommendations and positions raising each provision, read once per provision and trace."""
+
+    def __init__(self, loaded: LoadedGraph) -> None:
+        self._loaded = loaded
+        self._by_provision: dict[Node, dict[Node, Raised]] = {}
+
+    def at(self, provision: Node) -> dict[Node, Raised]:
+        """The items invoking ``provision``, its article or its paragraphs, in the rule's order."""
+        if provision not in self._by_provision:
+            self._by_provision[provision] = _raised_items(self._loaded, provision)
+        return self._by_provision[provision]
+
+
+def _raised_items(loaded: LoadedGraph, provision: Node) -> dict[Node, Raised]:
+    first, recommendations, actors = {}, set(), {}
+    for row in run(loaded, "trace-raised-by", provision=provision):
+        first.setdefault(row.item, row)
+        if row.kind == PG.Recommendation:
+            recommendations.add(row.item)
+        if row.actor is not None:
+            actors.setdefault(row.item, {})[row.actor] = label(row, "actor")
+    return {
+        item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values()))
+        for item, row in first.items()
+    }
+
+
+def _raised(loaded: LoadedGraph, row, recommendation: bool, by: list[str]) -> Raised:  # noqa: ANN001 - a rule row
+    if recommendation:
+        paragraph = text(row.paragraph)
+        summary = (text(row.document) or "") + (f", para {paragraph}" if paragraph else "")
+    else:
+        stance, form = text(row.stance), text(row.form)
+        summary = " ".join(part for part in (stance, f"({form})" if form else None) if part) or label(row, "item")
+    return Raised(
+        id=local_id(row.item),
+        kind="recommendation" if recommendation else "position",
+        by=by,
+        summary=summary,
+        date=text(row.date),
+        text=text(row.text) or text(row.summary),
+        citations=citations(loaded, row.item),
+    )
+
+
+def cited_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str], raised: RaisedItems) -> list[tuple[Node, Reason]]:
+    """Curated engagements, then recommendations or positions about the policy that invoke a provision.
+
+    A recommendation or position counts once per provision, naming every part of the policy it is
+    about; a position is left out where the same actors' curated engagement already argues it.
+    """
+    arguers: dict[tuple, dict[Node, str]] = {}  # (subject, engagement, provision, argument) -> arguing bodies
+    invoked: dict[tuple[Node, Node], list[Node]] = {}
+    for row in run(loaded, "trace-cited", policy=policy):
+        names[row.subject], names[row.provision] = label(row, "subject"), label(row, "provision")
+        if row.kind != PG.Engagement:
+            invoked.setdefault((row.engagement, row.provision), []).append(row.subject)
+            continue
+        bodies = arguers.setdefault((row.subject, row.engagement, row.provision, row.argument), {})
+        if row.arguedBy is not None:
+            bodies[row.arguedBy] = label(row, "arguedBy")
+    curated = [
+        (
+            provision,
+            Reason(
+                kind="cited",
+                subjects=[local_id(subject)],
+                explanation=text(argument) or f"{names[subject]} engages {names[provision]}",
+                path=[local_id(subject), local_id(engagement), local_id(provision)],
+                argued_by=sorted(bodies.values()),
+                citations=citations(loaded, engagement),
+            ),
+        )
+        for (subject, engagement, provision, argument), bodies in arguers.items()
+    ]
+    result = list(curated)
+    for (item, provision), subjects in invoked.items():
+        item_raised = raised.at(provision)[item]
+        if item_raised.kind == "position" and any(
+            p == provision and set(item_raised.by) <= set(r.argued_by) for p, r in curated
+        ):
+            continue
+        subjects = sorted(set(subjects), key=lambda s: (s != policy, names[s]))
+        summary = item_raised.summary
+        what = f"{summary}, a recommendation" if item_raised.kind == "recommendation" else f"a position ({summary})"
+        reason = Reason(
+            kind="cited",
+            subjects=[local_id(s) for s in subjects],
+            explanation=f"{what} about {_who(policy, subjects, names)}, invokes {names[provision]}",
+            path=[local_id(item), local_id(provision)],
+            argued_by=item_raised.by,
+            citations=item_raised.citations,
+        )
+        result.append((provision, reason))
+    return result
+
+
+def inferred_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str]) -> list[tuple[Node, Reason]]:
+    """One reason per (provision, kind, concept the policy touches), naming every part that touches it."""
+    verbs = {"practice": ("uses", "use"), "group": ("affects", "affect"), "status": ("grants or changes", "grant or change")}
+    nouns = {"practice": "practice", "group": "group", "status": "residence status"}
+    touching: dict[tuple, list[Node]] = {}
+    for row in run(loaded, "trace-inferred", policy=policy):
+        for variable in ("subject", "via", "concept", "provision"):
+            names[getattr(row, variable)] = label(row, variable)
+        touching.setdefault((row.provision, str(row.kind), row.via, row.concept), []).append(row.subject)
+    result = []
+    for (provision, kind, via, concept), subjects in touching.items():
+        subjects = sorted(set(subjects), key=lambda s: (s != policy, names[s]))
+        chain = _broader_chain(loaded, via, concept)
+        wider = f", which falls under \u201c{names[concept]}\u201d" if via != concept else ""
+        verb = verbs[kind][0] if len(subjects) == 1 else verbs[kind][1]
+        explanation = (
+            f"{_who(policy, subjects, names)} {verb} the {nouns[kind]} \u201c{names[via]}\u201d{wider}; "
+            f"{names[provision]} concerns \u201c{names[concept]}\u201d"
+        )
+        reason = Reason(
+            kind=kind,
+            subjects=[local_id(s) for s in subjects],
+            explanation=explanation,
+            path=[*(local_id(c) for c in chain), local_id(provision)],
+        )
+        result.append((provision, reason))
+    return result
+
+
+def _who(policy: URIRef, subjects: list[Node], names: dict[Node, str]) -> str:
+    """"The bill and its features “A” and “B”" — the parts of the policy that touch a concept."""
+    features = [f"\u201c{names[s]}\u201d" for s in subjects if s != policy]
+    named = " and ".join(features) if len(features) < 3 else ", ".join(features[:-1]) + " and " + features[-1]
+    if policy not in subjects:
+        return f"its feature{'s' if len(features) > 1 else ''} {named}"
+    if not features:
+        return names[policy]
+    return f"{names[policy]} and its feature{'s' if len(features) > 1 else ''} {named}"
+
+
+def _broader_chain(loaded: LoadedGraph, start: Node, goal: Node) -> list[Node]:
+    """The shortest skos:broader chain from ``start`` up to ``goal`` (both included): the ids of a reason's path."""
+    graph = loaded.graph
+    frontier, seen = [[start]], {start}
+    while frontier:
+        path = frontier.pop(0)
+        if path[-1] == goal:
+            return path
+        for wider in graph.objects(path[-1], SKOS.broader):
+            if wider not in seen:
+                seen.add(wider)
+                frontier.append(path + [wider])
+    return [start, goal]
+
+
+def citations(loaded: LoadedGraph, node: Node) -> list[CitationRef]:
+    """The citations of an engagement, statement or item: source id (or URL), locator and quote, sorted."""
+    graph = loaded.graph
+    result = []
+    for citation in graph.objects(node, PG.citation):
+        source = graph.value(citation, PG.source)
+        result.append(
+            CitationRef(
+                source=local_id(source) if source is not None else str(graph.value(citation, PG.sourceUrl)),
+                locator=str(graph.value(citation, PG.locator) or ""),
+                quote=str(graph.value(citation, PG.quote) or ""),
+            )
+        )
+    return sorted(result, key=lambda c: (c.source, c.locator, c.quote))

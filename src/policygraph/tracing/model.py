@@ -1,0 +1,131 @@
+"""What a trace is: the frozen records ``trace_policy`` and ``trace_provision`` return and every report renders.
+
+The JSON form (``to_dict``) is the documented schema of docs/trace-schema.md, so field names and order are stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["STRENGTHS", "CitationRef", "Reason", "Binding", "Statement", "Raised", "Engagement", "ContextItem", "Trace", "ProvisionTrace"]
+
+STRENGTHS = ("cited", "practice", "status", "group")
+"""Evidence kinds, strongest first."""
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """A citation: the source id (or URL), locator and verbatim quote."""
+
+    source: str
+    locator: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a provision is engaged: a cited argument, or an inference path through a concept."""
+
+    kind: str  # one of STRENGTHS
+    subjects: list[str]  # the policy and/or feature ids that engage
+    explanation: str  # one sentence a reader can follow
+    path: list[str] = field(default_factory=list)  # ids: the concept touched, its broader concepts, the provision
+    argued_by: list[str] = field(default_factory=list)  # body labels, for cited reasons
+    citations: list[CitationRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Whether the state is bound by the provision's treaty on the as-of date."""
+
+    status: str  # in-force | not-yet-in-force | signatory | not-party | non-binding | unknown
+    note: str  # plain words, with the dates
+    since: str | None = None  # entry into force for the state, if any
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A reservation or declaration touching the provision."""
+
+    id: str
+    kind: str  # reservation | declaration
+    provision: str  # the provision it modifies (may be the article or a paragraph of the traced one)
+    text: str | None
+    effect: str | None
+    withdrawn: str | None
+    citations: list[CitationRef]
+
+
+@dataclass(frozen=True)
+class Raised:
+    """A recommendation or position that raised the provision or the policy."""
+
+    id: str
+    kind: str  # recommendation | position
+    by: list[str]
+    summary: str  # document and paragraph, or stance and form
+    date: str | None
+    text: str | None
+    citations: list[CitationRef]
+
+
+@dataclass
+class Engagement:
+    """One provision the policy engages, with all its evidence."""
+
+    provision: str
+    provision_label: str
+    article: str | None
+    summary: str | None
+    treaty: str
+    treaty_label: str
+    strength: str
+    reasons: list[Reason]
+    binding: Binding
+    statements: list[Statement]
+    raised_by: list[Raised]
+
+
+@dataclass(frozen=True)
+class ContextItem:
+    """Something around the policy: a position, amendment, successor or statistic."""
+
+    relation: str
+    id: str
+    label: str
+    detail: str
+
+
+@dataclass
+class Trace:
+    """The answer to "which treaty obligations apply to this policy, and why"."""
+
+    policy: str
+    policy_label: str
+    policy_type: str
+    status: str | None
+    dates: dict[str, str]
+    state: str
+    state_label: str
+    as_of: str
+    as_of_basis: str  # which date was used, in words
+    engagements: list[Engagement]
+    context: list[ContextItem]
+    filters: dict[str, object]
+
+    def to_dict(self) -> dict:
+        """JSON-safe, with the stable keys documented in docs/trace-schema.md."""
+        return {"schema": "policygraph-trace/1", **asdict(self)}
+
+
+@dataclass
+class ProvisionTrace:
+    """The inverse: policies engaging one provision (or any provision of a treaty)."""
+
+    target: str
+    target_label: str
+    policies: list[tuple[str, str, str]]  # (policy id, label, strongest kind)
+    traces: list[Trace]
+
+    def to_dict(self) -> dict:
+        return {"schema": "policygraph-provision-trace/1", **asdict(self)}

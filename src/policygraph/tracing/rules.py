@@ -1,0 +1,40 @@
+"""Running the trace rules: the SPARQL files ``queries/trace-*.rq``, on the graph handle's store.
+
+The rules are the same files ``policygraph query trace-cited --param policy=...`` runs, so a reader
+can check any step of a trace by hand. Each rule returns the labels it shows (``?provisionLabel``
+next to ``?provision``), picked in SPARQL the way ``graph.labels.label_of`` picks them; ``label``
+only falls back to the id where a node has no label at all.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from rdflib.term import Node
+
+from policygraph import resources
+from policygraph.graph.handle import LoadedGraph
+from policygraph.graph.labels import local_id
+
+__all__ = ["run", "label", "text"]
+
+
+def run(loaded: LoadedGraph, name: str, **bindings: Node) -> list[SimpleNamespace]:
+    """The rows of a named rule, its parameters in VALUES blocks, each row with the rule's variables as attributes (unbound: None)."""
+    from policygraph.sparql.engines import evaluate_oxigraph
+    from policygraph.sparql.params import with_values
+
+    query = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    result = evaluate_oxigraph(loaded.store, with_values(query, bindings, "SELECT"), "SELECT")
+    return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]
+
+
+def label(row: SimpleNamespace, variable: str) -> str:
+    """The label the rule gave ``?variable`` (in ``?variableLabel``), else the node's id."""
+    value = getattr(row, variable + "Label")
+    return str(value) if value is not None else local_id(getattr(row, variable))
+
+
+def text(value: Node | None) -> str | None:
+    """A column's value as text, None where the rule left it unbound."""
+    return None if value is None else str(value)
