@@ -54,7 +54,6 @@ MAX_LINES = 400
 OVER_LIMIT = {
     "records/load.py",  # 500: YAML records and extra RDF into one graph with its source map
     "sparql/query.py",  # 406: finding queries; parsing and checking
-    "tracing/trace.py",  # 571: the rules assembly; evidence; helpers
     "validation/shacl_oxigraph.py",  # 517: SHACL Core compiled to SPARQL (shapes are read by shacl_shapes)
 }
 
