@@ -28,6 +28,7 @@ from pathlib import Path
 from policygraph import resources
 from policygraph.errors import ConfigError, InputError, SchemaError
 from policygraph.model import Location
+from policygraph.sparql.guard import check_text, deep_parsing, offset_location
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import PARAM_TYPES, QueryParam, _to_term, _variables, _walk
 from policygraph.terms import PREFIXES
@@ -202,12 +203,13 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
 
     if not text.strip():
         raise SchemaError("empty query", Location(origin))
+    check_text(text, origin)
     summary, description, params, examples, declared = _parse_header(text, origin)
-    _refuse_escapes(text, origin)
-    try:
-        parsed = parseQuery(text)
-    except ParseException as error:
-        raise _syntax_error(text, origin, error) from None
+    with deep_parsing(origin):
+        try:
+            parsed = parseQuery(text)
+        except ParseException as error:
+            raise _syntax_error(text, origin, error) from None
     form = _FORMS[parsed[1].name]
     nodes = list(_walk(parsed))
     services = [node for node in nodes if getattr(node, "name", None) == "ServiceGraphPattern"]
@@ -218,7 +220,8 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
     datasets = [node for node in nodes if getattr(node, "name", None) == "DatasetClause"]
     has_from = bool(datasets)
     from_graphs = tuple(str(node["default"]) for node in datasets if "default" in node)
-    _check_prefixes(text, origin, parsed)
+    with deep_parsing(origin):
+        _check_prefixes(text, origin, parsed)
     variables = tuple(variables_in_order(text))
     star = form == "SELECT" and "projection" not in parsed[1]
     in_subqueries = {str(v) for node in nodes if getattr(node, "name", None) == "SubSelect" for v in _variables(node)}
@@ -301,18 +304,6 @@ def _parse_param(text: str, where: Location) -> QueryParam:
     return param
 
 
-def _refuse_escapes(text: str, origin: str) -> None:
-    """Codepoint escapes outside strings are read differently by rdflib and Oxigraph (e.g. in comments)."""
-    from policygraph.sparql.syntax import sparql_tokens
-
-    for match in sparql_tokens(text):
-        if match.lastgroup != "string" and re.search(r"\\[uU]", match.group()):
-            raise SchemaError(
-                "codepoint escapes (\\u, \\U) are only allowed inside string literals",
-                _offset_location(text, origin, match.start()),
-            )
-
-
 def _syntax_error(text: str, origin: str, error) -> SchemaError:  # noqa: ANN001 - pyparsing's ParseException
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -385,22 +376,10 @@ def _keyword_location(text: str, origin: str, keyword: str) -> Location:
     for match in sparql_tokens(text):
         if match.lastgroup not in ("comment", "string", "iri") and match.group().upper() == keyword.upper():
             if ":" not in (text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]):  # not ex:service
-                return _offset_location(text, origin, match.start())
+                return offset_location(text, origin, match.start())
         if match.lastgroup == "word" and keyword.endswith(":") and match.group() + ":" == keyword:
             if text[match.end() : match.end() + 1] == ":":
-                return _offset_location(text, origin, match.start())
+                return offset_location(text, origin, match.start())
     return Location(origin)
-
-
-def _offset_location(text: str, origin: str, offset: int) -> Location:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Location(origin, line, column)
-
-
-# -- parameters ---------------------------------------------------------------------------------
-
-
-# -- running ------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
+from policygraph.sparql.guard import check_text
 from policygraph.sparql.params import _checked_values
 from policygraph.sparql.query import SparqlQuery, _keyword_location
 from policygraph.sparql.results import QueryResult
@@ -76,7 +77,7 @@ def run_query(
     if endpoint is not None:
         from policygraph.sparql.remote import query_endpoint
 
-        text = _with_prefixes(_checked_values(query, bindings))
+        text = _engine_text(query, _with_prefixes(_checked_values(query, bindings)))
         with quiet_literals():
             result = query_endpoint(endpoint, text, query.form, timeout)
         return _in_star_order(query, result) if query.star else result
@@ -87,7 +88,7 @@ def run_query(
             hint="drop FROM, or use --endpoint to query a server's named graphs",
         )
     chosen = choose_engine(engine)
-    text = _checked_values(query, bindings)  # also for rdflib: refuses forms with nowhere to bind
+    text = _engine_text(query, _checked_values(query, bindings))  # also for rdflib: refuses forms with nowhere to bind
     if chosen == "rdflib":
         rdflib_graph = graph.graph
 
@@ -103,6 +104,15 @@ def run_query(
     with quiet_literals():
         result = call_with_timeout(evaluate, timeout)
     return _in_star_order(query, result) if query.star else result
+
+
+def _engine_text(query: SparqlQuery, text: str) -> str:
+    """``text`` checked again as the engine gets it (bound values and prefixes added), so no step can smuggle in SERVICE."""
+    check_text(text, query.origin)
+    where = _keyword_location(text, query.origin, "SERVICE")
+    if where.line is not None:
+        raise SchemaError("SERVICE is not allowed: policygraph does not send queries on to other endpoints", where)
+    return text
 
 
 def _with_prefixes(text: str) -> str:
