@@ -87,23 +87,10 @@ def _network(data, no_bundled, fold, types, exclude_types, edge_kinds, exclude_k
 
 def _query_text(value: str) -> tuple[str, str]:
     """The query text and where it came from: a file, or the option's value itself."""
-    from policygraph.errors import InputError
-    from policygraph.model import Location
+    from policygraph.sparql.guard import read_query_file
 
-    path = Path(value)
     if "{" not in value:
-        try:
-            return path.read_text(encoding="utf-8"), value
-        except FileNotFoundError:
-            raise InputError(
-                "no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself"
-            ) from None
-        except UnicodeDecodeError:
-            raise InputError("not UTF-8 text", Location(value), hint="save the file as UTF-8") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(
-                f"cannot read query file: {getattr(error, 'strerror', None) or error}", Location(value)
-            ) from None
+        return read_query_file(value, missing="no such query file", hint="give a .rq file or the CONSTRUCT query itself"), value
     return value, "--query"
 
 

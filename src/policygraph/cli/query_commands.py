@@ -12,6 +12,28 @@ from policygraph.cli import main
 from policygraph.cli.options import data_options, load_from_options
 from policygraph.errors import ConfigError, InputError
 
+class _Seconds(click.FloatRange):
+    """A time limit: finite, above 0, at most ``MAX_TIMEOUT`` (``inf`` and ``nan`` pass a plain FloatRange)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        from policygraph.sparql.guard import MAX_TIMEOUT
+
+        super().__init__(min=0, min_open=True, max=MAX_TIMEOUT)
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - Click's interface
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return number
+
+
+SECONDS = _Seconds()
+"""The type of every ``--timeout``."""
+
 _SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 _GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
 
@@ -68,7 +90,7 @@ def local_graph(data, no_bundled, graph_file):
     help="Local engine; auto uses Oxigraph for large or prebuilt graphs.",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=300, show_default=True, metavar="SECONDS",
+    "--timeout", type=SECONDS, default=300, show_default=True, metavar="SECONDS",
     help="Stop the query after this long (exit 2).",
 )
 def query(query, expression, params, fmt, labels, max_width, output, data, no_bundled, graph_file, endpoint, engine, timeout):
@@ -207,7 +229,7 @@ def _render_query(q) -> str:
 @graph_options
 @click.option("--named-graph", metavar="IRI", help="Put the triples in this named graph (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of replacing it (PUT).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS")
+@click.option("--timeout", type=SECONDS, default=60, show_default=True, metavar="SECONDS")
 def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
     """Upload the built graph to a SPARQL 1.1 Graph Store (Graph Store HTTP Protocol).
 
@@ -229,7 +251,7 @@ def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
 @graph_options
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
 @click.option(
-    "--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True, metavar="SECONDS",
+    "--timeout", type=SECONDS, default=60, show_default=True, metavar="SECONDS",
     help="Per-query time limit of the server.",
 )
 def serve(data, no_bundled, graph_file, port, timeout):

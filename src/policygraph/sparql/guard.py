@@ -19,11 +19,15 @@ Python's ``int`` refuses integers of more than 4,300 digits.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import stat
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
-from policygraph.errors import SchemaError
+from policygraph.errors import ConfigError, InputError, SchemaError
 from policygraph.model import Location
 
 __all__ = [
@@ -32,7 +36,11 @@ __all__ = [
     "MAX_GROUPS",
     "MAX_TOKENS",
     "MAX_INTEGER_DIGITS",
+    "MAX_TIMEOUT",
     "check_text",
+    "check_timeout",
+    "read_query_file",
+    "read_query_stdin",
     "deep_parsing",
     "offset_location",
 ]
@@ -47,6 +55,9 @@ MAX_TOKENS = 20_000
 """The most tokens (words, variables, terms, punctuation) a query may have."""
 MAX_INTEGER_DIGITS = 1_000
 """The most digits an integer may have, in a query or in a ``--param`` value."""
+
+MAX_TIMEOUT = 86_400.0
+"""The longest time limit (seconds, one day) a command accepts for a query or a request."""
 
 _RECURSION_LIMIT = 20_000  # enough for MAX_NESTING and MAX_GROUPS in rdflib's parser and algebra
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
@@ -95,6 +106,67 @@ def check_text(text: str, origin: str) -> None:
         if digits > MAX_INTEGER_DIGITS:
             start = match.start() - MAX_INTEGER_DIGITS
             raise SchemaError(f"a number in the query has more than {MAX_INTEGER_DIGITS:,} digits (the limit)", offset_location(text, origin, start))
+
+
+def check_timeout(seconds: float | None) -> None:
+    """Refuse a time limit that is not a finite number of seconds in (0, ``MAX_TIMEOUT``].
+
+    Raises:
+        ConfigError: ``inf``, ``nan``, zero, negative or above the limit.
+    """
+    if seconds is not None and not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise ConfigError(f"bad timeout {seconds!r}: use a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
+
+
+def read_query_file(path: str | Path, missing: str = "no such file", hint: str | None = None) -> str:
+    """The text of the query file ``path``: a regular file of at most ``MAX_QUERY_CHARS`` bytes, UTF-8.
+
+    A pipe, a device (``/dev/zero``) or a folder is refused before anything is read, since reading
+    it could never end; the file is opened without blocking so that a FIFO with no writer cannot
+    hold the command either.
+
+    Raises:
+        InputError: missing, not a regular file, too large, unreadable, or not UTF-8.
+    """
+    where = Location(str(path))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError(missing, where, hint=hint) from None
+    except IsADirectoryError:
+        raise InputError("a folder, not a query file", where) from None
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror or error}", where) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("a folder, not a query file", where)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file (a pipe, device or socket): a query file must be a regular file", where)
+        if info.st_size > MAX_QUERY_CHARS:
+            raise InputError(f"the query file is larger than {MAX_QUERY_CHARS:,} bytes (the limit)", where)
+        try:
+            data = handle.read(MAX_QUERY_CHARS + 1)
+        except OSError as error:
+            raise InputError(f"cannot read file: {error.strerror or error}", where) from None
+    if len(data) > MAX_QUERY_CHARS:
+        raise InputError(f"the query file is larger than {MAX_QUERY_CHARS:,} bytes (the limit)", where)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", where, hint="save the file as UTF-8") from None
+
+
+def read_query_stdin() -> str:
+    """Standard input as a query, at most ``MAX_QUERY_CHARS`` characters.
+
+    Raises:
+        InputError: more than the limit.
+    """
+    text = sys.stdin.read(MAX_QUERY_CHARS + 1)
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputError(f"the query on standard input is longer than {MAX_QUERY_CHARS:,} characters (the limit)", Location("<stdin>"))
+    return text
 
 
 @contextmanager

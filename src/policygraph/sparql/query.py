@@ -21,14 +21,13 @@ bound, never spliced into the query as text (see ``sparql_engines`` for how each
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from policygraph import resources
-from policygraph.errors import ConfigError, InputError, SchemaError
+from policygraph.errors import ConfigError, SchemaError
 from policygraph.model import Location
-from policygraph.sparql.guard import check_text, deep_parsing, offset_location
+from policygraph.sparql.guard import check_text, deep_parsing, offset_location, read_query_file, read_query_stdin
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import PARAM_TYPES, QueryParam, _to_term, _variables, _walk
 from policygraph.terms import PREFIXES
@@ -122,7 +121,7 @@ def list_queries(check: bool = True) -> list[SparqlQuery]:
         return [named_query(path.stem) for path in _query_files()]
     found = []
     for path in _query_files():
-        text = _read(path)
+        text = read_query_file(path)
         summary, description, params, examples, declared = _parse_header(text, str(path))
         found.append(
             SparqlQuery(text, _form_of(text), str(path), path.stem, summary, description, tuple(params), tuple(examples), declared=declared)
@@ -155,7 +154,7 @@ def named_query(name: str) -> SparqlQuery:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = (f"did you mean {', '.join(close)}? " if close else "") + "one of: " + ", ".join(names)
         raise ConfigError(f"unknown query {name!r}", hint=hint)
-    return parse_query(_read(path), origin=str(path), name=name)
+    return parse_query(read_query_file(path), origin=str(path), name=name)
 
 
 def read_query(path: str) -> SparqlQuery:
@@ -166,24 +165,13 @@ def read_query(path: str) -> SparqlQuery:
         SchemaError: the query is malformed or refused.
     """
     if path == "-":
-        return parse_query(sys.stdin.read(), origin="<stdin>")
-    return parse_query(_read(Path(path)), origin=path)
+        return parse_query(read_query_stdin(), origin="<stdin>")
+    return parse_query(read_query_file(path), origin=path)
 
 
 def _query_files() -> list[Path]:
     folder = resources.queries_dir()
     return sorted(folder.glob("*.rq")) if folder.is_dir() else []
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", Location(str(path))) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", Location(str(path)), hint="save the file as UTF-8") from None
-    except OSError as error:
-        raise InputError(f"cannot read file: {error.strerror}", Location(str(path))) from None
 
 
 # -- parsing and checking -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.sparql.guard import check_text
+from policygraph.sparql.guard import check_text, check_timeout
 from policygraph.sparql.params import _checked_values
 from policygraph.sparql.query import SparqlQuery, _keyword_location
 from policygraph.sparql.results import QueryResult
@@ -71,8 +71,7 @@ def run_query(
 
     if (graph is None) == (endpoint is None):
         raise ConfigError("run a query on a local graph or on an endpoint (exactly one)")
-    if timeout is not None and not timeout > 0:
-        raise ConfigError(f"bad timeout {timeout!r}: use a number of seconds above 0")
+    check_timeout(timeout)
     bindings = dict(bindings or {})
     if endpoint is not None:
         from policygraph.sparql.remote import query_endpoint
