@@ -2,29 +2,23 @@
 
 ``query_endpoint`` speaks the SPARQL 1.1 Protocol (POST, form-encoded) and reads the answer with
 Oxigraph's result parsers, so it comes back as the same ``QueryResult`` a local engine gives.
-``push_graph`` uses the SPARQL 1.1 Graph Store HTTP Protocol. ``OxigraphServer`` runs the
-``oxigraph`` server read-only on 127.0.0.1 over a copy of the graph in a temporary store and
-removes it when stopped. Only http(s) URLs are accepted; loopback addresses bypass proxies.
+``push_graph`` uses the SPARQL 1.1 Graph Store HTTP Protocol. Every request runs under one
+deadline (connecting, sending and all reads), and answers are checked before a parser reads them.
+``OxigraphServer`` (``serve.py``) serves a graph. Only http(s) URLs without control characters are
+accepted; loopback addresses bypass proxies.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -338,141 +332,4 @@ def _send(request: urllib.request.Request, timeout: float | None, what: str, wan
         deadline.cancel()
 
 
-# -- serving ------------------------------------------------------------------------------------
-
-
-def oxigraph_binary() -> str:
-    """The path of the ``oxigraph`` server program (from the ``oxigraph`` package).
-
-    Raises:
-        ConfigError: it is not installed.
-    """
-    beside = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise ConfigError("the Oxigraph server is not installed", hint="pip install oxigraph")
-
-
-@dataclass
-class OxigraphServer:
-    """A read-only Oxigraph SPARQL server on 127.0.0.1 over a temporary copy of a graph.
-
-    Use ``start()`` then ``stop()`` (or ``with``): ``stop`` ends the server and deletes the copy.
-    """
-
-    graph: Graph
-    port: int
-    timeout: float | None = None  # per-query limit passed to the server
-    startup_seconds: float = 30.0
-    process: subprocess.Popen | None = field(default=None, init=False)
-    directory: str | None = field(default=None, init=False)
-
-    @property
-    def url(self) -> str:
-        """The SPARQL query endpoint."""
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def start(self) -> OxigraphServer:
-        """Load the graph into a temporary store and start the server; return when it accepts connections.
-
-        Raises:
-            ConfigError: the oxigraph program is missing.
-            InputError: loading failed, or the server could not start (e.g. the port is in use).
-        """
-        binary = oxigraph_binary()
-        if _port_open(self.port):
-            raise InputError(f"cannot serve on 127.0.0.1:{self.port}: the port is in use", hint="choose another with --port")
-        self.directory = tempfile.mkdtemp(prefix="policygraph-serve-")
-        try:
-            dump = Path(self.directory) / "graph.nt"
-            dump.write_bytes(self.graph.serialize(format="nt", encoding="utf-8"))
-            store = Path(self.directory) / "store"
-            loaded = subprocess.run(
-                [binary, "load", "--location", str(store), "--file", str(dump)],
-                capture_output=True,
-                text=True,
-            )
-            if loaded.returncode != 0:
-                raise InputError(f"oxigraph could not load the graph: {_last_line(loaded.stderr)}")
-            dump.unlink()
-            command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}"]
-            if self.timeout:
-                command += ["--timeout-s", str(max(1, int(round(self.timeout))))]
-            # Its own session: Ctrl-C reaches policygraph only, which then stops the server and cleans up.
-            self.process = subprocess.Popen(
-                command,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-            self._wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read() if self.process.stderr else ""
-                raise InputError(f"cannot serve on 127.0.0.1:{self.port}: {_last_line(error) or 'the server exited'}")
-            if _port_open(self.port):
-                return
-            time.sleep(0.05)
-        raise InputError(f"the server did not start on 127.0.0.1:{self.port} within {self.startup_seconds:g} s")
-
-    def wait(self) -> int:
-        """Block until the server exits; its exit code."""
-        return self.process.wait() if self.process else 0
-
-    def stop(self) -> None:
-        """Stop the server (if running) and delete the temporary store."""
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-            if self.process.stderr:
-                self.process.stderr.close()
-            self.process = None
-        if self.directory is not None:
-            shutil.rmtree(self.directory, ignore_errors=True)
-            self.directory = None
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:  # noqa: ANN002
-        self.stop()
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.2)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _die_with_parent() -> None:
-    """In the server's process: ask Linux to stop it if policygraph dies without cleaning up."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1][:200] if lines else ""
-
+from policygraph.sparql.serve import OxigraphServer, oxigraph_binary  # noqa: E402 - the serving half, kept importable from here
