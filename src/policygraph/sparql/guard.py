@@ -137,18 +137,20 @@ def read_query_file(path: str | Path, missing: str = "no such file", hint: str |
         raise InputError("a folder, not a query file", where) from None
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror or error}", where) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(descriptor)
         if stat.S_ISDIR(info.st_mode):
             raise InputError("a folder, not a query file", where)
         if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file (a pipe, device or socket): a query file must be a regular file", where)
         if info.st_size > MAX_QUERY_CHARS:
             raise InputError(f"the query file is larger than {MAX_QUERY_CHARS:,} bytes (the limit)", where)
-        try:
+        with os.fdopen(os.dup(descriptor), "rb") as handle:
             data = handle.read(MAX_QUERY_CHARS + 1)
-        except OSError as error:
-            raise InputError(f"cannot read file: {error.strerror or error}", where) from None
+    except OSError as error:
+        raise InputError(f"cannot read file: {error.strerror or error}", where) from None
+    finally:
+        os.close(descriptor)
     if len(data) > MAX_QUERY_CHARS:
         raise InputError(f"the query file is larger than {MAX_QUERY_CHARS:,} bytes (the limit)", where)
     try:

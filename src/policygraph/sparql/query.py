@@ -185,6 +185,7 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
             update (``LOAD``, ``INSERT`` ...), or a codepoint escape outside a string.
     """
     from pyparsing import ParseException
+    from rdflib import URIRef, Variable
     from rdflib.plugins.sparql.parser import parseQuery
 
     from policygraph.sparql.syntax import variables_in_order
@@ -203,7 +204,8 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
     services = [node for node in nodes if getattr(node, "name", None) == "ServiceGraphPattern"]
     where = _keyword_location(text, origin, "SERVICE")
     if services or where.line is not None:  # the keyword alone is enough: Oxigraph must never see it either
-        target = f" (SERVICE {services[0]['term'].n3()})" if services else ""
+        term = services[0].get("term") if services else None
+        target = f" (SERVICE {term.n3()})" if isinstance(term, (URIRef, Variable)) else ""
         raise SchemaError(f"SERVICE is not allowed: policygraph does not send queries on to other endpoints{target}", where)
     datasets = [node for node in nodes if getattr(node, "name", None) == "DatasetClause"]
     has_from = bool(datasets)
