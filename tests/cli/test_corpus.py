@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "malformed"
-TINY = "../../data/tiny"
+TINY = "../tiny"
 URL = "http://127.0.0.1:9/store"  # the discard port: nothing may be sent anyway
 _ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| (?P<what>.+?) \| (?P<groups>[a-z, -]+) \| (?P<exit>\d) \| `(?P<message>.*)` \|$")
 

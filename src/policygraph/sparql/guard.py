@@ -77,7 +77,8 @@ def check_text(text: str, origin: str) -> None:
     bad = _CONTROL.search(text)
     if bad:
         what = "a carriage return not followed by a line feed" if bad.group() == "\r" else f"control character U+{ord(bad.group()):04X}"
-        raise SchemaError(f"{what} is not allowed in a query", offset_location(text, origin, bad.start()), hint="use LF or CRLF line ends")
+        hint = "use LF or CRLF line ends" if bad.group() == "\r" else None
+        raise SchemaError(f"{what} is not allowed in a query", offset_location(text, origin, bad.start()), hint=hint)
     depth = groups = tokens = digits = 0
     for match in sparql_tokens(text):
         kind = match.lastgroup
@@ -88,7 +89,7 @@ def check_text(text: str, origin: str) -> None:
         if tokens > MAX_TOKENS:
             raise SchemaError(f"the query has more than {MAX_TOKENS:,} tokens (the limit)", offset_location(text, origin, match.start()))
         value = match.group()
-        if kind != "string" and re.search(r"\\[uU]", value):
+        if kind != "string" and (re.search(r"\\[uU]", value) or (value == "\\" and text[match.end() : match.end() + 1] in ("u", "U"))):
             raise SchemaError(
                 "codepoint escapes (\\u, \\U) are only allowed inside string literals",
                 offset_location(text, origin, match.start()),
