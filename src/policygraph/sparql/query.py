@@ -301,7 +301,7 @@ def _syntax_error(text: str, origin: str, error) -> SchemaError:  # noqa: ANN001
         update = parseUpdate(text)
     except Exception:  # noqa: BLE001 - not an update either: a syntax error
         update = None
-    if update is not None and update.get("request"):
+    if update is not None and "request" in update and update["request"]:
         operation = _UPDATE_NAMES.get(update["request"][0].name, "an update")
         return SchemaError(f"{operation} is not allowed: policygraph query is read-only", Location(origin, 1))
     message = _oxigraph_syntax_message(text) if text[: error.loc].strip() else None
