@@ -430,3 +430,16 @@ def test_served_graph_refuses_service_and_stays_usable(listener):
         assert int(answer.rows[0][0]) == len(tiny)
     time.sleep(0.5)
     assert listener.connections == 0
+
+
+def test_check_engine_text_for_text_that_skips_parse_query(listener):
+    """What validation hands Oxigraph directly (a shape's sh:select) gets the same reading and SERVICE check."""
+    from policygraph.errors import SchemaError
+    from policygraph.sparql.query import check_engine_text
+
+    for name, query, _ in _family(listener.url):
+        if name.startswith("service-"):
+            with pytest.raises(SchemaError) as refused:
+                check_engine_text(query, "shape")
+            assert "\n" not in str(refused.value)
+    check_engine_text('SELECT $this WHERE { $this <http://example.org/service> "SERVICE <x> { }" } # SERVICE', "shape")

@@ -41,6 +41,7 @@ __all__ = [
     "named_query",
     "read_query",
     "parse_query",
+    "check_engine_text",
 ]
 
 
@@ -238,6 +239,22 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
         has_from=has_from,
         from_graphs=from_graphs,
     )
+
+
+def check_engine_text(text: str, origin: str) -> None:
+    """Check text that goes to Oxigraph as it is, without ``parse_query``'s full parse (bound queries, shapes' SPARQL).
+
+    The text must pass the guard's shared reading (``guard.check_text``) and hold no ``SERVICE``
+    outside strings, IRIs and comments; after ``check_text`` the tokenizer and Oxigraph agree on
+    where those are, so the keyword cannot hide from this scan.
+
+    Raises:
+        SchemaError: the text breaks a guard rule or a limit, or names SERVICE.
+    """
+    check_text(text, origin)
+    where = _keyword_location(text, origin, "SERVICE")
+    if where.line is not None:
+        raise SchemaError("SERVICE is not allowed: policygraph does not send queries on to other endpoints", where)
 
 
 def _parse_header(text: str, origin: str) -> tuple[str, str, list[QueryParam], list[str], bool]:

@@ -13,9 +13,9 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.sparql.guard import check_text, check_timeout
+from policygraph.sparql.guard import check_timeout
 from policygraph.sparql.params import _checked_values
-from policygraph.sparql.query import SparqlQuery, _keyword_location
+from policygraph.sparql.query import SparqlQuery, _keyword_location, check_engine_text
 from policygraph.sparql.results import QueryResult
 from policygraph.terms import PREFIXES
 
@@ -107,10 +107,7 @@ def run_query(
 
 def _engine_text(query: SparqlQuery, text: str) -> str:
     """``text`` checked again as the engine gets it (bound values and prefixes added), so no step can smuggle in SERVICE."""
-    check_text(text, query.origin)
-    where = _keyword_location(text, query.origin, "SERVICE")
-    if where.line is not None:
-        raise SchemaError("SERVICE is not allowed: policygraph does not send queries on to other endpoints", where)
+    check_engine_text(text, query.origin)
     return text
 
 
