@@ -22,6 +22,7 @@ __all__ = ["sparql_tokens", "variables_in_order", "sparql_term", "QueryParam", "
 _XSD_STRING = str(XSD.string)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -168,6 +169,8 @@ def sparql_term(term: Node) -> str:
         lexical = (
             str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
         )
+        # other control characters as codepoint escapes: the query text itself may hold none (guard.py)
+        lexical = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", lexical)
         if term.language:
             if not re.match(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$", term.language):
                 raise SchemaError(f"not a valid language tag: {term.language!r}")
