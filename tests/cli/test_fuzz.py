@@ -416,3 +416,95 @@ def test_format_result_ask_round_trips(answer, fmt):
     """ASK answers written as JSON or XML read back as the same boolean."""
     text = format_result(QueryResult("ASK", boolean=answer), fmt)
     assert _read_back(text, fmt).askAnswer is answer
+
+
+# -- the read-only guard ------------------------------------------------------------------------------
+
+_TRICKY = st.sampled_from(["\r", "\n", "\r\n", "#", " ", "\t", "\x0b", "\x0c", "\x00", "\u2028", "\x85", '"', "'", "<", ">", "\\", "u0053", "{", "}", "(", ")", "x", ".", ":"])
+
+
+@pytest.fixture(scope="module")
+def counting_listener():
+    """A socket on 127.0.0.1 that counts connections (it answers none)."""
+    import socket
+    import threading
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.settimeout(0.2)
+    seen = {"connections": 0, "stop": False}
+
+    def accept() -> None:
+        while not seen["stop"]:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            seen["connections"] += 1
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    seen["stop"] = True
+    thread.join()
+    server.close()
+
+
+@SLOW
+@given(before=st.lists(_TRICKY, max_size=8), after=st.lists(_TRICKY, max_size=4), keyword=st.sampled_from(["SERVICE", "service", "SeRvIcE"]))
+def test_parse_query_never_passes_a_service_oxigraph_would_run(counting_listener, before, after, keyword):
+    """Whatever surrounds it, SERVICE is refused, or Oxigraph cannot read it as SERVICE: the listener sees nothing."""
+    import pyoxigraph as ox
+
+    port, seen = counting_listener
+    text = f"SELECT * WHERE {{ ?s ?p ?o {''.join(before)}{keyword}{''.join(after)} <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}"
+    try:
+        query = parse_query(text)
+    except SchemaError as error:
+        assert "\n" not in str(error)
+        return
+    started = seen["connections"]
+    try:
+        list(ox.Store().query(query.text))
+    except (SyntaxError, OSError):
+        pass
+    assert seen["connections"] == started
+
+
+@FAST
+@given(text=st.text(alphabet=st.sampled_from("{}()[]#\r\n\"'<>\\uS 0123456789?x.;"), max_size=300))
+def test_parse_query_any_text_one_line_error(text):
+    """Any text: a query or a one-line SchemaError (no RecursionError, ValueError or parser exception)."""
+    try:
+        parse_query(text)
+    except SchemaError as error:
+        assert "\n" not in str(error)
+
+
+@SLOW
+@given(depth=st.integers(min_value=0, max_value=400), kind=st.sampled_from(["{", "(", "["]))
+def test_parse_query_deep_nesting_one_line_error(depth, kind):
+    close = {"{": "}", "(": ")", "[": "]"}[kind]
+    body = {"{": "{" * depth + " ?s ?p ?o " + "}" * depth, "(": "FILTER(" + "(" * depth + "1" + ")" * depth + ")", "[": "?s ?p " + "[ ?p " * depth + "1" + " ]" * depth}[kind]
+    try:
+        parse_query(f"SELECT * WHERE {{ {body} }}")
+    except SchemaError as error:
+        assert "\n" not in str(error)
+        assert depth > 30, (kind, close, str(error))
+
+
+@SLOW
+@given(value=st.from_regex(r"\A[+-]?[0-9]{1,6000}\Z"), spec=st.sampled_from(["integer", "decimal", "auto"]))
+def test_bind_params_long_numbers_refused_or_bound(value, spec):
+    """Numbers of any length: bound, or a one-line ConfigError naming the limit (never Python's int() ValueError)."""
+    header = f"# param: n ({spec}) — a number\n" if spec != "auto" else ""
+    query = parse_query(header + "SELECT ?n WHERE { BIND(?n AS ?m) }")
+    try:
+        bindings = bind_params(query, {"n": value})
+    except ConfigError as error:
+        assert "(the limit)" in str(error) and "\n" not in str(error)
+        return
+    assert len(value.lstrip("+-")) <= 1000 or spec == "decimal"
+    assert "n" in bindings

@@ -247,28 +247,16 @@ def network_from_options(
 
 
 def read_query_option(value: str) -> tuple[str, str]:
-    """The ``--query`` text and where it came from: a file, or the option's value itself.
+    """The ``--query`` text and where it came from: a file (regular, size-capped), or the option's value itself.
 
     Raises:
-        InputError: the file is missing, unreadable or not UTF-8.
+        InputError: the file is missing, not a regular file, too large, unreadable or not UTF-8.
     """
-    from pathlib import Path
-
-    from policygraph.errors import InputError
-    from policygraph.model import Location
+    from policygraph.sparql.guard import read_query_file
 
     if "{" in value:
         return value, "--query"
-    try:
-        return Path(value).read_text(encoding="utf-8"), value
-    except FileNotFoundError:
-        raise InputError(
-            "no such query file", Location(value), hint="give a .rq file or the CONSTRUCT query itself"
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", Location(value), hint="save the file as UTF-8") from None
-    except OSError as error:
-        raise InputError(f"cannot read query file: {error.strerror or error}", Location(value)) from None
+    return read_query_file(value, missing="no such query file", hint="give a .rq file or the CONSTRUCT query itself"), value
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -305,11 +293,30 @@ def engine_option(*engines: str, help: str):
     )
 
 
+class _Seconds(click.FloatRange):
+    """A time limit: finite, above 0, at most ``sparql.guard.MAX_TIMEOUT`` (``inf`` and ``nan`` pass a plain FloatRange)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        from policygraph.sparql.guard import MAX_TIMEOUT
+
+        super().__init__(min=0, min_open=True, max=MAX_TIMEOUT)
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - Click's interface
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return number
+
+
 def timeout_option(default: float, help: str | None = None):
-    """``--timeout SECONDS`` (more than 0): the time limit of a query or a request."""
+    """``--timeout SECONDS`` (finite, more than 0, at most a day): the time limit of a query or a request."""
     return click.option(
         "--timeout",
-        type=click.FloatRange(min=0, min_open=True),
+        type=_Seconds(),
         default=default,
         show_default=True,
         metavar="SECONDS",

@@ -205,7 +205,7 @@ def serve(data, no_bundled, graph_file, port, timeout):
       policygraph serve --port 7878
       policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
     """
-    from policygraph.sparql.remote import OxigraphServer
+    from policygraph.sparql.serve import OxigraphServer
 
     graph = load_from_options(data, no_bundled, graph_file).graph
     server = OxigraphServer(graph, port, timeout=timeout)

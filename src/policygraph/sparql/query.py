@@ -21,13 +21,13 @@ bound, never spliced into the query as text (see ``sparql_engines`` for how each
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from policygraph import resources
-from policygraph.errors import ConfigError, InputError, SchemaError
+from policygraph.errors import ConfigError, SchemaError
 from policygraph.model import Location
+from policygraph.sparql.guard import check_text, deep_parsing, offset_location, read_query_file, read_query_stdin
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import PARAM_TYPES, QueryParam, _to_term, _variables, _walk
 from policygraph.terms import PREFIXES
@@ -41,6 +41,7 @@ __all__ = [
     "named_query",
     "read_query",
     "parse_query",
+    "check_engine_text",
 ]
 
 
@@ -121,7 +122,7 @@ def list_queries(check: bool = True) -> list[SparqlQuery]:
         return [named_query(path.stem) for path in _query_files()]
     found = []
     for path in _query_files():
-        text = _read(path)
+        text = read_query_file(path)
         summary, description, params, examples, declared = _parse_header(text, str(path))
         found.append(
             SparqlQuery(text, _form_of(text), str(path), path.stem, summary, description, tuple(params), tuple(examples), declared=declared)
@@ -154,7 +155,7 @@ def named_query(name: str) -> SparqlQuery:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = (f"did you mean {', '.join(close)}? " if close else "") + "one of: " + ", ".join(names)
         raise ConfigError(f"unknown query {name!r}", hint=hint)
-    return parse_query(_read(path), origin=str(path), name=name)
+    return parse_query(read_query_file(path), origin=str(path), name=name)
 
 
 def read_query(path: str) -> SparqlQuery:
@@ -165,24 +166,13 @@ def read_query(path: str) -> SparqlQuery:
         SchemaError: the query is malformed or refused.
     """
     if path == "-":
-        return parse_query(sys.stdin.read(), origin="<stdin>")
-    return parse_query(_read(Path(path)), origin=path)
+        return parse_query(read_query_stdin(), origin="<stdin>")
+    return parse_query(read_query_file(path), origin=path)
 
 
 def _query_files() -> list[Path]:
     folder = resources.queries_dir()
     return sorted(folder.glob("*.rq")) if folder.is_dir() else []
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("no such file", Location(str(path))) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", Location(str(path)), hint="save the file as UTF-8") from None
-    except OSError as error:
-        raise InputError(f"cannot read file: {error.strerror}", Location(str(path))) from None
 
 
 # -- parsing and checking -----------------------------------------------------------------------
@@ -196,29 +186,33 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
             update (``LOAD``, ``INSERT`` ...), or a codepoint escape outside a string.
     """
     from pyparsing import ParseException
+    from rdflib import URIRef, Variable
     from rdflib.plugins.sparql.parser import parseQuery
 
     from policygraph.sparql.syntax import variables_in_order
 
     if not text.strip():
         raise SchemaError("empty query", Location(origin))
+    check_text(text, origin)
     summary, description, params, examples, declared = _parse_header(text, origin)
-    _refuse_escapes(text, origin)
-    try:
-        parsed = parseQuery(text)
-    except ParseException as error:
-        raise _syntax_error(text, origin, error) from None
+    with deep_parsing(origin):
+        try:
+            parsed = parseQuery(text)
+        except ParseException as error:
+            raise _syntax_error(text, origin, error) from None
     form = _FORMS[parsed[1].name]
     nodes = list(_walk(parsed))
     services = [node for node in nodes if getattr(node, "name", None) == "ServiceGraphPattern"]
     where = _keyword_location(text, origin, "SERVICE")
     if services or where.line is not None:  # the keyword alone is enough: Oxigraph must never see it either
-        target = f" (SERVICE {services[0]['term'].n3()})" if services else ""
+        term = services[0].get("term") if services else None
+        target = f" (SERVICE {term.n3()})" if isinstance(term, (URIRef, Variable)) else ""
         raise SchemaError(f"SERVICE is not allowed: policygraph does not send queries on to other endpoints{target}", where)
     datasets = [node for node in nodes if getattr(node, "name", None) == "DatasetClause"]
     has_from = bool(datasets)
     from_graphs = tuple(str(node["default"]) for node in datasets if "default" in node)
-    _check_prefixes(text, origin, parsed)
+    with deep_parsing(origin):
+        _check_prefixes(text, origin, parsed)
     variables = tuple(variables_in_order(text))
     star = form == "SELECT" and "projection" not in parsed[1]
     in_subqueries = {str(v) for node in nodes if getattr(node, "name", None) == "SubSelect" for v in _variables(node)}
@@ -245,6 +239,22 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
         has_from=has_from,
         from_graphs=from_graphs,
     )
+
+
+def check_engine_text(text: str, origin: str) -> None:
+    """Check text that goes to Oxigraph as it is, without ``parse_query``'s full parse (bound queries, shapes' SPARQL).
+
+    The text must pass the guard's shared reading (``guard.check_text``) and hold no ``SERVICE``
+    outside strings, IRIs and comments; after ``check_text`` the tokenizer and Oxigraph agree on
+    where those are, so the keyword cannot hide from this scan.
+
+    Raises:
+        SchemaError: the text breaks a guard rule or a limit, or names SERVICE.
+    """
+    check_text(text, origin)
+    where = _keyword_location(text, origin, "SERVICE")
+    if where.line is not None:
+        raise SchemaError("SERVICE is not allowed: policygraph does not send queries on to other endpoints", where)
 
 
 def _parse_header(text: str, origin: str) -> tuple[str, str, list[QueryParam], list[str], bool]:
@@ -301,18 +311,6 @@ def _parse_param(text: str, where: Location) -> QueryParam:
     return param
 
 
-def _refuse_escapes(text: str, origin: str) -> None:
-    """Codepoint escapes outside strings are read differently by rdflib and Oxigraph (e.g. in comments)."""
-    from policygraph.sparql.syntax import sparql_tokens
-
-    for match in sparql_tokens(text):
-        if match.lastgroup != "string" and re.search(r"\\[uU]", match.group()):
-            raise SchemaError(
-                "codepoint escapes (\\u, \\U) are only allowed inside string literals",
-                _offset_location(text, origin, match.start()),
-            )
-
-
 def _syntax_error(text: str, origin: str, error) -> SchemaError:  # noqa: ANN001 - pyparsing's ParseException
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -320,7 +318,7 @@ def _syntax_error(text: str, origin: str, error) -> SchemaError:  # noqa: ANN001
         update = parseUpdate(text)
     except Exception:  # noqa: BLE001 - not an update either: a syntax error
         update = None
-    if update is not None and update.get("request"):
+    if update is not None and "request" in update and update["request"]:
         operation = _UPDATE_NAMES.get(update["request"][0].name, "an update")
         return SchemaError(f"{operation} is not allowed: policygraph query is read-only", Location(origin, 1))
     message = _oxigraph_syntax_message(text) if text[: error.loc].strip() else None
@@ -385,22 +383,10 @@ def _keyword_location(text: str, origin: str, keyword: str) -> Location:
     for match in sparql_tokens(text):
         if match.lastgroup not in ("comment", "string", "iri") and match.group().upper() == keyword.upper():
             if ":" not in (text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]):  # not ex:service
-                return _offset_location(text, origin, match.start())
+                return offset_location(text, origin, match.start())
         if match.lastgroup == "word" and keyword.endswith(":") and match.group() + ":" == keyword:
             if text[match.end() : match.end() + 1] == ":":
-                return _offset_location(text, origin, match.start())
+                return offset_location(text, origin, match.start())
     return Location(origin)
-
-
-def _offset_location(text: str, origin: str, offset: int) -> Location:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Location(origin, line, column)
-
-
-# -- parameters ---------------------------------------------------------------------------------
-
-
-# -- running ------------------------------------------------------------------------------------
 
 

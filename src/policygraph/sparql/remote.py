@@ -2,26 +2,23 @@
 
 ``query_endpoint`` speaks the SPARQL 1.1 Protocol (POST, form-encoded) and reads the answer with
 Oxigraph's result parsers, so it comes back as the same ``QueryResult`` a local engine gives.
-``push_graph`` uses the SPARQL 1.1 Graph Store HTTP Protocol. ``OxigraphServer`` runs the
-``oxigraph`` server read-only on 127.0.0.1 over a copy of the graph in a temporary store and
-removes it when stopped. Only http(s) URLs are accepted; loopback addresses bypass proxies.
+``push_graph`` uses the SPARQL 1.1 Graph Store HTTP Protocol. Every request runs under one
+deadline (connecting, sending and all reads), and answers are checked before a parser reads them.
+``OxigraphServer`` (``serve.py``) serves a graph. Only http(s) URLs without control characters are
+accepted; loopback addresses bypass proxies.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
+import http.client
+import re
 import socket
-import subprocess
-import sys
-import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -29,6 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from policygraph.errors import ConfigError, InputError
 from policygraph.graph.convert import to_rdflib
 from policygraph.graph.labels import best_label
+from policygraph.sparql.guard import check_timeout
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import sparql_term
 from policygraph.terms import RDFS, SKOS
@@ -80,27 +78,59 @@ def query_endpoint(url: str, text: str, form: str, timeout: float | None = None)
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": _USER_AGENT},
     )
     content_type, payload = _send(request, timeout, what="endpoint")
+    fmt = (_GRAPH_TYPES if graph_form else _RESULT_TYPES).get(content_type)
+    if fmt is None:
+        raise InputError(f"endpoint {url} sent {content_type or 'no content type'}, not {'RDF' if graph_form else 'SPARQL results'}")
+    _check_answer(payload, fmt, url)
     try:
         if graph_form:
-            fmt = _GRAPH_TYPES.get(content_type)
-            if fmt is None:
-                raise InputError(f"endpoint {url} sent {content_type or 'no content type'}, not RDF")
             triples = [
                 (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
                 for t in ox.parse(payload, format=getattr(ox.RdfFormat, fmt))
             ]
             return QueryResult(form, triples=triples, engine=url)
-        fmt = _RESULT_TYPES.get(content_type)
-        if fmt is None:
-            raise InputError(f"endpoint {url} sent {content_type or 'no content type'}, not SPARQL results")
         answer = ox.parse_query_results(payload, format=getattr(ox.QueryResultsFormat, fmt))
-    except SyntaxError as error:
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(answer), engine=url)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise InputError(f"endpoint {url} sent a graph, not SPARQL results")
+        variables = [v.value for v in answer.variables]
+        rows = [tuple(to_rdflib(solution[i]) for i in range(len(variables))) for solution in answer]
+    except (SyntaxError, ValueError, TypeError, OSError, UnicodeError) as error:
         raise InputError(f"endpoint {url} sent unreadable results: {' '.join(str(error).split())[:200]}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ASK", boolean=bool(answer), engine=url)
-    variables = [v.value for v in answer.variables]
-    rows = [tuple(to_rdflib(solution[i]) for i in range(len(variables))) for solution in answer]
     return QueryResult(form, variables=variables, rows=rows, engine=url)
+
+
+MAX_ANSWER_NESTING = 64
+"""The deepest nesting (JSON brackets, XML elements, quoted triples) an endpoint's answer may have.
+
+Real results need under ten levels; Oxigraph's parsers recurse on quoted triples, and an answer
+nested ten thousand levels deep would overflow their stack and kill the process."""
+
+_NESTING_TOKENS = {
+    # (skipped, opening, closing) patterns per syntax family
+    "json": rb'(?P<skip>"(?:[^"\\]|\\.)*")|(?P<open>[\[{])|(?P<close>[\]}])',
+    "xml": rb"(?P<skip><!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>)|(?P<close></|/>)|(?P<open><(?=[^/!?]))",
+    "text": rb'(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*)'
+    rb"|(?P<open><<|[\[(])|(?P<close>>>|[\])])",
+}
+_FAMILY = {"JSON": "json", "JSON_LD": "json", "XML": "xml", "RDF_XML": "xml"}
+
+
+def _check_answer(payload: bytes, fmt: str, url: str) -> None:
+    """Refuse answers a parser could choke on: XML declaring a DTD or entities, and very deep nesting."""
+    family = _FAMILY.get(fmt, "text")
+    if family == "xml" and re.search(rb"<!(DOCTYPE|ENTITY)", payload, re.IGNORECASE):
+        raise InputError(f"endpoint {url} sent XML with a DTD or entity declarations, which are not read")
+    depth = 0
+    for token in re.finditer(_NESTING_TOKENS[family], payload, re.DOTALL):
+        kind = token.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_ANSWER_NESTING:
+                raise InputError(f"endpoint {url} sent an answer nested more than {MAX_ANSWER_NESTING} levels deep (the limit)")
+        elif kind == "close":
+            depth = max(0, depth - 1)
 
 
 def endpoint_labels(
@@ -177,181 +207,129 @@ def push_graph(
 
 
 def _check_url(url: str) -> str:
+    bad = re.search(r"[\x00-\x20\x7f]", url)
+    if bad:
+        raise ConfigError(f"not a valid URL: {url!r} (control characters and spaces are not allowed)")
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"not an http(s) URL: {url!r}")
     return url
 
 
-def _opener(url: str) -> urllib.request.OpenerDirector:
+class _Deadline:
+    """One time limit for a whole request: connecting, sending and every read of the answer.
+
+    A socket's own timeout limits each read only, so a server that sends one byte at a time could
+    hold a request for ever; at the deadline a timer shuts the request's sockets down, which ends
+    whatever read is waiting.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.end = None if seconds is None else time.monotonic() + seconds
+        self.expired = False
+        self._connections: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer = None if seconds is None else threading.Timer(seconds, self._expire)
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def remaining(self) -> float | None:
+        if self.end is None:
+            return None
+        left = self.end - time.monotonic()
+        if left <= 0:
+            self.expired = True
+        return max(left, 0.001)
+
+    def watch(self, connection: http.client.HTTPConnection) -> http.client.HTTPConnection:
+        with self._lock:
+            self._connections.append(connection)
+        return connection
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for connection in self._connections:
+                sock = connection.sock
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _opener(url: str, deadline: _Deadline) -> urllib.request.OpenerDirector:
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req):  # noqa: ANN001, ANN202 - urllib's handler interface
+            return self.do_open(lambda *a, **k: deadline.watch(http.client.HTTPConnection(*a, **k)), req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req):  # noqa: ANN001, ANN202
+            return self.do_open(
+                lambda *a, **k: deadline.watch(http.client.HTTPSConnection(*a, **k)), req, context=self._context
+            )
+
+    handlers: list = [Http(), Https()]
     host = urllib.parse.urlsplit(url).hostname or ""
     if host in ("localhost", "127.0.0.1", "::1"):
-        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    return urllib.request.build_opener()
+        handlers.append(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener(*handlers)
 
 
 def _send(request: urllib.request.Request, timeout: float | None, what: str, want_status: bool = False):  # noqa: ANN202
     url = request.full_url
+    check_timeout(timeout)
+    deadline = _Deadline(timeout)
+    late = InputError(f"{what} {url} did not answer within {timeout:g} s" if timeout else f"{what} {url} stopped answering")
     try:
-        with _opener(url).open(request, timeout=timeout) as response:
-            payload = response.read(MAX_RESPONSE_BYTES + 1)
-            if len(payload) > MAX_RESPONSE_BYTES:
-                raise InputError(f"{what} {url} sent more than {MAX_RESPONSE_BYTES // 2**20} MB", hint="add LIMIT to the query")
+        with _opener(url, deadline).open(request, timeout=deadline.remaining()) as response:
+            chunks, size = [], 0
+            while True:
+                if deadline.remaining() is not None and deadline.expired:
+                    raise late
+                chunk = response.read1(1 << 16) if hasattr(response, "read1") else response.read(1 << 16)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise InputError(f"{what} {url} sent more than {MAX_RESPONSE_BYTES // 2**20} MB", hint="add LIMIT to the query")
+                chunks.append(chunk)
+            if deadline.expired:
+                raise late  # the timer cut the answer short
             if want_status:
                 return response.status
             content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            return content_type, payload
+            return content_type, b"".join(chunks)
+    except InputError:
+        raise
     except urllib.error.HTTPError as error:
-        detail = error.read(2000).decode("utf-8", "replace").strip().splitlines()
-        first = f": {detail[0][:200]}" if detail else ""
-        raise InputError(f"{what} {url} answered {error.code} {error.reason}{first}") from None
+        try:
+            detail = error.read(2000).decode("utf-8", "replace").strip().splitlines()
+        except (OSError, http.client.HTTPException):
+            detail = []
+        first = f": {' '.join(detail[0].split())[:200]}" if detail else ""
+        raise InputError(f"{what} {url} answered {error.code} {' '.join(str(error.reason).split())[:100]}{first}") from None
     except urllib.error.URLError as error:
         reason = error.reason
-        if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise InputError(f"{what} {url} did not answer within {timeout:g} s") from None
+        if deadline.expired or isinstance(reason, (socket.timeout, TimeoutError)):
+            raise late from None
         text = getattr(reason, "strerror", None) or str(reason)
-        raise InputError(f"cannot reach {what} {url}: {text}") from None
+        raise InputError(f"cannot reach {what} {url}: {' '.join(str(text).split())[:200]}") from None
     except (socket.timeout, TimeoutError):
-        raise InputError(f"{what} {url} did not answer within {timeout:g} s") from None
-    except OSError as error:
-        raise InputError(f"cannot reach {what} {url}: {error.strerror or error}") from None
+        raise late from None
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        if deadline.expired:
+            raise late from None
+        text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        raise InputError(f"{what} {url} failed: {' '.join(str(text).split())[:200]}") from None
+    finally:
+        deadline.cancel()
 
 
-# -- serving ------------------------------------------------------------------------------------
-
-
-def oxigraph_binary() -> str:
-    """The path of the ``oxigraph`` server program (from the ``oxigraph`` package).
-
-    Raises:
-        ConfigError: it is not installed.
-    """
-    beside = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise ConfigError("the Oxigraph server is not installed", hint="pip install oxigraph")
-
-
-@dataclass
-class OxigraphServer:
-    """A read-only Oxigraph SPARQL server on 127.0.0.1 over a temporary copy of a graph.
-
-    Use ``start()`` then ``stop()`` (or ``with``): ``stop`` ends the server and deletes the copy.
-    """
-
-    graph: Graph
-    port: int
-    timeout: float | None = None  # per-query limit passed to the server
-    startup_seconds: float = 30.0
-    process: subprocess.Popen | None = field(default=None, init=False)
-    directory: str | None = field(default=None, init=False)
-
-    @property
-    def url(self) -> str:
-        """The SPARQL query endpoint."""
-        return f"http://127.0.0.1:{self.port}/query"
-
-    def start(self) -> OxigraphServer:
-        """Load the graph into a temporary store and start the server; return when it accepts connections.
-
-        Raises:
-            ConfigError: the oxigraph program is missing.
-            InputError: loading failed, or the server could not start (e.g. the port is in use).
-        """
-        binary = oxigraph_binary()
-        if _port_open(self.port):
-            raise InputError(f"cannot serve on 127.0.0.1:{self.port}: the port is in use", hint="choose another with --port")
-        self.directory = tempfile.mkdtemp(prefix="policygraph-serve-")
-        try:
-            dump = Path(self.directory) / "graph.nt"
-            dump.write_bytes(self.graph.serialize(format="nt", encoding="utf-8"))
-            store = Path(self.directory) / "store"
-            loaded = subprocess.run(
-                [binary, "load", "--location", str(store), "--file", str(dump)],
-                capture_output=True,
-                text=True,
-            )
-            if loaded.returncode != 0:
-                raise InputError(f"oxigraph could not load the graph: {_last_line(loaded.stderr)}")
-            dump.unlink()
-            command = [binary, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{self.port}"]
-            if self.timeout:
-                command += ["--timeout-s", str(max(1, int(round(self.timeout))))]
-            # Its own session: Ctrl-C reaches policygraph only, which then stops the server and cleans up.
-            self.process = subprocess.Popen(
-                command,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
-            self._wait_until_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read() if self.process.stderr else ""
-                raise InputError(f"cannot serve on 127.0.0.1:{self.port}: {_last_line(error) or 'the server exited'}")
-            if _port_open(self.port):
-                return
-            time.sleep(0.05)
-        raise InputError(f"the server did not start on 127.0.0.1:{self.port} within {self.startup_seconds:g} s")
-
-    def wait(self) -> int:
-        """Block until the server exits; its exit code."""
-        return self.process.wait() if self.process else 0
-
-    def stop(self) -> None:
-        """Stop the server (if running) and delete the temporary store."""
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-            if self.process.stderr:
-                self.process.stderr.close()
-            self.process = None
-        if self.directory is not None:
-            shutil.rmtree(self.directory, ignore_errors=True)
-            self.directory = None
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:  # noqa: ANN002
-        self.stop()
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.2)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def _die_with_parent() -> None:
-    """In the server's process: ask Linux to stop it if policygraph dies without cleaning up."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _last_line(text: str) -> str:
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1][:200] if lines else ""
-
+from policygraph.sparql.serve import OxigraphServer, oxigraph_binary  # noqa: E402 - the serving half, kept importable from here

@@ -13,8 +13,9 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
+from policygraph.sparql.guard import check_timeout
 from policygraph.sparql.params import _checked_values
-from policygraph.sparql.query import SparqlQuery, _keyword_location
+from policygraph.sparql.query import SparqlQuery, _keyword_location, check_engine_text
 from policygraph.sparql.results import QueryResult
 from policygraph.terms import PREFIXES
 
@@ -70,13 +71,12 @@ def run_query(
 
     if (graph is None) == (endpoint is None):
         raise ConfigError("run a query on a local graph or on an endpoint (exactly one)")
-    if timeout is not None and not timeout > 0:
-        raise ConfigError(f"bad timeout {timeout!r}: use a number of seconds above 0")
+    check_timeout(timeout)
     bindings = dict(bindings or {})
     if endpoint is not None:
         from policygraph.sparql.remote import query_endpoint
 
-        text = _with_prefixes(_checked_values(query, bindings))
+        text = _engine_text(query, _with_prefixes(_checked_values(query, bindings)))
         with quiet_literals():
             result = query_endpoint(endpoint, text, query.form, timeout)
         return _in_star_order(query, result) if query.star else result
@@ -87,7 +87,7 @@ def run_query(
             hint="drop FROM, or use --endpoint to query a server's named graphs",
         )
     chosen = choose_engine(engine)
-    text = _checked_values(query, bindings)  # also for rdflib: refuses forms with nowhere to bind
+    text = _engine_text(query, _checked_values(query, bindings))  # also for rdflib: refuses forms with nowhere to bind
     if chosen == "rdflib":
         rdflib_graph = graph.graph
 
@@ -103,6 +103,12 @@ def run_query(
     with quiet_literals():
         result = call_with_timeout(evaluate, timeout)
     return _in_star_order(query, result) if query.star else result
+
+
+def _engine_text(query: SparqlQuery, text: str) -> str:
+    """``text`` checked again as the engine gets it (bound values and prefixes added), so no step can smuggle in SERVICE."""
+    check_engine_text(text, query.origin)
+    return text
 
 
 def _with_prefixes(text: str) -> str:

@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
+from policygraph.sparql.guard import MAX_INTEGER_DIGITS
 from policygraph.records.kinds import ID_PATTERN
 from policygraph.terms import ID_BASE, XSD
 
@@ -21,12 +22,13 @@ __all__ = ["sparql_tokens", "variables_in_order", "sparql_term", "QueryParam", "
 _XSD_STRING = str(XSD.string)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 _TOKENS = re.compile(
     r"""
-    (?P<comment>\#[^\n]*)
+    (?P<comment>\#[^\r\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
@@ -72,7 +74,7 @@ def _to_term(param: QueryParam, value: str) -> Node:
         return ConfigError(f"bad value {value!r} for parameter {param.name!r} ({kind}): {expected}")
 
     if kind == "auto":
-        return _guess_term(text)
+        return _guess_term(param, text)
     if kind == "id":
         if text.startswith(("http://", "https://", "urn:")) and _is_iri(text):
             return URIRef(text)
@@ -94,8 +96,12 @@ def _to_term(param: QueryParam, value: str) -> Node:
     if kind == "integer":
         if not re.match(r"^[+-]?\d+$", text):
             raise bad("use a whole number")
+        if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
+            raise bad(f"at most {MAX_INTEGER_DIGITS:,} digits (the limit)")
         return Literal(str(int(text)), datatype=XSD.integer)
     if kind == "decimal":
+        if len(text) > MAX_INTEGER_DIGITS:
+            raise bad(f"at most {MAX_INTEGER_DIGITS:,} characters (the limit)")
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -123,7 +129,7 @@ def _is_iri(text: str) -> bool:
     return True
 
 
-def _guess_term(text: str) -> Node:
+def _guess_term(param: QueryParam, text: str) -> Node:
     """A value for an untyped parameter: an IRI, a date, a number, a boolean, an id, else a string."""
     if text.startswith("<") and text.endswith(">") and _is_iri(text[1:-1]):
         return URIRef(text[1:-1])
@@ -137,6 +143,8 @@ def _guess_term(text: str) -> Node:
         except ValueError:
             pass
     if re.match(r"^[+-]?\d+$", text):
+        if len(text.lstrip("+-")) > MAX_INTEGER_DIGITS:
+            raise ConfigError(f"bad value for parameter {param.name!r}: a number of more than {MAX_INTEGER_DIGITS:,} digits (the limit)")
         return Literal(str(int(text)), datatype=XSD.integer)
     if re.match(r"^[+-]?\d*\.\d+$", text):
         return Literal(text, datatype=XSD.decimal)
@@ -161,6 +169,8 @@ def sparql_term(term: Node) -> str:
         lexical = (
             str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
         )
+        # other control characters as codepoint escapes: the query text itself may hold none (guard.py)
+        lexical = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", lexical)
         if term.language:
             if not re.match(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$", term.language):
                 raise SchemaError(f"not a valid language tag: {term.language!r}")
