@@ -11,6 +11,21 @@ and writes::
 It skips the work when the inputs have not changed (same content hash). ``open_store`` opens it
 read-only in a fraction of a second and returns the graph handle (``graph.handle.LoadedGraph``) over
 it, whose source map is read from the folder only when a message needs it.
+
+Builds and readers running at the same time:
+
+- A build holds an exclusive lock (``flock``) on ``.DIR.lock`` beside the folder from start to
+  end; a second build of the same folder waits a few seconds for it, then stops with "another
+  build of DIR is running" (so two builds never both claim to have written the store). The lock
+  file stays: removing it would let a third build lock a fresh file while the second still waits
+  on the old one.
+- The new store is built in ``.DIR.building-PID`` and swapped in with two renames (the old store
+  goes to ``.DIR.old-PID`` and is then deleted). A reader pins the folder it opens (on Linux it
+  opens every file through ``/proc/self/fd/N``, N a handle on the folder, kept for the life of the
+  graph handle), so it reads one store, old or new, even if a swap happens while it opens; if the
+  store vanished under it, it gets a one-line error.
+- Leftovers of killed builds (``.DIR.building-PID`` and ``.DIR.old-PID`` whose process no longer
+  runs) are removed by the next build of the same folder.
 """
 
 from __future__ import annotations
@@ -19,7 +34,10 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
+import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +69,8 @@ _OX_FORMATS = {
     "xml": "RDF_XML",
 }
 _CHUNK = 1 << 20
+_LOCK_WAIT = 5.0  # seconds a second build of the same folder waits for the first
+_PINNED = os.path.isdir("/proc/self/fd")
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""
@@ -120,9 +140,15 @@ def build_store(
         InputError: a file is missing or malformed, ``folder`` is something else than a store,
             or the store cannot be written.
     """
+    folder = Path(folder)
+    with _BuildLock(folder):
+        return _BuildLocked(folder, data, bundled, force, progress)
+
+
+def _BuildLocked(folder: Path, data: Sequence[str | Path], bundled: bool, force: bool, progress: Progress | None) -> StoreBuild:
     from policygraph.records.safety import check_rdf_text
 
-    folder = Path(folder)
+    _remove_leftovers(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError("cannot write the store: it is a file", Location(str(folder)))
     if folder.is_dir() and any(folder.iterdir()) and not is_store(folder):
@@ -181,20 +207,50 @@ def build_store(
 
 
 def open_store(folder: str | Path) -> LoadedGraph:
-    """Open a store read-only.
+    """Open a store read-only: one store, whole, even while a build swaps in a new one.
 
     Raises:
         InputError: ``folder`` is not a store of this format (with what to do), or cannot be opened.
     """
-    import pyoxigraph as ox
-
     folder = Path(folder)
     where = Location(str(folder))
     if not folder.is_dir():
         raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
-    if not is_store(folder):
+    handles: list[int] = []
+    try:
+        base = _pinned(folder, os.O_DIRECTORY, handles)
+        loaded = _open_pinned(base, folder, where, handles)
+    except BaseException:
+        for handle in handles:
+            os.close(handle)
+        raise
+    for handle in handles:
+        weakref.finalize(loaded, os.close, handle)
+    return loaded
+
+
+def _pinned(path: Path, flags: int, handles: list[int]) -> Path:
+    """``path`` pinned: ``/proc/self/fd/N`` for a handle N on it (kept in ``handles``), where Linux allows.
+
+    A path through the handle reaches the same folder or file after a rename or a delete, so a
+    store swapped in the middle of opening (or, for the source map, before it is read) is never
+    mixed with the new one.
+    """
+    if not _PINNED:
+        return path
+    try:
+        handles.append(os.open(path, os.O_RDONLY | flags))
+    except OSError as error:
+        raise InputError(f"cannot open the store: {error.strerror}", Location(str(path))) from None
+    return Path(f"/proc/self/fd/{handles[-1]}")
+
+
+def _open_pinned(base: Path, folder: Path, where: Location, handles: list[int]) -> LoadedGraph:
+    import pyoxigraph as ox
+
+    if not is_store(base):
         raise InputError("not a policygraph store (no manifest.json)", where, hint="build one with: policygraph build --store DIR")
-    manifest = _read_manifest(folder)
+    manifest = _read_manifest(base)
     if manifest.get("version") != STORE_FORMAT:
         raise InputError(
             f"store format {manifest.get('version')!r} is not this policygraph's ({STORE_FORMAT})",
@@ -202,20 +258,70 @@ def open_store(folder: str | Path) -> LoadedGraph:
             hint="rebuild it with: policygraph build --store DIR",
         )
     try:
-        store = ox.Store.read_only(str(folder / _OXIGRAPH))
+        store = ox.Store.read_only(str(base / _OXIGRAPH))
     except (OSError, ValueError) as error:
         raise InputError(f"cannot open the store: {' '.join(str(error).split())[:200]}", where) from None
-    source_map_file = folder / _SOURCE_MAP
-    if not source_map_file.is_file():
+    if not (base / _SOURCE_MAP).is_file():
         raise InputError("cannot open the store: its source-map.json is missing", where, hint="rebuild it with: policygraph build --store DIR")
     return LoadedGraph(
         store=store,
-        source_map=source_map_from_file(source_map_file),
+        source_map=source_map_from_file(_pinned(base / _SOURCE_MAP, 0, handles)),
         record_counts=Counter(manifest["record_counts"]),
         files=[Path(p) for p in manifest["files"]],
         folder=folder,
         triples=manifest["triples"],
     )
+
+
+class _BuildLock:
+    """Hold the exclusive lock of builds of ``folder`` (``.NAME.lock`` beside it); see the module's docstring."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.handle: int | None = None
+
+    def __enter__(self) -> None:
+        import fcntl
+
+        parent = self.folder.absolute().parent
+        where = Location(str(self.folder))
+        if not parent.is_dir():
+            raise InputError("cannot write the store: no such folder", Location(str(self.folder.parent)))
+        try:
+            self.handle = os.open(parent / f".{self.folder.name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as error:
+            raise InputError(f"cannot write the store: {error.strerror}", where) from None
+        deadline = time.monotonic() + _LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.handle)
+                    raise InputError(
+                        f"another build of {self.folder} is running", where, hint="wait for it to finish, then run again"
+                    ) from None
+                time.sleep(0.1)
+
+    def __exit__(self, *exc_info) -> None:  # noqa: ANN002
+        os.close(self.handle)  # closing the handle releases the lock
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Remove ``.NAME.building-PID`` and ``.NAME.old-PID`` beside ``folder`` whose process no longer runs."""
+    from policygraph.output import process_running
+
+    parent = folder.absolute().parent
+    pattern = re.compile(r"^\." + re.escape(folder.name) + r"\.(?:building|old)-(\d+)$")
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match and int(match.group(1)) != os.getpid() and not process_running(int(match.group(1))):
+            shutil.rmtree(parent / name, ignore_errors=True)
 
 
 # -- building -----------------------------------------------------------------------------------

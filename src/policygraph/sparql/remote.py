@@ -10,6 +10,7 @@ removes it when stopped. Only http(s) URLs are accepted; loopback addresses bypa
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -240,6 +241,8 @@ class OxigraphServer:
     """A read-only Oxigraph SPARQL server on 127.0.0.1 over a temporary copy of a graph.
 
     Use ``start()`` then ``stop()`` (or ``with``): ``stop`` ends the server and deletes the copy.
+    The copy lives in ``TMP/policygraph-serve-PID-*``; a killed run cannot delete it, so ``start``
+    first deletes those whose PID no longer runs.
     """
 
     graph: Graph
@@ -264,7 +267,8 @@ class OxigraphServer:
         binary = oxigraph_binary()
         if _port_open(self.port):
             raise InputError(f"cannot serve on 127.0.0.1:{self.port}: the port is in use", hint="choose another with --port")
-        self.directory = tempfile.mkdtemp(prefix="policygraph-serve-")
+        _remove_stale_serve_folders()
+        self.directory = tempfile.mkdtemp(prefix=f"{_SERVE_PREFIX}{os.getpid()}-")
         try:
             dump = Path(self.directory) / "graph.nt"
             dump.write_bytes(self.graph.serialize(format="nt", encoding="utf-8"))
@@ -332,6 +336,25 @@ class OxigraphServer:
 
     def __exit__(self, *exc_info) -> None:  # noqa: ANN002
         self.stop()
+
+
+_SERVE_PREFIX = "policygraph-serve-"
+
+
+def _remove_stale_serve_folders() -> None:
+    """Delete the temporary stores of ``serve`` runs that were killed (``policygraph-serve-PID-*``, PID gone)."""
+    from policygraph.output import process_running
+
+    pattern = re.compile(re.escape(_SERVE_PREFIX) + r"(\d+)-")
+    root = Path(tempfile.gettempdir())
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match and not process_running(int(match.group(1))):
+            shutil.rmtree(root / name, ignore_errors=True)
 
 
 def _port_open(port: int) -> bool:

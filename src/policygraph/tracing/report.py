@@ -4,6 +4,7 @@ self-contained HTML file (no network, prints cleanly, sections per treaty, evide
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 
 from policygraph.tracing.trace import Engagement, ProvisionTrace, Trace
@@ -71,8 +72,21 @@ def render_text(trace: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
+_HTML_IN_MARKDOWN = re.compile(r"[<>]|&(?=#?[0-9A-Za-z]+;)")
+
+
+def _inert_markdown(text: str) -> str:
+    """``text`` with the HTML a Markdown renderer would pass through made inert: ``<`` and ``>`` always,
+    ``&`` where it starts a character reference (a bare ``&`` in a URL shows as itself anyway)."""
+    return _HTML_IN_MARKDOWN.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(), "&amp;"), text)
+
+
 def render_markdown(trace: Trace) -> str:
-    """The trace as Markdown, for a submission or an issue."""
+    """The trace as Markdown, for a submission or an issue: data-derived text carries no live HTML."""
+    return _inert_markdown(_markdown(trace))
+
+
+def _markdown(trace: Trace) -> str:
     head = _headline(trace)
     lines = [f"# Treaty obligations engaged by {trace.policy_label}", "", *(f"{line}  " for line in head[1:])]
     for number, e in enumerate(trace.engagements, 1):
@@ -195,7 +209,7 @@ def render_provision_markdown(result: ProvisionTrace) -> str:
     """The inverse trace as Markdown."""
     lines = [f"# Policies engaging {result.target_label}", ""]
     lines += [f"- **{label}** (`{pid}`) — {kind}" for pid, label, kind in result.policies] or ["No policy in the data engages it."]
-    return "\n".join(lines) + "\n\n" + "\n".join(render_markdown(t) for t in result.traces)
+    return _inert_markdown("\n".join(lines) + "\n\n" + "\n".join(_markdown(t) for t in result.traces))
 
 
 def render_provision_html(result: ProvisionTrace) -> str:
