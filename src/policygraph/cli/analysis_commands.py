@@ -417,7 +417,7 @@ def ego_command(id, radius, fmt, plot, **projection):
     "--output",
     required=True,
     metavar="PATH",
-    help="The file to write; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",
+    help="The file to write, or - for standard output; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",
 )
 @network_options
 @click.option(
@@ -439,8 +439,11 @@ def export_command(fmt, output, dynamic, measures, **projection):
       policygraph export csv -o japan-csv/ --fold
       policygraph export ttl -o detention.ttl --query detention.rq
     """
+    from policygraph.cli.options import echo_status
     from policygraph.errors import ConfigError
 
+    if fmt == "csv" and output == "-":
+        raise ConfigError("csv writes two files (nodes.csv and edges.csv): -o names a folder, not -")
     if fmt in ("ttl", "nt", "jsonld"):
         network_options_used = (
             "fold",
@@ -461,7 +464,7 @@ def export_command(fmt, output, dynamic, measures, **projection):
         loaded = load_from_options(projection["data"], projection["no_bundled"])
         graph = construct(loaded, *_query_text(projection["query"])) if projection["query"] else loaded.graph
         write_rdf(graph, output, fmt)
-        click.echo(f"wrote {output}: {len(graph)} triples ({fmt})")
+        echo_status(f"wrote {output}: {len(graph)} triples ({fmt})", output)
         return
     if dynamic and fmt != "gexf":
         raise ConfigError(f"--dynamic applies to gexf exports, not {fmt}")
@@ -473,10 +476,10 @@ def export_command(fmt, output, dynamic, measures, **projection):
         from policygraph.cli.options import progress_reporter
 
         export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
-        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")
+        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})", output)
     elif fmt == "graphml":
         export.write_graphml(network, output, measures=measures)
-        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)")
+        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)", output)
     else:
         nodes_path, edges_path = export.write_csv(network, output, measures=measures)
         click.echo(f"wrote {nodes_path} ({nodes} nodes) and {edges_path} ({edges} edges)")

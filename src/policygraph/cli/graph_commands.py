@@ -15,7 +15,7 @@ _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld"
 
 @main.command()
 @data_options
-@click.option("-o", "--output", metavar="FILE", help="Write the graph to FILE (atomically).")
+@click.option("-o", "--output", metavar="FILE", help="Write the graph to FILE (atomically), or - for standard output.")
 @click.option("--format", "fmt", type=click.Choice(sorted(_RDF_FORMATS)), default="ttl", show_default=True, help="RDF format of -o.")
 @click.option("--no-validate", is_flag=True, help="Write -o even if the graph has violations (-o validates first).")
 def build(data, no_bundled, output, fmt, no_validate):
@@ -45,24 +45,25 @@ def build(data, no_bundled, output, fmt, no_validate):
         from policygraph.output import write_atomic
 
         write_atomic(output, loaded.graph.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8"))
+    from policygraph.cli.options import echo_status, to_stdout
     from policygraph.graph.summary import summarise
 
-    echo_summary(summarise(loaded), len(loaded.files))
+    echo_summary(summarise(loaded), len(loaded.files), err=to_stdout(output))
     if output:
-        click.echo(f"wrote {output} ({fmt})")
+        echo_status(f"wrote {output} ({fmt})", output)
 
 
-def echo_summary(summary, files: int) -> None:
-    """Print ``build``'s summary of a graph."""
-    click.echo(f"{summary.triples} triples from {files} files")
-    click.echo(f"{summary.records} records:")
+def echo_summary(summary, files: int, err: bool = False) -> None:
+    """Print ``build``'s summary of a graph (on stderr when the graph itself goes to stdout)."""
+    click.echo(f"{summary.triples} triples from {files} files", err=err)
+    click.echo(f"{summary.records} records:", err=err)
     for type_name, count in summary.by_type:
-        click.echo(f"  {type_name:<32} {count:>5}")
-    click.echo(f"{summary.citations} citations of {len(summary.sources)} sources:")
+        click.echo(f"  {type_name:<32} {count:>5}", err=err)
+    click.echo(f"{summary.citations} citations of {len(summary.sources)} sources:", err=err)
     for source_id, label, count in summary.sources:
-        click.echo(f"  {source_id:<32} {count:>5}  {label}")
+        click.echo(f"  {source_id:<32} {count:>5}  {label}", err=err)
     if summary.external_citations:
-        click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
+        click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}", err=err)
 
 
 @main.command()

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-__all__ = ["data_options", "load_from_options", "progress_reporter", "quiet", "store_dir"]
+__all__ = ["data_options", "echo_status", "load_from_options", "progress_reporter", "quiet", "store_dir", "to_stdout"]
 
 _STORE = "policygraph.store"
 _QUIET = "policygraph.quiet"
@@ -105,3 +105,13 @@ def progress_reporter(label: str):
             state["bar"] = None
 
     return report
+
+
+def to_stdout(output: str | None) -> bool:
+    """True for ``-o -``: the data goes to standard output, so status lines must go to stderr."""
+    return output == "-"
+
+
+def echo_status(message: str, output: str | None) -> None:
+    """A status line (``wrote FILE ...``): on stdout, or on stderr when ``-o -`` sends the data there."""
+    click.echo(message, err=to_stdout(output))

@@ -57,7 +57,7 @@ def local_graph(data, no_bundled, graph_file):
 )
 @click.option("--labels", is_flag=True, help="In table and md output, show labels instead of ids and IRIs.")
 @click.option("--max-width", default=40, show_default=True, type=click.IntRange(5, 10000), help="Cut table cells to this width.")
-@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE (atomically) instead of standard output.")
+@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE (atomically) instead of standard output (- is standard output).")
 @graph_options
 @click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.")
 @click.option(

@@ -24,7 +24,7 @@ from policygraph.errors import ConfigError
     help="Weakest evidence shown: cited > practice > status > group.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "html"]), default="text", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically) instead of stdout (- is stdout).")
 @data_options
 def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, no_bundled):
     """Trace the treaty obligations a policy engages, with the evidence for each.
