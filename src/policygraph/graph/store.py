@@ -71,6 +71,7 @@ _OX_FORMATS = {
 _CHUNK = 1 << 20
 _LOCK_WAIT = 5.0  # seconds a second build of the same folder waits for the first
 _PINNED = os.path.isdir("/proc/self/fd")
+_OPEN_ATTEMPTS = 5
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""
@@ -209,24 +210,45 @@ def _BuildLocked(folder: Path, data: Sequence[str | Path], bundled: bool, force:
 def open_store(folder: str | Path) -> LoadedGraph:
     """Open a store read-only: one store, whole, even while a build swaps in a new one.
 
+    If opening fails because a build swapped the folder meanwhile (the old store's files deleted
+    under the reader), it starts again on the new store, a few times at most.
+
     Raises:
         InputError: ``folder`` is not a store of this format (with what to do), or cannot be opened.
     """
     folder = Path(folder)
     where = Location(str(folder))
-    if not folder.is_dir():
-        raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
-    handles: list[int] = []
-    try:
-        base = _pinned(folder, os.O_DIRECTORY, handles)
-        loaded = _open_pinned(base, folder, where, handles)
-    except BaseException:
+    attempts = 0
+    while True:
+        attempts += 1
+        if not folder.is_dir():
+            raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
+        identity = _identity(folder)
+        handles: list[int] = []
+        try:
+            loaded = _open_pinned(_pinned(folder, os.O_DIRECTORY, handles), folder, where, handles)
+        except InputError:
+            for handle in handles:
+                os.close(handle)
+            if _identity(folder) != identity and attempts < _OPEN_ATTEMPTS:
+                continue  # swapped while opening: open the new store
+            raise
+        except BaseException:
+            for handle in handles:
+                os.close(handle)
+            raise
         for handle in handles:
-            os.close(handle)
-        raise
-    for handle in handles:
-        weakref.finalize(loaded, os.close, handle)
-    return loaded
+            weakref.finalize(loaded, os.close, handle)
+        return loaded
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder ``folder`` names now (a swap gives another), or None when nothing is there."""
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 def _pinned(path: Path, flags: int, handles: list[int]) -> Path:
@@ -259,7 +281,7 @@ def _open_pinned(base: Path, folder: Path, where: Location, handles: list[int]) 
         )
     try:
         store = ox.Store.read_only(str(base / _OXIGRAPH))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RuntimeError) as error:  # RocksDB's "Corruption: ..." is a RuntimeError
         raise InputError(f"cannot open the store: {' '.join(str(error).split())[:200]}", where) from None
     if not (base / _SOURCE_MAP).is_file():
         raise InputError("cannot open the store: its source-map.json is missing", where, hint="rebuild it with: policygraph build --store DIR")
