@@ -140,6 +140,41 @@ def test_export_csv_over_the_file_size_limit_keeps_both_old_files(tmp_path):
     assert (folder / "nodes.csv").read_bytes() == OLD and (folder / "edges.csv").read_bytes() == OLD
 
 
+FULL_DISK = """
+import json, os, subprocess, sys
+folder, old = sys.argv[1], sys.argv[2].encode()
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", folder], check=True)
+os.mkdir(os.path.join(folder, "csv"))
+for name in ("nodes.csv", "edges.csv"):
+    with open(os.path.join(folder, "csv", name), "wb") as stream:
+        stream.write(old)
+done = subprocess.run([sys.executable, "-m", "policygraph", "export", "csv", "-o", os.path.join(folder, "csv")], capture_output=True, text=True)
+contents = {name: open(os.path.join(folder, "csv", name), "rb").read() == old for name in os.listdir(os.path.join(folder, "csv"))}
+print(json.dumps({"code": done.returncode, "stderr": done.stderr, "kept": contents}))
+"""
+
+
+def test_export_csv_on_a_full_disk_keeps_both_old_files(tmp_path):
+    """On a 400 kB tmpfs nodes.csv (about 200 kB) fits and edges.csv (about 530 kB) does not: both old files stay."""
+    import json
+    import shutil
+
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        pytest.skip("needs Linux with unshare and mount (util-linux)")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", sys.executable, "-c", FULL_DISK, str(disk), OLD.decode()],
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs CAP_SYS_ADMIN): {done.stderr.strip().splitlines()[-1:]}")
+    found = json.loads(done.stdout)
+    assert found == {
+        "code": 2,
+        "stderr": f"error: {disk / 'csv' / 'edges.csv'}: cannot write: no space left on the device\n",
+        "kept": {"edges.csv": True, "nodes.csv": True},
+    }
+
+
 # -- what the writers let through -----------------------------------------------------------------
 
 
