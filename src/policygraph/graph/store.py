@@ -23,7 +23,8 @@ Builds and readers running at the same time:
   goes to ``.DIR.old-PID`` and is then deleted). A reader pins the folder it opens (on Linux it
   opens every file through ``/proc/self/fd/N``, N a handle on the folder, kept for the life of the
   graph handle), so it reads one store, old or new, even if a swap happens while it opens; if the
-  store vanished under it, it gets a one-line error.
+  old store is deleted under it while it opens, it starts again on the new one (a few times at
+  most, then a one-line error).
 - Leftovers of killed builds (``.DIR.building-PID`` and ``.DIR.old-PID`` whose process no longer
   runs) are removed by the next build of the same folder.
 """
@@ -143,10 +144,10 @@ def build_store(
     """
     folder = Path(folder)
     with _BuildLock(folder):
-        return _BuildLocked(folder, data, bundled, force, progress)
+        return _build_locked(folder, data, bundled, force, progress)
 
 
-def _BuildLocked(folder: Path, data: Sequence[str | Path], bundled: bool, force: bool, progress: Progress | None) -> StoreBuild:
+def _build_locked(folder: Path, data: Sequence[str | Path], bundled: bool, force: bool, progress: Progress | None) -> StoreBuild:
     from policygraph.records.safety import check_rdf_text
 
     _remove_leftovers(folder)
@@ -226,7 +227,7 @@ def open_store(folder: str | Path) -> LoadedGraph:
         identity = _identity(folder)
         handles: list[int] = []
         try:
-            loaded = _open_pinned(_pinned(folder, os.O_DIRECTORY, handles), folder, where, handles)
+            loaded = _open_pinned(_pinned(folder, os.O_DIRECTORY, handles, where), folder, where, handles)
         except InputError:
             for handle in handles:
                 os.close(handle)
@@ -251,7 +252,7 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-def _pinned(path: Path, flags: int, handles: list[int]) -> Path:
+def _pinned(path: Path, flags: int, handles: list[int], where: Location) -> Path:
     """``path`` pinned: ``/proc/self/fd/N`` for a handle N on it (kept in ``handles``), where Linux allows.
 
     A path through the handle reaches the same folder or file after a rename or a delete, so a
@@ -263,7 +264,7 @@ def _pinned(path: Path, flags: int, handles: list[int]) -> Path:
     try:
         handles.append(os.open(path, os.O_RDONLY | flags))
     except OSError as error:
-        raise InputError(f"cannot open the store: {error.strerror}", Location(str(path))) from None
+        raise InputError(f"cannot open the store: {error.strerror}", where) from None
     return Path(f"/proc/self/fd/{handles[-1]}")
 
 
@@ -272,7 +273,7 @@ def _open_pinned(base: Path, folder: Path, where: Location, handles: list[int]) 
 
     if not is_store(base):
         raise InputError("not a policygraph store (no manifest.json)", where, hint="build one with: policygraph build --store DIR")
-    manifest = _read_manifest(base)
+    manifest = _read_manifest(base, shown=folder)
     if manifest.get("version") != STORE_FORMAT:
         raise InputError(
             f"store format {manifest.get('version')!r} is not this policygraph's ({STORE_FORMAT})",
@@ -287,7 +288,7 @@ def _open_pinned(base: Path, folder: Path, where: Location, handles: list[int]) 
         raise InputError("cannot open the store: its source-map.json is missing", where, hint="rebuild it with: policygraph build --store DIR")
     return LoadedGraph(
         store=store,
-        source_map=source_map_from_file(_pinned(base / _SOURCE_MAP, 0, handles)),
+        source_map=source_map_from_file(_pinned(base / _SOURCE_MAP, 0, handles, where)),
         record_counts=Counter(manifest["record_counts"]),
         files=[Path(p) for p in manifest["files"]],
         folder=folder,
@@ -440,11 +441,13 @@ def _replace_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _read_manifest(folder: Path) -> dict:
+def _read_manifest(folder: Path, shown: Path | None = None) -> dict:
+    """The manifest in ``folder``; errors name it in ``shown`` (the folder the user named, not a pinned path)."""
     try:
         return json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the store's manifest: {error}", Location(str(folder / _MANIFEST))) from None
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise InputError(f"cannot read the store's manifest: {reason}", Location(str((shown or folder) / _MANIFEST))) from None
 
 
 def _source_map_json(source_map: SourceMap) -> dict:
