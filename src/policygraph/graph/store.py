@@ -35,9 +35,7 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
-import time
 import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -49,6 +47,7 @@ from rdflib import Graph
 from policygraph import __version__, resources
 from policygraph.errors import InputError
 from policygraph.graph.handle import LoadedGraph, source_map_from_file
+from policygraph.graph.store_guard import BuildLock, folder_identity, pinned, remove_leftovers
 from policygraph.model import Location
 from policygraph.records.load import RDF_FORMATS, SourceMap, data_files
 
@@ -70,8 +69,6 @@ _OX_FORMATS = {
     "xml": "RDF_XML",
 }
 _CHUNK = 1 << 20
-_LOCK_WAIT = 5.0  # seconds a second build of the same folder waits for the first
-_PINNED = os.path.isdir("/proc/self/fd")
 _OPEN_ATTEMPTS = 5
 
 Progress = Callable[[str, int, int], None]
@@ -143,14 +140,14 @@ def build_store(
             or the store cannot be written.
     """
     folder = Path(folder)
-    with _BuildLock(folder):
+    with BuildLock(folder):
         return _build_locked(folder, data, bundled, force, progress)
 
 
 def _build_locked(folder: Path, data: Sequence[str | Path], bundled: bool, force: bool, progress: Progress | None) -> StoreBuild:
     from policygraph.records.safety import check_rdf_text
 
-    _remove_leftovers(folder)
+    remove_leftovers(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError("cannot write the store: it is a file", Location(str(folder)))
     if folder.is_dir() and any(folder.iterdir()) and not is_store(folder):
@@ -224,14 +221,14 @@ def open_store(folder: str | Path) -> LoadedGraph:
         attempts += 1
         if not folder.is_dir():
             raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
-        identity = _identity(folder)
+        identity = folder_identity(folder)
         handles: list[int] = []
         try:
-            loaded = _open_pinned(_pinned(folder, os.O_DIRECTORY, handles, where), folder, where, handles)
+            loaded = _openpinned(pinned(folder, os.O_DIRECTORY, handles, where), folder, where, handles)
         except InputError:
             for handle in handles:
                 os.close(handle)
-            if _identity(folder) != identity and attempts < _OPEN_ATTEMPTS:
+            if folder_identity(folder) != identity and attempts < _OPEN_ATTEMPTS:
                 continue  # swapped while opening: open the new store
             raise
         except BaseException:
@@ -243,32 +240,7 @@ def open_store(folder: str | Path) -> LoadedGraph:
         return loaded
 
 
-def _identity(folder: Path) -> tuple[int, int] | None:
-    """Which folder ``folder`` names now (a swap gives another), or None when nothing is there."""
-    try:
-        status = os.stat(folder)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def _pinned(path: Path, flags: int, handles: list[int], where: Location) -> Path:
-    """``path`` pinned: ``/proc/self/fd/N`` for a handle N on it (kept in ``handles``), where Linux allows.
-
-    A path through the handle reaches the same folder or file after a rename or a delete, so a
-    store swapped in the middle of opening (or, for the source map, before it is read) is never
-    mixed with the new one.
-    """
-    if not _PINNED:
-        return path
-    try:
-        handles.append(os.open(path, os.O_RDONLY | flags))
-    except OSError as error:
-        raise InputError(f"cannot open the store: {error.strerror}", where) from None
-    return Path(f"/proc/self/fd/{handles[-1]}")
-
-
-def _open_pinned(base: Path, folder: Path, where: Location, handles: list[int]) -> LoadedGraph:
+def _openpinned(base: Path, folder: Path, where: Location, handles: list[int]) -> LoadedGraph:
     import pyoxigraph as ox
 
     if not is_store(base):
@@ -288,63 +260,12 @@ def _open_pinned(base: Path, folder: Path, where: Location, handles: list[int]) 
         raise InputError("cannot open the store: its source-map.json is missing", where, hint="rebuild it with: policygraph build --store DIR")
     return LoadedGraph(
         store=store,
-        source_map=source_map_from_file(_pinned(base / _SOURCE_MAP, 0, handles, where)),
+        source_map=source_map_from_file(pinned(base / _SOURCE_MAP, 0, handles, where)),
         record_counts=Counter(manifest["record_counts"]),
         files=[Path(p) for p in manifest["files"]],
         folder=folder,
         triples=manifest["triples"],
     )
-
-
-class _BuildLock:
-    """Hold the exclusive lock of builds of ``folder`` (``.NAME.lock`` beside it); see the module's docstring."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.handle: int | None = None
-
-    def __enter__(self) -> None:
-        import fcntl
-
-        parent = self.folder.absolute().parent
-        where = Location(str(self.folder))
-        if not parent.is_dir():
-            raise InputError("cannot write the store: no such folder", Location(str(self.folder.parent)))
-        try:
-            self.handle = os.open(parent / f".{self.folder.name}.lock", os.O_RDWR | os.O_CREAT, 0o666)
-        except OSError as error:
-            raise InputError(f"cannot write the store: {error.strerror}", where) from None
-        deadline = time.monotonic() + _LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(self.handle)
-                    raise InputError(
-                        f"another build of {self.folder} is running", where, hint="wait for it to finish, then run again"
-                    ) from None
-                time.sleep(0.1)
-
-    def __exit__(self, *exc_info) -> None:  # noqa: ANN002
-        os.close(self.handle)  # closing the handle releases the lock
-
-
-def _remove_leftovers(folder: Path) -> None:
-    """Remove ``.NAME.building-PID`` and ``.NAME.old-PID`` beside ``folder`` whose process no longer runs."""
-    from policygraph.output import process_running
-
-    parent = folder.absolute().parent
-    pattern = re.compile(r"^\." + re.escape(folder.name) + r"\.(?:building|old)-(\d+)$")
-    try:
-        names = os.listdir(parent)
-    except OSError:
-        return
-    for name in names:
-        match = pattern.match(name)
-        if match and int(match.group(1)) != os.getpid() and not process_running(int(match.group(1))):
-            shutil.rmtree(parent / name, ignore_errors=True)
 
 
 # -- building -----------------------------------------------------------------------------------
