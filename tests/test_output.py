@@ -395,3 +395,69 @@ def test_write_atomic_chunks_no_folder(tmp_path):
     with pytest.raises(InputError, match="cannot write: no such folder"):
         output.write_atomic_chunks(tmp_path / "missing" / "out.gexf", pieces())
     assert made == []
+
+
+# -- what a target may be -------------------------------------------------------------------------
+
+
+def test_write_atomic_refuses_special_files_and_symlinks(tmp_path):
+    """A FIFO, a device and a symbolic link (dangling or not) are refused and left as they were."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    kept = tmp_path / "kept.ttl"
+    kept.write_bytes(OLD)
+    link, dangling = tmp_path / "link", tmp_path / "dangling"
+    link.symlink_to(kept)
+    dangling.symlink_to(tmp_path / "nowhere")
+    cases = {
+        fifo: "cannot write: it is a FIFO, not a regular file",
+        Path("/dev/null"): "cannot write: it is a device, not a regular file",
+        link: "cannot write: it is a symbolic link (name the file it points to)",
+        dangling: "cannot write: it is a symbolic link (name the file it points to)",
+    }
+    for target, message in cases.items():
+        for write in (lambda: write_atomic(target, "new"), lambda: output.write_atomic_chunks(target, ["new"]),
+                      lambda: output.write_atomic_files([(tmp_path / "other", "new"), (target, "new")])):
+            with pytest.raises(InputError) as error:
+                write()
+            assert str(error.value) == f"{target}: {message}"
+    assert fifo.is_fifo() and kept.read_bytes() == OLD and os.readlink(link) == str(kept)
+    assert not (tmp_path / "nowhere").exists() and not (tmp_path / "other").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling", "fifo", "kept.ttl", "link"]
+
+
+def test_write_atomic_dash_is_stdout(tmp_path, monkeypatch, capfdbinary):
+    """'-' writes the bytes to standard output (after text printed before) and creates no file."""
+    monkeypatch.chdir(tmp_path)
+    print("before", flush=True)
+    write_atomic("-", "data ✓\r\n")
+    output.write_atomic_chunks("-", ["a", b"b"])
+    assert capfdbinary.readouterr().out == "before\ndata ✓\r\nab".encode()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_atomic_files_all_or_nothing(tmp_path, monkeypatch):
+    """If the second rename fails, the first file is put back: both old files intact, no temporary file."""
+    first, second = tmp_path / "nodes.csv", tmp_path / "edges.csv"
+    first.write_bytes(OLD)
+    second.write_bytes(OLD + OLD)
+    replace = os.replace
+    calls = []
+
+    def failing_replace(source, target):
+        calls.append(Path(target).name)
+        if Path(target) == second:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(source, target)
+
+    monkeypatch.setattr(output.os, "replace", failing_replace)
+    with pytest.raises(InputError) as error:
+        output.write_atomic_files([(first, "new nodes"), (second, "new edges")])
+    assert str(error.value) == f"{second}: cannot write: no space left on the device"
+    assert calls[:2] == ["nodes.csv", "edges.csv"]  # the first was replaced, then put back
+    assert first.read_bytes() == OLD and second.read_bytes() == OLD + OLD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.csv", "nodes.csv"]
+    monkeypatch.setattr(output.os, "replace", replace)
+    output.write_atomic_files([(first, "new nodes"), (second, "new edges")])
+    assert (first.read_text(), second.read_text()) == ("new nodes", "new edges")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.csv", "nodes.csv"]

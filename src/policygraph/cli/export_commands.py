@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from policygraph.cli.options import (
+    echo_status,
     load_from_options,
     network_from_options,
     network_options,
@@ -23,7 +24,7 @@ _PROJECTION_ONLY = ("fold", "types", "exclude_types", "edge_kinds", "exclude_kin
 @click.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(_NETWORK_FORMATS + _RDF_FORMATS))
 @output_option(
-    "The file to write; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",
+    "The file to write, or - for standard output; for csv a folder (created if missing) that gets nodes.csv and edges.csv.",
     metavar="PATH",
     required=True,
 )
@@ -47,6 +48,8 @@ def export_command(fmt, output, dynamic, measures, **projection):
       policygraph export csv -o japan-csv/ --fold
       policygraph export ttl -o detention.ttl --query detention.rq
     """
+    if fmt == "csv" and output == "-":
+        raise ConfigError("csv writes two files (nodes.csv and edges.csv): -o names a folder, not -")
     if fmt in _RDF_FORMATS:
         _export_rdf(fmt, output, dynamic, measures, projection)
         return
@@ -58,10 +61,10 @@ def export_command(fmt, output, dynamic, measures, **projection):
     nodes, edges = network.graph.number_of_nodes(), network.graph.number_of_edges()
     if fmt == "gexf":
         export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
-        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")
+        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})", output)
     elif fmt == "graphml":
         export.write_graphml(network, output, measures=measures)
-        click.echo(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)")
+        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)", output)
     else:
         nodes_path, edges_path = export.write_csv(network, output, measures=measures)
         click.echo(f"wrote {nodes_path} ({nodes} nodes) and {edges_path} ({edges} edges)")
@@ -80,4 +83,4 @@ def _export_rdf(fmt: str, output: str, dynamic: bool, measures: bool, projection
     query = projection["query"]
     graph = construct(loaded, *read_query_option(query)) if query else loaded.graph
     write_rdf(graph, output, fmt)
-    click.echo(f"wrote {output}: {len(graph)} triples ({fmt})")
+    echo_status(f"wrote {output}: {len(graph)} triples ({fmt})", output)

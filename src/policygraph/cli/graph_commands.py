@@ -6,7 +6,7 @@ import json
 
 import click
 
-from policygraph.cli.options import data_options, format_option, load_from_options, output_option
+from policygraph.cli.options import data_options, echo_status, to_stdout, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
 
 _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
@@ -14,7 +14,7 @@ _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld"
 
 @click.command()
 @data_options
-@output_option("Write the graph to FILE (atomically).")
+@output_option("Write the graph to FILE (atomically), or - for standard output.")
 @format_option(*sorted(_RDF_FORMATS), default="ttl", help="RDF format of -o.")
 @click.option("--no-validate", is_flag=True, help="Write -o even if the graph has violations (-o validates first).")
 def build(data, no_bundled, output, fmt, no_validate):
@@ -46,22 +46,22 @@ def build(data, no_bundled, output, fmt, no_validate):
         write_atomic(output, loaded.graph.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8"))
     from policygraph.graph.summary import summarise
 
-    echo_summary(summarise(loaded), len(loaded.files))
+    echo_summary(summarise(loaded), len(loaded.files), err=to_stdout(output))
     if output:
-        click.echo(f"wrote {output} ({fmt})")
+        echo_status(f"wrote {output} ({fmt})", output)
 
 
-def echo_summary(summary, files: int) -> None:
-    """Print ``build``'s summary of a graph."""
-    click.echo(f"{summary.triples} triples from {files} files")
-    click.echo(f"{summary.records} records:")
+def echo_summary(summary, files: int, err: bool = False) -> None:
+    """Print ``build``'s summary of a graph (on stderr when the graph itself goes to stdout)."""
+    click.echo(f"{summary.triples} triples from {files} files", err=err)
+    click.echo(f"{summary.records} records:", err=err)
     for type_name, count in summary.by_type:
-        click.echo(f"  {type_name:<32} {count:>5}")
-    click.echo(f"{summary.citations} citations of {len(summary.sources)} sources:")
+        click.echo(f"  {type_name:<32} {count:>5}", err=err)
+    click.echo(f"{summary.citations} citations of {len(summary.sources)} sources:", err=err)
     for source_id, label, count in summary.sources:
-        click.echo(f"  {source_id:<32} {count:>5}  {label}")
+        click.echo(f"  {source_id:<32} {count:>5}  {label}", err=err)
     if summary.external_citations:
-        click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
+        click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}", err=err)
 
 
 @click.command()

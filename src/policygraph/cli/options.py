@@ -14,6 +14,7 @@ import click
 
 __all__ = [
     "data_options",
+    "echo_status",
     "engine_option",
     "format_option",
     "graph_options",
@@ -28,6 +29,7 @@ __all__ = [
     "shapes_options",
     "store_dir",
     "timeout_option",
+    "to_stdout",
 ]
 
 _STORE = "policygraph.store"
@@ -344,3 +346,13 @@ def progress_reporter(label: str):
             state["bar"] = None
 
     return report
+
+
+def to_stdout(output: str | None) -> bool:
+    """True for ``-o -``: the data goes to standard output, so status lines must go to stderr."""
+    return output == "-"
+
+
+def echo_status(message: str, output: str | None) -> None:
+    """A status line (``wrote FILE ...``): on stdout, or on stderr when ``-o -`` sends the data there."""
+    click.echo(message, err=to_stdout(output))

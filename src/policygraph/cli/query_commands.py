@@ -32,7 +32,7 @@ _GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
 )
 @click.option("--labels", is_flag=True, help="In table and md output, show labels instead of ids and IRIs.")
 @click.option("--max-width", default=40, show_default=True, type=click.IntRange(5, 10000), help="Cut table cells to this width.")
-@output_option("Write the result to FILE (atomically) instead of standard output.")
+@output_option("Write the result to FILE (atomically) instead of standard output (- is standard output).")
 @graph_options
 @click.option("--endpoint", metavar="URL", help="Run the query on this SPARQL 1.1 endpoint instead of the local graph.")
 @engine_option("rdflib", "oxigraph", help="Local engine; auto uses Oxigraph for large or prebuilt graphs.")

@@ -23,7 +23,7 @@ from policygraph.errors import ConfigError
     help="Weakest evidence shown: cited > practice > status > group.",
 )
 @format_option("text", "md", "json", "html", default="text")
-@output_option("Write the report to FILE (atomically) instead of stdout.")
+@output_option("Write the report to FILE (atomically) instead of stdout (- is stdout).")
 @data_options
 def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, no_bundled):
     """Trace the treaty obligations a policy engages, with the evidence for each.

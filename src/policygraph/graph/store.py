@@ -11,6 +11,22 @@ and writes::
 It skips the work when the inputs have not changed (same content hash). ``open_store`` opens it
 read-only in a fraction of a second and returns the graph handle (``graph.handle.LoadedGraph``) over
 it, whose source map is read from the folder only when a message needs it.
+
+Builds and readers running at the same time:
+
+- A build holds an exclusive lock (``flock``) on ``.DIR.lock`` beside the folder from start to
+  end; a second build of the same folder waits a few seconds for it, then stops with "another
+  build of DIR is running" (so two builds never both claim to have written the store). The lock
+  file stays: removing it would let a third build lock a fresh file while the second still waits
+  on the old one.
+- The new store is built in ``.DIR.building-PID`` and swapped in with two renames (the old store
+  goes to ``.DIR.old-PID`` and is then deleted). A reader pins the folder it opens (on Linux it
+  opens every file through ``/proc/self/fd/N``, N a handle on the folder, kept for the life of the
+  graph handle), so it reads one store, old or new, even if a swap happens while it opens; if the
+  old store is deleted under it while it opens, it starts again on the new one (a few times at
+  most, then a one-line error).
+- Leftovers of killed builds (``.DIR.building-PID`` and ``.DIR.old-PID`` whose process no longer
+  runs) are removed by the next build of the same folder.
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ import io
 import json
 import os
 import shutil
+import weakref
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +47,7 @@ from rdflib import Graph
 from policygraph import __version__, resources
 from policygraph.errors import InputError
 from policygraph.graph.handle import LoadedGraph, source_map_from_file
+from policygraph.graph.store_guard import BuildLock, folder_identity, pinned, remove_leftovers
 from policygraph.model import Location
 from policygraph.records.load import RDF_FORMATS, SourceMap, data_files
 
@@ -62,6 +80,7 @@ _OX_FORMATS = {
     "xml": "RDF_XML",
 }
 _CHUNK = 1 << 20
+_OPEN_ATTEMPTS = 5
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""
@@ -157,9 +176,17 @@ def build_store(
         InputError: a file is missing or malformed, ``folder`` is something else than a store,
             or the store cannot be written.
     """
+    folder = Path(folder)
+    with BuildLock(folder):
+        return _build_locked(folder, data, bundled, force, progress, extra)
+
+
+def _build_locked(
+    folder: Path, data: Sequence[str | Path], bundled: bool, force: bool, progress: Progress | None, extra: Sequence[Path]
+) -> StoreBuild:
     from policygraph.records.safety import check_rdf_text
 
-    folder = Path(folder)
+    remove_leftovers(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError("cannot write the store: it is a file", Location(str(folder)))
     if folder.is_dir() and any(folder.iterdir()) and not is_store(folder):
@@ -217,20 +244,46 @@ def build_store(
 
 
 def open_store(folder: str | Path) -> LoadedGraph:
-    """Open a store read-only.
+    """Open a store read-only: one store, whole, even while a build swaps in a new one.
+
+    If opening fails because a build swapped the folder meanwhile (the old store's files deleted
+    under the reader), it starts again on the new store, a few times at most.
 
     Raises:
         InputError: ``folder`` is not a store of this format (with what to do), or cannot be opened.
     """
-    import pyoxigraph as ox
-
     folder = Path(folder)
     where = Location(str(folder))
-    if not folder.is_dir():
-        raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
-    if not is_store(folder):
+    attempts = 0
+    while True:
+        attempts += 1
+        if not folder.is_dir():
+            raise InputError("no such store", where, hint="build one with: policygraph build --store DIR")
+        identity = folder_identity(folder)
+        handles: list[int] = []
+        try:
+            loaded = _openpinned(pinned(folder, os.O_DIRECTORY, handles, where), folder, where, handles)
+        except InputError:
+            for handle in handles:
+                os.close(handle)
+            if folder_identity(folder) != identity and attempts < _OPEN_ATTEMPTS:
+                continue  # swapped while opening: open the new store
+            raise
+        except BaseException:
+            for handle in handles:
+                os.close(handle)
+            raise
+        for handle in handles:
+            weakref.finalize(loaded, os.close, handle)
+        return loaded
+
+
+def _openpinned(base: Path, folder: Path, where: Location, handles: list[int]) -> LoadedGraph:
+    import pyoxigraph as ox
+
+    if not is_store(base):
         raise InputError("not a policygraph store (no manifest.json)", where, hint="build one with: policygraph build --store DIR")
-    manifest = _read_manifest(folder)
+    manifest = _read_manifest(base, shown=folder)
     if manifest.get("version") != STORE_FORMAT:
         raise InputError(
             f"store format {manifest.get('version')!r} is not this policygraph's ({STORE_FORMAT})",
@@ -238,15 +291,14 @@ def open_store(folder: str | Path) -> LoadedGraph:
             hint="rebuild it with: policygraph build --store DIR",
         )
     try:
-        store = ox.Store.read_only(str(folder / _OXIGRAPH))
-    except (OSError, ValueError) as error:
+        store = ox.Store.read_only(str(base / _OXIGRAPH))
+    except (OSError, ValueError, RuntimeError) as error:  # RocksDB's "Corruption: ..." is a RuntimeError
         raise InputError(f"cannot open the store: {' '.join(str(error).split())[:200]}", where) from None
-    source_map_file = folder / _SOURCE_MAP
-    if not source_map_file.is_file():
+    if not (base / _SOURCE_MAP).is_file():
         raise InputError("cannot open the store: its source-map.json is missing", where, hint="rebuild it with: policygraph build --store DIR")
     return LoadedGraph(
         store=store,
-        source_map=source_map_from_file(source_map_file),
+        source_map=source_map_from_file(pinned(base / _SOURCE_MAP, 0, handles, where)),
         record_counts=Counter(manifest["record_counts"]),
         files=[Path(p) for p in manifest["files"]],
         folder=folder,
@@ -391,11 +443,13 @@ def _replace_folder(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _read_manifest(folder: Path) -> dict:
+def _read_manifest(folder: Path, shown: Path | None = None) -> dict:
+    """The manifest in ``folder``; errors name it in ``shown`` (the folder the user named, not a pinned path)."""
     try:
         return json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the store's manifest: {error}", Location(str(folder / _MANIFEST))) from None
+        reason = error.strerror if isinstance(error, OSError) else error
+        raise InputError(f"cannot read the store's manifest: {reason}", Location(str((shown or folder) / _MANIFEST))) from None
 
 
 def _source_map_json(source_map: SourceMap) -> dict:

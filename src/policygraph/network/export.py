@@ -28,7 +28,7 @@ from policygraph import __version__
 from policygraph.errors import ConfigError
 from policygraph.network.model import Network
 from policygraph.network.tables import Column, colour_of, edge_table, edge_values, node_table, text_value
-from policygraph.output import write_atomic, write_atomic_chunks
+from policygraph.output import write_atomic, write_atomic_chunks, write_atomic_files
 
 __all__ = [
     "NETWORK_FORMATS",
@@ -198,13 +198,19 @@ def write_graphml(network: Network, path: str | Path, measures: bool = False) ->
     _, edges = edge_table(network)
     flat = nx.MultiDiGraph()
     for node in sorted(network.graph.nodes):
-        flat.add_node(node, label=network.graph.nodes[node]["label"], **node_rows[node])
+        flat.add_node(node, **_xml_safe({"label": network.graph.nodes[node]["label"], **node_rows[node]}))
     for edge_id, source, target, data in edges:
         values = {"label": data["label"], "kind": data["kind"], "weight": float(data["weight"]), **edge_values(data)}
-        flat.add_edge(source, target, key=edge_id, **values)
+        flat.add_edge(source, target, key=edge_id, **_xml_safe(values))
     buffer = io.BytesIO()
     nx.write_graphml(flat, buffer, encoding="utf-8")
     write_atomic(path, buffer.getvalue())
+
+
+def _xml_safe(values: dict) -> dict:
+    """The values with the characters XML 1.0 cannot hold removed (networkx writes them as they are, and
+    Gephi and Cytoscape then reject the whole file)."""
+    return {key: _BAD_XML.sub("", value) if isinstance(value, str) else value for key, value in values.items()}
 
 
 def write_csv(network: Network, folder: str | Path, measures: bool = False) -> list[Path]:
@@ -236,7 +242,7 @@ def write_csv(network: Network, folder: str | Path, measures: bool = False) -> l
         row = node_rows[node]
         rows.append([node, network.graph.nodes[node]["label"], row["type"]] + [_cell(row.get(h)) for h in header[3:]])
     nodes_path, edges_path = folder / "nodes.csv", folder / "edges.csv"
-    write_atomic(nodes_path, _csv(header, rows))
+    nodes_csv = _csv(header, rows)
     edge_columns, edges = edge_table(network)
     header = ["Id", "Source", "Target", "Type", "Kind", "Label", "Weight"] + [c.id for c in edge_columns]
     rows = []
@@ -246,7 +252,7 @@ def write_csv(network: Network, folder: str | Path, measures: bool = False) -> l
             [edge_id, source, target, "Directed", data["kind"], data["label"], float(data["weight"])]
             + [_cell(values.get(c.id)) for c in edge_columns]
         )
-    write_atomic(edges_path, _csv(header, rows))
+    write_atomic_files([(nodes_path, nodes_csv), (edges_path, _csv(header, rows))])  # both, or neither
     return [nodes_path, edges_path]
 
 
@@ -255,11 +261,24 @@ def _cell(value: object) -> str:
 
 
 def _csv(header: list[str], rows: list[list]) -> str:
+    """CSV for spreadsheets: text cells that would start a formula are neutralised (see ``_inert``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_inert(value) for value in row] for row in rows)
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+def _inert(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs: OWASP's CSV-injection rule, a ``'`` before
+    a text starting with ``= + - @``, tab or CR. Numbers (``-0.5``) stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 # -- RDF ------------------------------------------------------------------------------------------

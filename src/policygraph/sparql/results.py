@@ -1,6 +1,10 @@
 """SPARQL query results: the ``QueryResult`` data object, its writers and an engine-neutral comparison.
 
 Writers follow the W3C formats exactly: SPARQL 1.1 Query Results CSV and TSV, JSON and XML.
+CSV and TSV values are therefore written as they are, never prefixed with ``'`` against
+spreadsheet formulas (``=``, ``+``, ``-``, ``@``): they are data-exchange formats read by SPARQL
+tools, and a changed value (``-1`` as ``'-1``) would be a wrong answer. A file meant for a
+spreadsheet comes from ``export csv``, which neutralises such cells.
 ``table`` and ``md`` are for people: compact names (or labels) instead of IRIs, long values cut in
 the table, a row count. Every writer returns text; the CLI decides where it goes.
 """

@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import re
 import tempfile
 import threading
 import time
@@ -59,6 +60,8 @@ class OxigraphServer:
     """A read-only Oxigraph SPARQL server on 127.0.0.1 over a temporary copy of a graph.
 
     Use ``start()`` then ``stop()`` (or ``with``): ``stop`` ends the server and deletes the copy.
+    The copy lives in ``TMP/policygraph-serve-PID-*``; a killed run cannot delete it, so ``start``
+    first deletes those whose PID no longer runs.
     """
 
     graph: Graph
@@ -85,7 +88,8 @@ class OxigraphServer:
         binary = oxigraph_binary()
         if _port_open(self.port):
             raise InputError(f"cannot serve on 127.0.0.1:{self.port}: the port is in use", hint="choose another with --port")
-        self.directory = tempfile.mkdtemp(prefix="policygraph-serve-")
+        _remove_stale_serve_folders()
+        self.directory = tempfile.mkdtemp(prefix=f"{_SERVE_PREFIX}{os.getpid()}-")
         try:
             dump = Path(self.directory) / "graph.nt"
             dump.write_bytes(self.graph.serialize(format="nt", encoding="utf-8"))
@@ -310,3 +314,21 @@ def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1][:200] if lines else ""
 
+
+_SERVE_PREFIX = "policygraph-serve-"
+
+
+def _remove_stale_serve_folders() -> None:
+    """Delete the temporary stores of ``serve`` runs that were killed (``policygraph-serve-PID-*``, PID gone)."""
+    from policygraph.output import process_running
+
+    pattern = re.compile(re.escape(_SERVE_PREFIX) + r"([0-9]+)-")
+    root = Path(tempfile.gettempdir())
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        match = pattern.match(name)
+        if match and not process_running(int(match.group(1))):
+            shutil.rmtree(root / name, ignore_errors=True)

@@ -4,6 +4,7 @@ self-contained HTML file (no network, prints cleanly, sections per treaty, evide
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -130,9 +131,18 @@ def render_text(trace: Trace) -> str:
     return _render(report_blocks(trace), _TEXT)
 
 
+_HTML_IN_MARKDOWN = re.compile(r"[<>]|&(?=#?[0-9A-Za-z]+;)")
+
+
+def _inert_markdown(text: str) -> str:
+    """``text`` with the HTML a Markdown renderer would pass through made inert: ``<`` and ``>`` always,
+    ``&`` where it starts a character reference (a bare ``&`` in a URL shows as itself anyway)."""
+    return _HTML_IN_MARKDOWN.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(), "&amp;"), text)
+
+
 def render_markdown(trace: Trace) -> str:
-    """The trace as Markdown, for a submission or an issue."""
-    return _render(report_blocks(trace), _MARKDOWN)
+    """The trace as Markdown, for a submission or an issue: data-derived text carries no live HTML."""
+    return _inert_markdown(_render(report_blocks(trace), _MARKDOWN))
 
 
 _CSS = """
@@ -246,7 +256,8 @@ def render_provision_markdown(result: ProvisionTrace) -> str:
     """The inverse trace as Markdown."""
     lines = [f"# Policies engaging {result.target_label}", ""]
     lines += [f"- **{label}** (`{pid}`) — {kind}" for pid, label, kind in result.policies] or ["No policy in the data engages it."]
-    return "\n".join(lines) + "\n\n" + "\n".join(render_markdown(t) for t in result.traces)
+    body = "\n".join(_render(report_blocks(t), _MARKDOWN) for t in result.traces)
+    return _inert_markdown("\n".join(lines) + "\n\n" + body)
 
 
 def render_provision_html(result: ProvisionTrace) -> str:
