@@ -32,21 +32,19 @@ Builds and readers running at the same time:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
 import weakref
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from rdflib import Graph
 
 from policygraph import __version__, resources
 from policygraph.errors import InputError
 from policygraph.graph.handle import LoadedGraph, source_map_from_file
+from policygraph.graph.store_fill import _CHUNK, Progress, _fill_store, _is_blank
 from policygraph.graph.store_guard import BuildLock, folder_identity, pinned, remove_leftovers
 from policygraph.model import Location
 from policygraph.records.load import RDF_FORMATS, SourceMap, data_files
@@ -71,19 +69,7 @@ _MANIFEST = "manifest.json"
 _SOURCE_MAP = "source-map.json"
 _OXIGRAPH = "oxigraph"
 _YAML = (".yaml", ".yml")
-_OX_FORMATS = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "json-ld": "JSON_LD",
-    "xml": "RDF_XML",
-}
-_CHUNK = 1 << 20
 _OPEN_ATTEMPTS = 5
-
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""
 
 
 @dataclass(frozen=True)
@@ -307,126 +293,6 @@ def _openpinned(base: Path, folder: Path, where: Location, handles: list[int]) -
 
 
 # -- building -----------------------------------------------------------------------------------
-
-
-def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
-    import pyoxigraph as ox
-
-    from policygraph.graph.convert import _error_position, to_oxigraph
-
-    store = ox.Store(str(folder))
-    try:
-        default = ox.DefaultGraph()
-        cache: dict = {}
-
-        def convert(term):
-            converted = cache.get(term)
-            if converted is None:
-                converted = cache[term] = to_oxigraph(term)
-            return converted
-
-        store.bulk_extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in graph)
-        total = sum(p.stat().st_size for p in rdf_files)
-        done = 0
-        for path in rdf_files:
-            fmt_name = _OX_FORMATS[RDF_FORMATS[path.suffix.lower()]]
-            fmt = getattr(ox.RdfFormat, fmt_name)
-            stage = f"loading {path.name}"
-            try:
-                with open(path, "rb") as raw:
-                    reader = io.BufferedReader(_Counting(raw, progress, stage, done, total), _CHUNK)
-                    if fmt_name in ("N_QUADS", "TRIG"):  # named graphs are merged into the default graph
-                        store.bulk_extend(
-                            ox.Quad(q.subject, q.predicate, q.object, default)
-                            for q in ox.parse(reader, format=fmt, base_iri=path.resolve().as_uri())
-                        )
-                    else:
-                        store.bulk_load(reader, format=fmt, base_iri=path.resolve().as_uri())
-            except SyntaxError as error:
-                line, column = _error_position(str(error))
-                what = RDF_FORMATS[path.suffix.lower()]
-                message = " ".join(str(error).split())[:200]
-                raise InputError(f"cannot parse {what}: {message}", Location(str(path), line, column)) from None
-            done += path.stat().st_size
-        _check_loaded_literals(store, rdf_files)
-        if progress:
-            progress("writing the store", 0, 1)
-        store.flush()
-        store.optimize()
-        triples = len(store)
-        if progress:
-            progress("writing the store", 1, 1)
-        return triples
-    finally:
-        del store  # closes the RocksDB files before the folder is renamed
-
-
-_SUSPECT_LITERALS = """
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-SELECT ?o WHERE {
-  ?s ?p ?o
-  FILTER(isLiteral(?o) && (
-    REGEX(STR(?o), "[\\\\x00-\\\\x08\\\\x0B\\\\x0C\\\\x0E-\\\\x1F\\\\x{FDD0}-\\\\x{FDEF}\\\\x{FFFE}\\\\x{FFFF}]")
-    || (DATATYPE(?o) IN (xsd:integer, xsd:decimal, xsd:long, xsd:int, xsd:nonNegativeInteger, xsd:positiveInteger,
-                         xsd:nonPositiveInteger, xsd:negativeInteger, xsd:unsignedLong)
-        && (STRLEN(STR(?o)) > 100 || REGEX(STR(?o), "[eE][-+]?[0-9]{4,}$")))))
-} LIMIT 100
-"""
-
-
-def _check_loaded_literals(store, rdf_files: list[Path]) -> None:  # noqa: ANN001 - a pyoxigraph.Store
-    """The checks ``records.rdf_input`` makes on ``--data`` literals, as one query over the bulk-loaded files.
-
-    Raises:
-        InputError: a literal holds a character XML cannot, or a number is too large; names the
-            file (and line) where its text is found.
-    """
-    if not rdf_files:
-        return
-    from policygraph.records.safety import bad_character, check_number
-
-    for row in store.query(_SUSPECT_LITERALS):
-        value = row[0].value
-        problem = bad_character(value, "a literal") or (check_number(value) and f"{check_number(value)} in a literal")
-        if problem:
-            raise InputError(problem, _find_text(rdf_files, value))
-
-
-def _find_text(files: list[Path], value: str) -> Location:
-    """The file and line where ``value`` is written (the first file when it was written with escapes)."""
-    needle = value[:80].encode("utf-8")
-    for path in files:
-        raw = path.read_bytes()
-        offset = raw.find(needle)
-        if offset >= 0:
-            return Location(str(path), raw.count(b"\n", 0, offset) + 1)
-    return Location(str(files[0]))
-
-
-class _Counting(io.RawIOBase):
-    """A binary reader that reports how far it has read."""
-
-    def __init__(self, raw, progress: Progress | None, stage: str, before: int, total: int):
-        self.raw, self.progress, self.stage, self.before, self.total = raw, progress, stage, before, total
-        self.read_bytes = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = self.raw.readinto(buffer)
-        self.read_bytes += count or 0
-        if self.progress:
-            self.progress(self.stage, self.before + self.read_bytes, self.total)
-        return count
-
-
-def _is_blank(path: Path) -> bool:
-    with open(path, "rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            if chunk.strip(b" \t\r\n\xef\xbb\xbf"):
-                return False
-    return True
 
 
 def _replace_folder(new: Path, target: Path) -> None:

@@ -35,7 +35,6 @@ __all__ = [
     "MAX_NESTING",
     "MAX_GROUPS",
     "MAX_TOKENS",
-    "MAX_INTEGER_DIGITS",
     "MAX_TIMEOUT",
     "check_text",
     "check_timeout",
@@ -53,8 +52,6 @@ MAX_GROUPS = 1_000
 """The most group patterns (``{ ... }``) a query may have."""
 MAX_TOKENS = 20_000
 """The most tokens (words, variables, terms, punctuation) a query may have."""
-MAX_INTEGER_DIGITS = 1_000
-"""The most digits an integer may have, in a query or in a ``--param`` value."""
 
 MAX_TIMEOUT = 86_400.0
 """The longest time limit (seconds, one day) a command accepts for a query or a request."""
@@ -70,7 +67,7 @@ def check_text(text: str, origin: str) -> None:
         SchemaError: a lone carriage return, a control character, a codepoint escape outside a
             string or IRI, or a query over one of the limits (the message names the limit).
     """
-    from policygraph.sparql.syntax import sparql_tokens
+    from policygraph.sparql.syntax import MAX_INTEGER_DIGITS, sparql_tokens
 
     if len(text) > MAX_QUERY_CHARS:
         raise SchemaError(f"the query has more than {MAX_QUERY_CHARS:,} characters (the limit)", Location(origin))

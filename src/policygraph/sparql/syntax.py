@@ -13,11 +13,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
-from policygraph.sparql.guard import MAX_INTEGER_DIGITS
 from policygraph.records.kinds import ID_PATTERN
 from policygraph.terms import ID_BASE, XSD
 
-__all__ = ["sparql_tokens", "variables_in_order", "sparql_term", "QueryParam", "PARAM_TYPES"]
+__all__ = ["MAX_INTEGER_DIGITS", "sparql_tokens", "variables_in_order", "sparql_term", "QueryParam", "PARAM_TYPES"]
+
+MAX_INTEGER_DIGITS = 1_000
+"""The most digits an integer may have, in a query or in a ``--param`` value."""
 
 _XSD_STRING = str(XSD.string)
 
