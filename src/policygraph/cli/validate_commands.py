@@ -7,14 +7,21 @@ from pathlib import Path
 
 import click
 
-from policygraph.cli.options import data_options, engine_option, format_option, load_from_options, shapes_options
+from policygraph.cli.options import (
+    data_options,
+    engine_option,
+    format_option,
+    load_from_options,
+    shapes_options,
+    timeout_option,
+)
 from policygraph.errors import InputError
 from policygraph.model import Location
 
 _SEVERITY_HELP = "Show findings of this severity or worse (the summary counts all). Only violations fail."
 
 
-def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None, engine="auto"):
+def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources=None, loaded=None, engine="auto", timeout=None):
     """Load (unless ``loaded`` is given) and validate as the options say; returns (loaded, report)."""
     from policygraph import resources
     from policygraph.validation.validate import validate
@@ -34,7 +41,7 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     from policygraph.cli.options import progress_reporter
 
     progress = progress_reporter("checking shapes")
-    return loaded, validate(loaded, shape_paths, sources=sources_dir, engine=engine, progress=progress)
+    return loaded, validate(loaded, shape_paths, sources=sources_dir, engine=engine, progress=progress, timeout=timeout)
 
 
 @click.command()
@@ -53,7 +60,8 @@ def run_validation(data, no_bundled, shapes=(), no_bundled_shapes=False, sources
     "pyshacl",
     help="SHACL engine: oxigraph (shapes as SPARQL, fast), pyshacl (the reference); auto: oxigraph unless the shapes need pyshacl.",
 )
-def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity, engine):
+@timeout_option(300, help="Stop the check after this long (exit 2): a shape's SPARQL may be slow.")
+def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity, engine, timeout):
     """Check the data: SHACL shapes, and every quote against its source text.
 
     Lists each finding with the file and line of the YAML record, the record id, the key, the
@@ -70,7 +78,7 @@ def validate(data, no_bundled, shapes, no_bundled_shapes, sources, fmt, severity
     """
     from policygraph.validation.report import render_text
 
-    _, report = run_validation(data, no_bundled, shapes, no_bundled_shapes, sources, engine=engine)
+    _, report = run_validation(data, no_bundled, shapes, no_bundled_shapes, sources, engine=engine, timeout=timeout)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(severity), ensure_ascii=False, indent=2))
     elif fmt == "ttl":

@@ -37,6 +37,7 @@ def validate(
     check_quotes: bool = True,
     engine: str = "auto",
     progress: Callable[[int, int], None] | None = None,
+    timeout: float | None = None,
 ) -> Report:
     """Validate a built graph against SHACL shapes and check its citations.
 
@@ -50,6 +51,7 @@ def validate(
             (``shacl_oxigraph``), ``pyshacl`` is the reference; ``auto`` is oxigraph unless the shapes
             use a feature only pySHACL has.
         progress: called as ``progress(shapes done, shapes)`` while the oxigraph engine runs.
+        timeout: seconds before the check is stopped (a user's shape may hold slow SPARQL).
 
     Returns:
         The report: every finding, sorted by file, line and code.
@@ -57,11 +59,17 @@ def validate(
     Raises:
         SchemaError: a shape file is malformed or the engine cannot use the shapes.
         ConfigError: an unknown engine.
-        InputError: a shapes path does not exist.
+        InputError: a shapes path does not exist, or the time ran out.
     """
+    from policygraph.sparql.engines import call_with_timeout
+
     shapes_graph = load_shapes(shape_files(shapes))
-    results = run_shacl(loaded, shapes_graph, engine=engine, progress=progress)
-    findings = findings_from_results(results, shapes_graph, loaded)
+
+    def check() -> list:
+        results = run_shacl(loaded, shapes_graph, engine=engine, progress=progress)
+        return findings_from_results(results, shapes_graph, loaded)
+
+    findings = call_with_timeout(check, timeout)
     if check_quotes:
         findings.extend(check_citations(_citation_graph(loaded), loaded.source_map, sources))
     return Report(
@@ -108,12 +116,38 @@ def load_shapes(files: Iterable[Path]) -> Graph:
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
             raise InputError(f"cannot read shapes: {reason}", Location(str(path))) from None
+        shapes = Graph()
         try:
             with _quiet_rdflib():
-                graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+                shapes.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
         except Exception as error:  # rdflib raises many kinds of parser errors
             raise SchemaError(f"cannot parse shapes: {_one_line(error)}", _error_location(path, error)) from None
+        _check_shape_sparql(shapes, path)
+        graph += shapes
     return graph
+
+
+def _check_shape_sparql(shapes: Graph, path: Path) -> None:
+    """Refuse shapes whose SPARQL would reach the network or other graphs (SERVICE, FROM), before any engine runs it.
+
+    Both engines run a shape's ``sh:select``/``sh:ask`` as it is: Oxigraph would call a SERVICE
+    endpoint and rdflib would fetch it, so the same guard as ``query`` reads the text first.
+    """
+    from rdflib.namespace import SH
+
+    from policygraph.sparql.query import _keyword_location, check_engine_text
+
+    origin = str(path)
+    for predicate in (SH.select, SH.ask, SH.construct, SH.update):
+        for text in sorted({str(value) for value in shapes.objects(None, predicate)}):
+            try:
+                check_engine_text(text, origin)
+            except SchemaError as error:
+                raise SchemaError(f"a shape's SPARQL: {error.message}", Location(origin)) from None
+            for keyword in ("FROM", "LOAD"):
+                where = _keyword_location(text, origin, keyword)
+                if where.line is not None:
+                    raise SchemaError(f"{keyword} is not allowed in a shape's SPARQL: it runs on the data graph only", Location(origin))
 
 
 def _citation_graph(loaded: LoadedGraph) -> Graph:
