@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from policygraph.terms import DCTERMS, ID, PG, RDF, SKOS
 
 DATA = Path(__file__).parents[1] / "data"

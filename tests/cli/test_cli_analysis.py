@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.network import communities, cuts, measures, paths
 from policygraph import load_graph
+from policygraph.network import communities, cuts, measures, paths
 from policygraph.network.projection import project
 
 DATA = Path(__file__).parents[1] / "fixtures" / "network"

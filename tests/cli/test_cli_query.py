@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from policygraph import load_graph
-from policygraph.sparql.query import list_queries, named_query
-from policygraph.sparql.run import run_query
 from policygraph.sparql.params import bind_params
+from policygraph.sparql.query import list_queries, named_query
 from policygraph.sparql.results import format_result
+from policygraph.sparql.run import run_query
 
 DATA = Path(__file__).parents[1] / "fixtures" / "query"
 TINY = ("--no-bundled", "--data", DATA)

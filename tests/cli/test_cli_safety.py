@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.errors import ConfigError
 from policygraph import load_graph
+from policygraph.errors import ConfigError
 from policygraph.sparql.query import parse_query
-from policygraph.sparql.run import run_query
 from policygraph.sparql.remote import oxigraph_binary
 from policygraph.sparql.results import comparable
+from policygraph.sparql.run import run_query
 
 DATA = Path(__file__).parents[1] / "fixtures" / "query"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"

@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
-from policygraph.errors import ConfigError, InputError, SchemaError
 from policygraph import load_graph
-from policygraph.records.load import parse_date
-from policygraph.sparql.query import parse_query
-from policygraph.sparql.run import run_query
-from policygraph.sparql.params import bind_params
+from policygraph.errors import ConfigError, InputError, SchemaError
 from policygraph.graph.handle import LoadedGraph
+from policygraph.records.load import parse_date
+from policygraph.sparql.params import bind_params
+from policygraph.sparql.query import parse_query
 from policygraph.sparql.results import QueryResult, format_result
+from policygraph.sparql.run import run_query
 from policygraph.terms import ID_BASE, XSD
 
 TESTS = Path(__file__).parents[1]

@@ -11,11 +11,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from policygraph.errors import InputError
 from policygraph import load_graph
-from policygraph.network.projection import project
+from policygraph.errors import InputError
 from policygraph.graph.store import build_store, input_hash, is_store, open_store
 from policygraph.graph.summary import summarise
+from policygraph.network.projection import project
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny"
 REPO = Path(__file__).parents[2]

@@ -9,11 +9,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from policygraph import load_graph
 from policygraph.errors import ConfigError, InputError
 from policygraph.network.export import gexf_text, write_csv, write_gexf, write_graphml, write_rdf
-from policygraph.network.tables import TYPE_COLOURS, colour_of, node_table
-from policygraph import load_graph
 from policygraph.network.projection import project
+from policygraph.network.tables import TYPE_COLOURS, colour_of, node_table
 
 DATA = Path(__file__).parents[1] / "fixtures" / "network"
 GEXF = "{http://gexf.net/1.3}"
@@ -118,10 +118,15 @@ def test_colour_of_is_stable_for_unknown_classes():
 
 
 def test_gexf_text_escapes_markup_and_control_characters(gexf_schema, tmp_path):
-    """Labels with & < > quotes and control characters give well-formed, valid GEXF that reads back."""
+    """Labels with & < > and quotes give well-formed, valid GEXF that reads back; a control character
+    (which XML cannot hold) is refused when the record is loaded, so it never reaches a writer."""
+    bell = tmp_path / "bell.yaml"
+    bell.write_text('- id: bell\n  type: state\n  label: "\\u0007bell"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bell.yaml:3: a control character \(U\+0007\) is not allowed"):
+        load_graph([bell], bundled=False)
     data = tmp_path / "odd.yaml"
     data.write_text(
-        '- id: odd\n  type: state\n  label: "A & B <C> \\"D\\" \\u0007bell"\n'
+        '- id: odd\n  type: state\n  label: "A & B <C> \\"D\\" bell"\n'
         "  cite: [{url: 'https://example.org/o', locator: '1', quote: 'odd'}]\n"
         "- id: other\n  type: government-body\n  label: Other\n  jurisdiction: odd\n"
         "  cite: [{url: 'https://example.org/o', locator: '1', quote: 'other'}]\n"

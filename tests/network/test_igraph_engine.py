@@ -7,8 +7,8 @@ import random
 import networkx as nx
 import pytest
 
-from policygraph.network import igraph_engine, measures
 from policygraph.errors import ConfigError
+from policygraph.network import igraph_engine, measures
 from policygraph.network.model import Network
 from policygraph.network.projection import project
 

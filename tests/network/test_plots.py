@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from policygraph import load_graph
+from policygraph.errors import ConfigError
 from policygraph.network.communities import communities
 from policygraph.network.measures import centrality, summarise_network
 from policygraph.network.paths import ego_network
-from policygraph.errors import ConfigError
-from policygraph import load_graph
-from policygraph.network.projection import project
 from policygraph.network.plots import check_plot_path, plot_centrality, plot_degree_distribution, plot_network
+from policygraph.network.projection import project
 
 DATA = Path(__file__).parents[1] / "fixtures" / "network"
 PNG = b"\x89PNG\r\n\x1a\n"

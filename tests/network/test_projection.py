@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.errors import ConfigError, PolicygraphError
 from policygraph import load_graph
+from policygraph.errors import ConfigError, PolicygraphError
 from policygraph.network.model import ProjectionOptions
 from policygraph.network.projection import construct, project
 from policygraph.network.schema import nodes_of_type

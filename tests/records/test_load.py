@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from policygraph.errors import InputError
 from policygraph import load_graph
+from policygraph.errors import InputError
 from policygraph.records.load import parse_date
 from policygraph.terms import ID, ORG, PG, RDF, SKOS, XSD
 

@@ -10,8 +10,8 @@ import threading
 import pytest
 from rdflib import Literal, URIRef
 
-from policygraph.errors import InputError
 from policygraph import load_graph
+from policygraph.errors import InputError
 from policygraph.records.safety import (
     MAX_DATA_BYTES,
     MAX_GRAPH_BYTES,

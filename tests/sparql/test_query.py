@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, Namespace, URIRef
 
-from policygraph.errors import ConfigError, InputError, SchemaError
 from policygraph import load_graph
-from policygraph.sparql.query import list_queries, named_query, parse_query, read_query
-from policygraph.sparql.run import choose_engine, run_query
+from policygraph.errors import ConfigError, InputError, SchemaError
 from policygraph.sparql.params import bind_params, parse_param_options
+from policygraph.sparql.query import list_queries, named_query, parse_query, read_query
 from policygraph.sparql.results import comparable, display_term, format_result
+from policygraph.sparql.run import choose_engine, run_query
 from policygraph.terms import ID_BASE
 
 DATA = Path(__file__).parents[1] / "fixtures" / "query"

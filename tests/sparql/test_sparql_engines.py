@@ -13,16 +13,15 @@ from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.parser import parseQuery
 
-from policygraph.errors import InputError, SchemaError
 from policygraph import load_graph
-from policygraph.model import Location
+from policygraph.errors import InputError, SchemaError
 from policygraph.graph.build import open_graph_file
-from policygraph.graph.handle import LoadedGraph
-from policygraph.sparql.engines import call_with_timeout
 from policygraph.graph.convert import to_oxigraph, to_rdflib
-from policygraph.sparql.syntax import variables_in_order
+from policygraph.graph.handle import LoadedGraph
+from policygraph.model import Location
+from policygraph.sparql.engines import call_with_timeout
 from policygraph.sparql.params import bind_in_tree, with_values
-from policygraph.sparql.syntax import sparql_term
+from policygraph.sparql.syntax import sparql_term, variables_in_order
 
 DATA = Path(__file__).parents[1] / "fixtures" / "query"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")

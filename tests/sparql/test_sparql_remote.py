@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.errors import ConfigError, InputError
 from policygraph import load_graph
-from policygraph.sparql.query import list_queries, named_query, parse_query
-from policygraph.sparql.run import run_query
+from policygraph.errors import ConfigError, InputError
 from policygraph.sparql.params import bind_params, parse_param_options
+from policygraph.sparql.query import list_queries, named_query, parse_query
 from policygraph.sparql.remote import OxigraphServer, oxigraph_binary, push_graph, query_endpoint
 from policygraph.sparql.results import comparable
+from policygraph.sparql.run import run_query
 
 DATA = Path(__file__).parents[1] / "fixtures" / "query"
 MINE = [q.name for q in list_queries(check=False) if not q.name.startswith("trace-")]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.errors import ConfigError
 from policygraph import load_graph
+from policygraph.errors import ConfigError
 from policygraph.tracing.trace import trace_policy, trace_provision
 
 WORLD = Path(__file__).parents[1] / "fixtures" / "trace"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.tracing.trace import trace_policy
 from policygraph.tracing.report import render_html, render_markdown, render_text
+from policygraph.tracing.trace import trace_policy
 
 WORLD = Path(__file__).parents[1] / "fixtures" / "trace"
 

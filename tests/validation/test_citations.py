@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policygraph.validation.citations import check_citations, find_quote, normalise
 from policygraph import load_graph
+from policygraph.validation.citations import check_citations, find_quote, normalise
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BASE = FIXTURES / "valid" / "base"

@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from policygraph.validation.validate import load_shapes, shape_files
 from policygraph.validation.engines import run_shacl
+from policygraph.validation.validate import load_shapes, shape_files
 
 SUITE = Path(__file__).resolve().parents[3] / "shared" / "peer-tests" / "shacl-core" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -18,11 +18,11 @@ from rdflib import Graph
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from policygraph.errors import SchemaError
 from policygraph import load_graph
+from policygraph.errors import SchemaError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.validation.validate import validate
 from policygraph.validation.engines import run_shacl
+from policygraph.validation.validate import validate
 
 sys.path.insert(0, str(Path(__file__).parent))
 import test_shacl_core as core

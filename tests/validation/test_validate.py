@@ -10,15 +10,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from policygraph import resources
-from policygraph import load_graph
+from policygraph import load_graph, resources
+from policygraph.graph.handle import LoadedGraph
 from policygraph.records.kinds import ENUMS
 from policygraph.terms import ID, PG, SKOS
-from policygraph.graph.handle import LoadedGraph
-from policygraph.validation.validate import load_shapes, shape_files, validate
-from policygraph.validation.findings import PGSH
-from policygraph.validation.findings import findings_from_results
 from policygraph.validation.engines import run_shacl
+from policygraph.validation.findings import PGSH, findings_from_results
+from policygraph.validation.validate import load_shapes, shape_files, validate
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BASE = FIXTURES / "valid" / "base"

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from policygraph.cli.options import data_options, echo_status, to_stdout, format_option, load_from_options, output_option
+from policygraph.cli.options import (
+    data_options,
+    echo_status,
+    format_option,
+    load_from_options,
+    output_option,
+    to_stdout,
+)
 from policygraph.errors import ConfigError
 
 _RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}

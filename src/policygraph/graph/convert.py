@@ -6,10 +6,7 @@ in Oxigraph's error messages)."""
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import re
-from typing import Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -17,7 +14,7 @@ from rdflib.term import Node
 from policygraph.errors import SchemaError
 from policygraph.terms import PREFIXES, XSD
 
-__all__ = ["to_rdflib", "to_oxigraph", "quiet_literals", "graph_to_store", "store_to_graph", "store_view"]
+__all__ = ["to_rdflib", "to_oxigraph", "graph_to_store", "store_to_graph", "store_view"]
 
 _XSD_STRING = str(XSD.string)
 
@@ -101,22 +98,6 @@ def store_to_graph(store) -> Graph:  # noqa: ANN001 - a pyoxigraph.Store
     for quad in store.quads_for_pattern(None, None, None, None):
         add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     return graph
-
-
-@contextlib.contextmanager
-def quiet_literals() -> Iterator[None]:
-    """Keep rdflib's log tracebacks for ill-typed literals (``"2021-13-45"^^xsd:date``) off the terminal.
-
-    rdflib logs one each time it makes such a literal (evaluating, converting, unpickling results);
-    they are data defects that ``validate`` reports, and a query returns them as they are.
-    """
-    logger = logging.getLogger("rdflib.term")
-    before = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(before)
 
 
 def _error_position(message: str) -> tuple[int | None, int | None]:

@@ -68,7 +68,8 @@ class LoadedGraph:
     def graph(self) -> Graph:
         """An rdflib view of the graph, for code that needs rdflib (pySHACL, serialisers, the rdflib engine)."""
         if self._graph is None:
-            from policygraph.graph.convert import quiet_literals, store_to_graph, store_view
+            from policygraph.graph.convert import store_to_graph, store_view
+            from policygraph.records.rdf_input import quiet_literals
 
             if self.on_disk:  # too big to copy, maybe: read through to the store
                 self._graph = store_view(self._store, len(self))

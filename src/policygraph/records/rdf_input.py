@@ -9,8 +9,10 @@ checked as the YAML values are (``safety.bad_character``, ``safety.check_number`
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -168,3 +170,19 @@ def _location(where: str, message: str) -> Location:
         return Location(where)
     line, column = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
     return Location(where, int(line), int(column))
+
+
+@contextlib.contextmanager
+def quiet_literals() -> Iterator[None]:
+    """Keep rdflib's log tracebacks for ill-typed literals (``"2021-13-45"^^xsd:date``) off the terminal.
+
+    rdflib logs one each time it makes such a literal (evaluating, converting, unpickling results);
+    they are data defects that ``validate`` reports, and a query returns them as they are.
+    """
+    logger = logging.getLogger("rdflib.term")
+    before = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(before)

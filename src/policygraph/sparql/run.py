@@ -66,7 +66,7 @@ def run_query(
         SchemaError: ``FROM`` on a local graph, or an engine cannot evaluate the query.
         InputError: the time ran out, or the endpoint failed.
     """
-    from policygraph.graph.convert import quiet_literals
+    from policygraph.records.rdf_input import quiet_literals
     from policygraph.sparql.engines import call_with_timeout, evaluate_oxigraph, evaluate_rdflib
 
     if (graph is None) == (endpoint is None):

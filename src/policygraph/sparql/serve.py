@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import re
 import tempfile
 import threading
 import time

@@ -21,8 +21,17 @@ from policygraph.graph.describe import brief_of
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import label_of, local_id, node_for_id
 from policygraph.terms import PG, RDF, RDFS, SKOS
-from policygraph.tracing.evidence import RaisedItems, cited_reasons, citations, inferred_reasons
-from policygraph.tracing.model import STRENGTHS, Binding, ContextItem, Engagement, ProvisionTrace, Reason, Statement, Trace
+from policygraph.tracing.evidence import RaisedItems, citations, cited_reasons, inferred_reasons
+from policygraph.tracing.model import (
+    STRENGTHS,
+    Binding,
+    ContextItem,
+    Engagement,
+    ProvisionTrace,
+    Reason,
+    Statement,
+    Trace,
+)
 from policygraph.tracing.rules import label, run, text
 
 __all__ = ["trace_policy", "trace_provision"]

@@ -64,7 +64,8 @@ def _rdflib_copy(loaded: LoadedGraph) -> Graph:
     """
     if not loaded.on_disk:
         return loaded.graph
-    from policygraph.graph.convert import quiet_literals, store_to_graph
+    from policygraph.graph.convert import store_to_graph
+    from policygraph.records.rdf_input import quiet_literals
 
     with quiet_literals():
         return store_to_graph(loaded.store)

@@ -61,6 +61,7 @@ def validate(
         ConfigError: an unknown engine.
         InputError: a shapes path does not exist, or the time ran out.
     """
+    from policygraph.records.rdf_input import quiet_literals
     from policygraph.sparql.engines import call_with_timeout
 
     shapes_graph = load_shapes(shape_files(shapes))
@@ -69,7 +70,8 @@ def validate(
         results = run_shacl(loaded, shapes_graph, engine=engine, progress=progress)
         return findings_from_results(results, shapes_graph, loaded)
 
-    findings = call_with_timeout(check, timeout)
+    with quiet_literals():  # the findings travel back from the child: ill-typed literals would log tracebacks
+        findings = call_with_timeout(check, timeout)
     if check_quotes:
         findings.extend(check_citations(_citation_graph(loaded), loaded.source_map, sources))
     return Report(
@@ -147,7 +149,7 @@ def _check_shape_sparql(shapes: Graph, path: Path) -> None:
             for keyword in ("FROM", "LOAD"):
                 where = _keyword_location(text, origin, keyword)
                 if where.line is not None:
-                    raise SchemaError(f"{keyword} is not allowed in a shape's SPARQL: it runs on the data graph only", Location(origin))
+                    raise SchemaError(f"a shape's SPARQL: {keyword} is not allowed: it runs on the data graph only", Location(origin))
 
 
 def _citation_graph(loaded: LoadedGraph) -> Graph:
