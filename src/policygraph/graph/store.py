@@ -319,10 +319,14 @@ def _read_manifest(folder: Path, shown: Path | None = None) -> dict:
 
 
 def _source_map_json(source_map: SourceMap) -> dict:
+    """The source map as JSON: each file's absolute path once (resolving it once per file, not per entry)."""
     paths: dict[str, int] = {}
+    indexes: dict[str, int] = {}
 
     def where(location: Location) -> list:
-        index = paths.setdefault(str(Path(location.path).resolve()), len(paths))
+        index = indexes.get(location.path)
+        if index is None:
+            index = indexes[location.path] = paths.setdefault(str(Path(location.path).resolve()), len(paths))
         return [index, location.line, location.column]
 
     nodes = [[str(node), *where(location)] for node, location in source_map.nodes.items()]
