@@ -162,6 +162,8 @@ def load_from_options(data: tuple[str, ...], no_bundled: bool, graph_file: str |
     return cached_graph(data, bundled=not no_bundled, progress=progress, warn=lambda line: click.echo(line, err=True))
 
 
+# Declared like data_options (a repeatable path, a --no-bundled-… flag, a folder): Click options are
+# declarations, one per flag, so the two blocks look alike without repeating any logic.
 shapes_options = _stack(
     click.option(
         "--shapes",

@@ -16,6 +16,7 @@ from rdflib import Graph
 from policygraph.errors import InputError
 from policygraph.model import Location
 from policygraph.records.load import RDF_FORMATS
+from policygraph.records.rdf_input import OXIGRAPH_FORMATS
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""
@@ -34,14 +35,6 @@ SELECT ?o WHERE {
 """
 
 
-_OX_FORMATS = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "json-ld": "JSON_LD",
-    "xml": "RDF_XML",
-}
 
 
 def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
@@ -64,7 +57,7 @@ def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Pro
         total = sum(p.stat().st_size for p in rdf_files)
         done = 0
         for path in rdf_files:
-            fmt_name = _OX_FORMATS[RDF_FORMATS[path.suffix.lower()]]
+            fmt_name = OXIGRAPH_FORMATS[RDF_FORMATS[path.suffix.lower()]]
             fmt = getattr(ox.RdfFormat, fmt_name)
             stage = f"loading {path.name}"
             try:

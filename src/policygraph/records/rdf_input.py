@@ -80,26 +80,22 @@ def read_rdf(graph: Graph, path: Path, fmt: str) -> None:
     cache: dict = {}
     triples = []
     # Ill-typed literals ("x"^^xsd:date) are for validate to report; rdflib would log a traceback.
-    term_log = logging.getLogger("rdflib.term")
-    level = term_log.level
-    term_log.setLevel(logging.CRITICAL)
     try:
-        for quad in parser:
-            triple = []
-            for term in (quad.subject, quad.predicate, quad.object):
-                converted = cache.get(term)
-                if converted is None:
-                    converted = cache[term] = _term(term, text, where)
-                triple.append(converted)
-            triples.append((*triple, graph))
+        with quiet_literals():
+            for quad in parser:
+                triple = []
+                for term in (quad.subject, quad.predicate, quad.object):
+                    converted = cache.get(term)
+                    if converted is None:
+                        converted = cache[term] = _term(term, text, where)
+                    triple.append(converted)
+                triples.append((*triple, graph))
     except SyntaxError as error:
         message = " ".join(str(error).split())
         message = message[:200] + ("…" if len(message) > 200 else "")
         raise InputError(f"cannot parse {fmt}: {message}", _location(where, message)) from None
     except MemoryError:  # Oxigraph buffers one token at most 16 MB
         raise InputError(f"cannot parse {fmt}: a single term (literal or IRI) is larger than 16 MB", Location(where)) from None
-    finally:
-        term_log.setLevel(level)
     try:
         prefixes = parser.prefixes
     except AttributeError:  # formats without prefixes

@@ -243,6 +243,8 @@ def _xml(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+# One term writer per W3C format (``_turtle_term`` for CSV/TSV, this one for XML, ``_json_term``):
+# the branches are alike because terms are; the syntax of each format is not.
 def _xml_term(term: Node) -> str:
     if isinstance(term, URIRef):
         return f"<uri>{_xml_text(str(term))}</uri>"

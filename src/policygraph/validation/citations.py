@@ -209,6 +209,8 @@ def _external(graph: Graph, source_map: SourceMap, citation: URIRef, url, source
     )
 
 
+# ``_about_source`` and ``_not_found`` fill the same ``Finding`` fields for different subjects (a source's
+# file, a citation's quote): keyword constructors of one dataclass, not repeated logic.
 def _about_source(source_map: SourceMap, source: URIRef, file_name, code: str, message: str) -> Finding:
     return Finding(
         code=code,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 from typing import Callable, Iterator
 
 from rdflib import Graph
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
+from policygraph.records.rdf_input import quiet_literals
 
 __all__ = ["ENGINES", "run_shacl"]
 
@@ -49,7 +49,7 @@ def run_shacl(
         from policygraph.validation.shacl_shapes import UnsupportedShapes
 
         try:
-            with _quiet_rdflib():  # results come back as rdflib terms: ill-typed literals would log tracebacks
+            with quiet_literals():  # results come back as rdflib terms: ill-typed literals would log tracebacks
                 return validate_store(loaded.store, shapes_graph, progress)
         except UnsupportedShapes:
             if engine == "oxigraph":
@@ -82,7 +82,7 @@ def _run_pyshacl(data_graph: Graph, shapes_graph: Graph) -> Graph:
     for prefix, namespace in data_graph.namespaces():
         view.bind(prefix, namespace, override=False)
     try:
-        with _quiet_rdflib(), _memoised_sparql_checks():
+        with quiet_literals(), _memoised_sparql_checks():
             _, results, _ = pyshacl.validate(
                 view,
                 shacl_graph=shapes_graph,
@@ -146,21 +146,6 @@ def _memoised_sparql_checks() -> Iterator[None]:
         yield
     finally:
         SPARQLQueryHelper.check_invalid_sparql = original
-
-
-@contextlib.contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """Keep rdflib's tracebacks for ill-typed literals (``"abc"^^xsd:decimal``) off the terminal.
-
-    Such literals are data defects the shapes report as findings; rdflib's log line adds nothing.
-    """
-    logger = logging.getLogger("rdflib.term")
-    before = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(before)
 
 
 def _one_line(error: Exception) -> str:

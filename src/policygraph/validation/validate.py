@@ -18,9 +18,10 @@ from policygraph import resources
 from policygraph.errors import InputError, SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.model import Location, Report
+from policygraph.records.rdf_input import quiet_literals
 from policygraph.terms import PG, RDF
 from policygraph.validation.citations import check_citations
-from policygraph.validation.engines import _one_line, _quiet_rdflib, run_shacl
+from policygraph.validation.engines import _one_line, run_shacl
 from policygraph.validation.findings import findings_from_results
 
 __all__ = ["validate", "load_shapes", "shape_files"]
@@ -120,7 +121,7 @@ def load_shapes(files: Iterable[Path]) -> Graph:
             raise InputError(f"cannot read shapes: {reason}", Location(str(path))) from None
         shapes = Graph()
         try:
-            with _quiet_rdflib():
+            with quiet_literals():
                 shapes.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
         except Exception as error:  # rdflib raises many kinds of parser errors
             raise SchemaError(f"cannot parse shapes: {_one_line(error)}", _error_location(path, error)) from None
