@@ -18,7 +18,7 @@ WORLD = Path(__file__).parents[1] / "fixtures" / "trace"
 BUNDLED_CASES = [
     ("bill-2021-immigration-control-revision", None),
     ("law-2023-immigration-control-amendment", "2024-06-10"),
-    ("titp", None),
+    ("titp", "2025-06-30"),  # in place: judged today by default, so the golden names a date
 ]
 
 
@@ -80,3 +80,14 @@ def test_trace_html_renders_in_chromium(tmp_path):
     shot = tmp_path / "trace.png"
     subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_raised_line_leaves_out_what_the_record_lacks():
+    """A recommendation with no document or paragraph prints no stray comma or space before its date."""
+    from policygraph.tracing.model import Raised
+    from policygraph.tracing.report import _raised_head
+
+    bare = Raised(id="r", kind="recommendation", by=["CERD"], summary="", date="2020-09-24", text="t", citations=[])
+    assert _raised_head(bare) == "CERD — (2020-09-24)"
+    full = Raised(id="r", kind="recommendation", by=["CERD"], summary="CERD/C/JPN/CO/10-11, para 35", date=None, text=None, citations=[])
+    assert _raised_head(full) == "CERD — CERD/C/JPN/CO/10-11, para 35"

@@ -13,7 +13,8 @@ from policygraph.errors import ConfigError
 @click.command()
 @click.argument("policy", required=False)
 @click.option("--provision", metavar="ID", help="Inverse: the policies that engage this provision (or any provision of a treaty id).")
-@click.option("--as-of", metavar="DATE", help="Judge binding status on this date (YYYY-MM-DD); default: the policy's latest date.")
+@click.option("--as-of", metavar="DATE", help="Judge binding status on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its last day); "
+    "default: today for a policy still in place, the last date of a bill or of an ended policy.")
 @click.option("--treaty", "treaties", multiple=True, metavar="ID", help="Only provisions of this treaty; repeatable. Alone: the inverse for the whole treaty.")
 @click.option(
     "--min-strength",

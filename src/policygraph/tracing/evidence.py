@@ -50,7 +50,7 @@ def _raised_items(loaded: LoadedGraph, provision: Node) -> dict[Node, Raised]:
 def _raised(loaded: LoadedGraph, row, recommendation: bool, by: list[str]) -> Raised:  # noqa: ANN001 - a rule row
     if recommendation:
         paragraph = text(row.paragraph)
-        summary = (text(row.document) or "") + (f", para {paragraph}" if paragraph else "")
+        summary = ", ".join(part for part in (text(row.document), f"para {paragraph}" if paragraph else None) if part)
     else:
         stance, form = text(row.stance), text(row.form)
         summary = " ".join(part for part in (stance, f"({form})" if form else None) if part) or label(row, "item")

@@ -23,8 +23,12 @@ def _headline(trace: Trace) -> list[str]:
         f"{trace.policy_label} ({trace.policy}; {trace.policy_type}{status})",
         f"State: {trace.state_label} · as of {trace.as_of} ({trace.as_of_basis})",
     ]
-    if trace.engagements:
-        lines.append(f"{len(trace.engagements)} provisions engaged: {kinds}")
+    count = len(trace.engagements)
+    treaties = trace.filters.get("treaties") or []
+    if count:
+        lines.append(f"{count} provision{'' if count == 1 else 's'} engaged: {kinds}")
+    elif treaties:
+        lines.append(f"No provision of {', '.join(treaties)} is engaged by this policy in the data (--treaty {' --treaty '.join(treaties)}).")
     else:
         lines.append("No treaty provision is engaged by this policy in the data (no cited engagement, and no practice, group or status it touches is concerned by a provision).")
     return lines
@@ -88,9 +92,14 @@ def _statement(s: Statement) -> tuple[str, list[str]]:
 
 
 def _raised(r: Raised) -> tuple[str, list[str]]:
-    date = f" ({r.date})" if r.date else ""
     text = f": \u201c{r.text}\u201d" if r.text else ""
-    return f"{', '.join(r.by) or r.id} — {r.summary}{date}{text}", []
+    return f"{_raised_head(r)}{text}", []
+
+
+def _raised_head(r: Raised) -> str:
+    """``who — document, para N (date)``, leaving out what the record lacks (no stray comma or space)."""
+    what = " ".join(part for part in (r.summary, f"({r.date})" if r.date else None) if part)
+    return " — ".join(part for part in (", ".join(r.by) or r.id, what) if part)
 
 
 _TEXT = {
@@ -232,9 +241,8 @@ def _html_statement(s: Statement) -> list[str]:
 
 def _html_raised(r: Raised) -> list[str]:
     esc = html.escape
-    date = f" ({esc(r.date)})" if r.date else ""
     text = f"<blockquote>\u201c{esc(r.text)}\u201d</blockquote>" if r.text else ""
-    return [f"<li>{esc(', '.join(r.by) or r.id)} — {esc(r.summary)}{date}{text}</li>"]
+    return [f"<li>{esc(_raised_head(r))}{text}</li>"]
 
 
 def _provision_head(result: ProvisionTrace) -> list[str]:

@@ -10,7 +10,9 @@ inverse question.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
+import re
 from types import SimpleNamespace
 
 from rdflib import Literal, URIRef
@@ -62,7 +64,8 @@ def trace_policy(
     Args:
         loaded: the graph handle (``load_graph``, ``open_store``).
         policy_id: the policy's id.
-        as_of: ISO date on which to judge binding status; default the policy's latest date.
+        as_of: the date to judge binding status on (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its
+            last day); default today for a policy still in place, the last date of a bill or an ended policy.
         treaties: keep only provisions of these treaty ids.
         min_strength: weakest evidence kept: cited, practice, status or group.
         provisions: keep only these provision ids (used by the inverse trace).
@@ -79,7 +82,10 @@ def trace_policy(
     state = graph.value(policy, PG.jurisdiction) or node_for_id("jp")
     policy_label, state_label = label_of(graph, policy), label_of(graph, state)
     dates = {name: str(graph.value(policy, p)) for name, p in _POLICY_DATES if graph.value(policy, p) is not None}
-    as_of_date, basis = _as_of(as_of, dates)
+    status = text(graph.value(policy, PG.status))
+    is_bill = (policy, RDF.type, PG.Bill) in graph
+    ended = is_bill or status in _ENDED_STATUSES or "withdrawn" in dates or "ended" in dates
+    as_of_day, basis = _as_of(as_of, dates, ended)
     names: dict[Node, str] = {policy: policy_label}
     raised = RaisedItems(loaded)
     reasons = cited_reasons(loaded, policy, names, raised) + inferred_reasons(loaded, policy, names)
@@ -95,18 +101,18 @@ def trace_policy(
         facts = run(loaded, "trace-provision", provision=provision)[0]
         if treaties and (facts.treaty is None or local_id(facts.treaty) not in treaties):
             continue
-        binding = _binding(loaded, facts, state, state_label, as_of_date)
+        binding = _binding(loaded, facts, state, state_label, as_of_day)
         engagements.append(_engagement(loaded, provision, facts, provision_reasons, binding, state, raised))
     engagements.sort(key=_rank)
     return Trace(
         policy=policy_id,
         policy_label=policy_label,
         policy_type=_type_label(loaded, policy),
-        status=text(graph.value(policy, PG.status)),
+        status=status,
         dates=dates,
         state=local_id(state),
         state_label=state_label,
-        as_of=as_of_date.isoformat(),
+        as_of=as_of_day.isoformat(),
         as_of_basis=basis,
         engagements=engagements,
         context=_context(loaded, policy),
@@ -232,31 +238,70 @@ def _context(loaded: LoadedGraph, policy: URIRef) -> list[ContextItem]:
 
 
 def _require(loaded: LoadedGraph, identifier: str, cls: URIRef, what: str) -> URIRef:
+    from policygraph.graph.search import suggest_ids
+
     graph = loaded.graph
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:/#-]*", identifier):  # a label, not an id (no IRI is made of it)
+        suggestions = suggest_ids(loaded, identifier)
+        hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
+        raise ConfigError(f"unknown {what} {identifier!r}: give its id, not its name", hint=hint)
     node = node_for_id(identifier)
     types = set(graph.objects(node, RDF.type))
     if not any(t == cls or (t, RDFS.subClassOf * "*", cls) in graph for t in types):
-        from policygraph.graph.search import suggest_ids
-
         if types:
-            raise ConfigError(f"{identifier!r} is a {_type_label(loaded, node)}, not a {what}")
+            kind = _type_label(loaded, node)
+            hint = None
+            if what == "policy" and any(t == PG.Provision or (t, RDFS.subClassOf * "*", PG.Provision) in graph for t in types):
+                hint = f"to list the policies that engage it: policygraph trace --provision {identifier}"
+            elif what == "policy" and any(t == PG.Treaty or (t, RDFS.subClassOf * "*", PG.Treaty) in graph for t in types):
+                hint = f"to list the policies that engage it: policygraph trace --treaty {identifier}"
+            raise ConfigError(f"{identifier!r} is a {kind}, not a {what}", hint=hint)
         suggestions = suggest_ids(loaded, identifier)
         hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
         raise ConfigError(f"unknown {what} {identifier!r}", hint=hint)
     return node
 
 
-def _as_of(as_of: str | None, dates: dict[str, str]) -> tuple[_dt.date, str]:
+_ENDED_STATUSES = {"abandoned", "withdrawn", "ended", "superseded"}
+
+
+def _as_of(as_of: str | None, dates: dict[str, str], ended: bool) -> tuple[_dt.date, str]:
+    """The date binding status is judged on, and that choice in one plain sentence.
+
+    A policy still in place is judged today; a bill, or a policy that ended, was withdrawn or was
+    superseded, on its last recorded date. ``--as-of`` may be a year or a month: its last day.
+    """
     if as_of:
-        try:
-            return _dt.date.fromisoformat(as_of), "given with --as-of"
-        except ValueError:
-            raise ConfigError(f"bad --as-of date {as_of!r}", hint="use YYYY-MM-DD") from None
-    if dates:
+        day, partial = as_of_date(as_of)
+        return day, f"given with --as-of {as_of}, read as its last day" if partial else "given with --as-of"
+    if ended and dates:
         name, latest = max(dates.items(), key=lambda item: _first_day(item[1]))
         return _first_day(latest), f"the policy's latest date: {name} {latest}"
     today = _dt.date.today()
-    return today, "today (the policy records no dates)"
+    if not dates:
+        return today, "today (the policy records no dates)"
+    return today, "today: no end, withdrawal or repeal of the policy is recorded"
+
+
+def as_of_date(text: str) -> tuple[_dt.date, bool]:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as a date (a year or month means its last day), and whether it was partial.
+
+    Raises:
+        ConfigError: anything else (ASCII digits only), or a day that does not exist.
+    """
+    match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text.strip())
+    hint = "use YYYY, YYYY-MM or YYYY-MM-DD"
+    if not match:
+        raise ConfigError(f"bad --as-of date {text!r}", hint=hint)
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return _dt.date(year, 12, 31), True
+        if day is None:
+            return _dt.date(year, month, calendar.monthrange(year, month)[1]), True
+        return _dt.date(year, month, day), False
+    except (ValueError, calendar.IllegalMonthError):
+        raise ConfigError(f"bad --as-of date {text!r}", hint=hint) from None
 
 
 def _first_day(text: str) -> _dt.date:
