@@ -91,3 +91,19 @@ def test_raised_line_leaves_out_what_the_record_lacks():
     assert _raised_head(bare) == "CERD — (2020-09-24)"
     full = Raised(id="r", kind="recommendation", by=["CERD"], summary="CERD/C/JPN/CO/10-11, para 35", date=None, text=None, citations=[])
     assert _raised_head(full) == "CERD — CERD/C/JPN/CO/10-11, para 35"
+
+
+def test_markdown_quotes_render_apart_from_their_bullet(bundled):
+    """Rendered by a CommonMark parser, each quote under a reason is a blockquote of its own inside the list
+    item, not text run into the bullet's sentence."""
+    from markdown_it import MarkdownIt
+
+    text = render_markdown(trace_policy(bundled, "bill-2021-immigration-control-revision"))
+    page = MarkdownIt("commonmark").render(text)
+    quotes = text.count("\n  > ")
+    assert 0 < page.count("<blockquote>") <= quotes  # quotes under one reason share a blockquote, a line each
+    assert "&gt; \u201c" not in page  # no quote marker left as text
+    cited = page[page.index("<li>cited: SMJ argues that pressing children") :]
+    item = cited[: cited.index("</li>")]
+    assert item.index("(argued by Solidarity Network with Migrants Japan)") < item.index("<blockquote>")
+    assert "Japan has an obligation" in item[item.index("<blockquote>") :]

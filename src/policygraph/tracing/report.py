@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policygraph.tracing.model import Engagement, ProvisionTrace, Raised, Reason, Statement, Trace
 
@@ -124,7 +124,7 @@ _MARKDOWN = {
     "field": lambda b: [f"**{b.name}**: {b.text}"],
     "list": lambda b: [f"\n**{b.text}**\n"],
     "item": lambda b: [f"- {b.text}"],
-    "detail": lambda b: [f"  {b.text.strip()}"],
+    "detail": lambda b: [f"  > {b.text.strip()}  "],  # a quote under its bullet: a blockquote of its own line
     "section": lambda b: ["", f"## {b.text}", ""],
     "entry": lambda b: [f"- {b.text}"],
 }
@@ -149,9 +149,14 @@ def _inert_markdown(text: str) -> str:
     return _HTML_IN_MARKDOWN.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(), "&amp;"), text)
 
 
+def _markdown_blocks(trace: Trace) -> list[Block]:
+    """The report's blocks with their data-derived text made inert (the Markdown around them stays live)."""
+    return [replace(b, text=_inert_markdown(b.text), name=_inert_markdown(b.name)) for b in report_blocks(trace)]
+
+
 def render_markdown(trace: Trace) -> str:
     """The trace as Markdown, for a submission or an issue: data-derived text carries no live HTML."""
-    return _inert_markdown(_render(report_blocks(trace), _MARKDOWN))
+    return _render(_markdown_blocks(trace), _MARKDOWN)
 
 
 _CSS = """
@@ -262,10 +267,11 @@ def render_provision_text(result: ProvisionTrace) -> str:
 
 def render_provision_markdown(result: ProvisionTrace) -> str:
     """The inverse trace as Markdown."""
-    lines = [f"# Policies engaging {result.target_label}", ""]
-    lines += [f"- **{label}** (`{pid}`) — {kind}" for pid, label, kind in result.policies] or ["No policy in the data engages it."]
-    body = "\n".join(_render(report_blocks(t), _MARKDOWN) for t in result.traces)
-    return _inert_markdown("\n".join(lines) + "\n\n" + body)
+    inert = _inert_markdown
+    lines = [f"# Policies engaging {inert(result.target_label)}", ""]
+    lines += [f"- **{inert(label)}** (`{pid}`) — {kind}" for pid, label, kind in result.policies] or ["No policy in the data engages it."]
+    body = "\n".join(_render(_markdown_blocks(t), _MARKDOWN) for t in result.traces)
+    return "\n".join(lines) + "\n\n" + body
 
 
 def render_provision_html(result: ProvisionTrace) -> str:
