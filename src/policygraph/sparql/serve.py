@@ -36,6 +36,7 @@ __all__ = ["OxigraphServer", "oxigraph_binary", "MAX_REQUEST_BYTES"]
 
 MAX_REQUEST_BYTES = 1_000_000
 """The largest request body (a query) the front reads; larger requests are refused with 413."""
+_DRAIN_BYTES = 4 * MAX_REQUEST_BYTES  # a refused body up to this size is read and dropped before the 413
 _FORWARDED_HEADERS = ("Accept", "Content-Type", "Accept-Encoding", "Accept-Language")
 _PARSE_LOCK = threading.Lock()  # parse_query raises the recursion limit for its call: one parse at a time
 
@@ -212,6 +213,18 @@ class _FrontHandler(BaseHTTPRequestHandler):
 
     do_DELETE = do_PATCH = do_PUT
 
+    def _discard(self, length: int) -> None:
+        """Read and drop ``length`` bytes of a refused body (in chunks, under a time limit)."""
+        self.connection.settimeout(30)
+        try:
+            while length > 0:
+                chunk = self.rfile.read(min(length, 1 << 16))
+                if not chunk:
+                    return
+                length -= len(chunk)
+        except OSError:
+            return
+
     def _relay(self) -> None:
         body = b""
         if self.headers.get("Transfer-Encoding"):
@@ -221,6 +234,8 @@ class _FrontHandler(BaseHTTPRequestHandler):
         except ValueError:
             return self._refuse(400, "bad Content-Length")
         if length < 0 or length > MAX_REQUEST_BYTES:
+            if length <= _DRAIN_BYTES:  # read what the client is sending, so it hears 413 rather than a reset
+                self._discard(length)
             return self._refuse(413, f"the request is larger than {MAX_REQUEST_BYTES:,} bytes (the limit)")
         if length:
             self.connection.settimeout(30)
