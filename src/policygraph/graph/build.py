@@ -11,24 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policygraph.errors import InputError
-from policygraph.graph.convert import _error_position, _short
+from policygraph.graph.convert import _short
 from policygraph.graph.handle import LoadedGraph
 from policygraph.model import Location
-from policygraph.records.load import read_inputs
+from policygraph.records.load import RDF_FORMATS, read_inputs
+from policygraph.records.rdf_input import OXIGRAPH_FORMATS, error_position
 
 __all__ = ["load_graph", "open_graph_file", "GRAPH_FILE_SUFFIXES"]
 
-GRAPH_FILE_SUFFIXES = {
-    ".ttl": "TURTLE",
-    ".turtle": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".jsonld": "JSON_LD",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-    ".xml": "RDF_XML",
-}
+GRAPH_FILE_SUFFIXES = {suffix: OXIGRAPH_FORMATS[fmt] for suffix, fmt in RDF_FORMATS.items()}
 """Suffixes of prebuilt graph files and their Oxigraph formats."""
 
 
@@ -85,7 +76,7 @@ def open_graph_file(path: str | Path) -> LoadedGraph:
             else:
                 store.load(**source, format=fmt)
     except SyntaxError as error:
-        line, column = _error_position(str(error))
+        line, column = error_position(str(error))
         raise InputError(f"cannot parse {fmt_name.lower().replace('_', '-')}: {_short(error)}", Location(str(path), line, column)) from None
     except MemoryError as error:  # Oxigraph buffers one token at most 16 MB: a huge literal or IRI
         raise InputError(

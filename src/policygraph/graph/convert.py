@@ -19,7 +19,6 @@ __all__ = ["to_rdflib", "to_oxigraph", "graph_to_store", "store_to_graph", "stor
 _XSD_STRING = str(XSD.string)
 
 
-_OX_ERROR_POSITION = re.compile(r"(?:line (\d+) (?:between columns|column) (\d+)|at (\d+):(\d+))")
 
 
 def to_rdflib(term) -> Node | None:  # noqa: ANN001 - a pyoxigraph term
@@ -98,14 +97,6 @@ def store_to_graph(store) -> Graph:  # noqa: ANN001 - a pyoxigraph.Store
     for quad in store.quads_for_pattern(None, None, None, None):
         add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
     return graph
-
-
-def _error_position(message: str) -> tuple[int | None, int | None]:
-    match = _OX_ERROR_POSITION.search(message)
-    if not match:
-        return None, None
-    line, column = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-    return int(line), int(column)
 
 
 def _short(error: BaseException) -> str:

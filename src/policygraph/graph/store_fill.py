@@ -40,7 +40,8 @@ SELECT ?o WHERE {
 def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
     import pyoxigraph as ox
 
-    from policygraph.graph.convert import _error_position, to_oxigraph
+    from policygraph.graph.convert import to_oxigraph
+    from policygraph.records.rdf_input import error_position
 
     store = ox.Store(str(folder))
     try:
@@ -71,7 +72,7 @@ def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Pro
                     else:
                         store.bulk_load(reader, format=fmt, base_iri=path.resolve().as_uri())
             except SyntaxError as error:
-                line, column = _error_position(str(error))
+                line, column = error_position(str(error))
                 what = RDF_FORMATS[path.suffix.lower()]
                 message = " ".join(str(error).split())[:200]
                 raise InputError(f"cannot parse {what}: {message}", Location(str(path), line, column)) from None

@@ -161,11 +161,17 @@ def _line_of(text: str, value: str) -> int | None:
 
 
 def _location(where: str, message: str) -> Location:
+    line, column = error_position(message)
+    return Location(where, line, column)
+
+
+def error_position(message: str) -> tuple[int | None, int | None]:
+    """The line and column an Oxigraph parser error names (``line 3 column 5``, ``at 3:5``), if any."""
     match = _POSITION.search(message)
     if not match:
-        return Location(where)
+        return None, None
     line, column = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-    return Location(where, int(line), int(column))
+    return int(line), int(column)
 
 
 @contextlib.contextmanager
