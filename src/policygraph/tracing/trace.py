@@ -238,28 +238,32 @@ def _context(loaded: LoadedGraph, policy: URIRef) -> list[ContextItem]:
 
 
 def _require(loaded: LoadedGraph, identifier: str, cls: URIRef, what: str) -> URIRef:
-    from policygraph.graph.search import suggest_ids
-
     graph = loaded.graph
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:/#-]*", identifier):  # a label, not an id (no IRI is made of it)
-        suggestions = suggest_ids(loaded, identifier)
-        hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
-        raise ConfigError(f"unknown {what} {identifier!r}: give its id, not its name", hint=hint)
+        raise ConfigError(f"unknown {what} {identifier!r}: give its id, not its name", hint=_did_you_mean(loaded, identifier))
     node = node_for_id(identifier)
     types = set(graph.objects(node, RDF.type))
-    if not any(t == cls or (t, RDFS.subClassOf * "*", cls) in graph for t in types):
-        if types:
-            kind = _type_label(loaded, node)
-            hint = None
-            if what == "policy" and any(t == PG.Provision or (t, RDFS.subClassOf * "*", PG.Provision) in graph for t in types):
-                hint = f"to list the policies that engage it: policygraph trace --provision {identifier}"
-            elif what == "policy" and any(t == PG.Treaty or (t, RDFS.subClassOf * "*", PG.Treaty) in graph for t in types):
-                hint = f"to list the policies that engage it: policygraph trace --treaty {identifier}"
-            raise ConfigError(f"{identifier!r} is a {kind}, not a {what}", hint=hint)
-        suggestions = suggest_ids(loaded, identifier)
-        hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
-        raise ConfigError(f"unknown {what} {identifier!r}", hint=hint)
-    return node
+
+    def is_a(wanted: URIRef) -> bool:
+        return any(t == wanted or (t, RDFS.subClassOf * "*", wanted) in graph for t in types)
+
+    if is_a(cls):
+        return node
+    if not types:
+        raise ConfigError(f"unknown {what} {identifier!r}", hint=_did_you_mean(loaded, identifier))
+    hint = None
+    if what == "policy":
+        inverse = "--provision" if is_a(PG.Provision) else "--treaty" if is_a(PG.Treaty) else None
+        if inverse:
+            hint = f"to list the policies that engage it: policygraph trace {inverse} {identifier}"
+    raise ConfigError(f"{identifier!r} is a {_type_label(loaded, node)}, not a {what}", hint=hint)
+
+
+def _did_you_mean(loaded: LoadedGraph, identifier: str) -> str:
+    from policygraph.graph.search import suggest_ids
+
+    suggestions = suggest_ids(loaded, identifier)
+    return "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
 
 
 _ENDED_STATUSES = {"abandoned", "withdrawn", "ended", "superseded"}
