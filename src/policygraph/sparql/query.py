@@ -241,20 +241,29 @@ def parse_query(text: str, origin: str = "-e", name: str | None = None) -> Sparq
     )
 
 
-def check_engine_text(text: str, origin: str) -> None:
+_REFUSED_KEYWORDS = {
+    "SERVICE": "policygraph does not send queries on to other endpoints",
+    "FROM": "it runs on the data graph only",
+    "LOAD": "it runs on the data graph only",
+}
+
+
+def check_engine_text(text: str, origin: str, keywords: tuple[str, ...] = ("SERVICE",)) -> None:
     """Check text that goes to Oxigraph as it is, without ``parse_query``'s full parse (bound queries, shapes' SPARQL).
 
-    The text must pass the guard's shared reading (``guard.check_text``) and hold no ``SERVICE``
-    outside strings, IRIs and comments; after ``check_text`` the tokenizer and Oxigraph agree on
-    where those are, so the keyword cannot hide from this scan.
+    The text must pass the guard's shared reading (``guard.check_text``) and hold none of ``keywords``
+    (SERVICE, and FROM or LOAD where the text must not name other graphs) outside strings, IRIs and
+    comments; after ``check_text`` the tokenizer and Oxigraph agree on where those are, so a keyword
+    cannot hide from this scan.
 
     Raises:
-        SchemaError: the text breaks a guard rule or a limit, or names SERVICE.
+        SchemaError: the text breaks a guard rule or a limit, or names a refused keyword.
     """
     check_text(text, origin)
-    where = _keyword_location(text, origin, "SERVICE")
-    if where.line is not None:
-        raise SchemaError("SERVICE is not allowed: policygraph does not send queries on to other endpoints", where)
+    for keyword in keywords:
+        where = _keyword_location(text, origin, keyword)
+        if where.line is not None:
+            raise SchemaError(f"{keyword} is not allowed: {_REFUSED_KEYWORDS[keyword]}", where)
 
 
 def _parse_header(text: str, origin: str) -> tuple[str, str, list[QueryParam], list[str], bool]:

@@ -138,19 +138,15 @@ def _check_shape_sparql(shapes: Graph, path: Path) -> None:
     """
     from rdflib.namespace import SH
 
-    from policygraph.sparql.query import _keyword_location, check_engine_text
+    from policygraph.sparql.query import check_engine_text
 
     origin = str(path)
     for predicate in (SH.select, SH.ask, SH.construct, SH.update):
         for text in sorted({str(value) for value in shapes.objects(None, predicate)}):
             try:
-                check_engine_text(text, origin)
+                check_engine_text(text, origin, keywords=("SERVICE", "FROM", "LOAD"))
             except SchemaError as error:
                 raise SchemaError(f"a shape's SPARQL: {error.message}", Location(origin)) from None
-            for keyword in ("FROM", "LOAD"):
-                where = _keyword_location(text, origin, keyword)
-                if where.line is not None:
-                    raise SchemaError(f"a shape's SPARQL: {keyword} is not allowed: it runs on the data graph only", Location(origin))
 
 
 def _citation_graph(loaded: LoadedGraph) -> Graph:
