@@ -75,7 +75,7 @@ def cached_graph(
     """
     global builds
     from policygraph.graph.build import load_graph
-    from policygraph.graph.store import StoreWriteError, build_store, is_current, open_store, store_key
+    from policygraph.graph.store import StoreWriteError, build_store, input_hash, is_current, open_store
     from policygraph.records.load import data_files
 
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
@@ -83,7 +83,7 @@ def cached_graph(
         return load_graph(data, bundled=bundled)  # RDF input: read as given each time (``build --store`` keeps it)
 
     shapes = _shape_files()
-    key = store_key(data, bundled=bundled, extra=shapes)
+    key = input_hash(files, shapes)
     folder = cache_dir() / key[:24]
     if is_current(folder, key):
         try:
@@ -107,26 +107,32 @@ def cached_graph(
 
 def cache_entries() -> list[CacheEntry]:
     """The cached graphs, most recently used first."""
-    from policygraph.graph.store import is_store, store_manifest
+    from policygraph.graph.store import store_manifest
+
+    entries = []
+    for folder in _cached_folders():
+        manifest = store_manifest(folder)
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        entries.append(CacheEntry(folder, size, manifest.get("triples", 0), tuple(manifest.get("files", ()))))
+    return entries
+
+
+def _cached_folders() -> list[Path]:
+    """The folders of the cached stores, most recently used first."""
+    from policygraph.graph.store import is_store
 
     root = cache_dir()
     if not root.is_dir():
         return []
-    entries = []
-    for folder in sorted(root.iterdir(), key=_last_used, reverse=True):
-        if folder.is_dir() and is_store(folder):
-            manifest = store_manifest(folder)
-            size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-            entries.append(CacheEntry(folder, size, manifest.get("triples", 0), tuple(manifest.get("files", ()))))
-    return entries
+    return [folder for folder in sorted(root.iterdir(), key=_last_used, reverse=True) if folder.is_dir() and is_store(folder)]
 
 
 def clear_cache() -> int:
     """Remove every cached graph; the number removed."""
-    entries = cache_entries()
-    for entry in entries:
-        shutil.rmtree(entry.folder, ignore_errors=True)
-    return len(entries)
+    folders = _cached_folders()
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(folders)
 
 
 @contextlib.contextmanager
@@ -167,6 +173,6 @@ def _last_used(folder: Path) -> float:
 
 def _forget_old(current: Path) -> None:
     """Keep the ``KEEP`` most recently used graphs (the current one always)."""
-    for entry in cache_entries()[KEEP:]:
-        if entry.folder != current:
-            shutil.rmtree(entry.folder, ignore_errors=True)
+    for folder in _cached_folders()[KEEP:]:
+        if folder != current:
+            shutil.rmtree(folder, ignore_errors=True)
