@@ -251,10 +251,8 @@ _REFUSED_KEYWORDS = {
 def check_engine_text(text: str, origin: str, keywords: tuple[str, ...] = ("SERVICE",)) -> None:
     """Check text that goes to Oxigraph as it is, without ``parse_query``'s full parse (bound queries, shapes' SPARQL).
 
-    The text must pass the guard's shared reading (``guard.check_text``) and hold none of ``keywords``
-    (SERVICE, and FROM or LOAD where the text must not name other graphs) outside strings, IRIs and
-    comments; after ``check_text`` the tokenizer and Oxigraph agree on where those are, so a keyword
-    cannot hide from this scan.
+    The text must pass the guard's shared reading (``guard.check_text``), after which the tokenizer and
+    Oxigraph agree on where strings, IRIs and comments are, and hold none of ``keywords`` outside them.
 
     Raises:
         SchemaError: the text breaks a guard rule or a limit, or names a refused keyword.
