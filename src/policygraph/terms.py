@@ -81,6 +81,7 @@ class PG(DefinedNamespace):
     acceded: URIRef  # Date of accession.
     accepted: URIRef  # Date of acceptance.
     entryIntoForce: URIRef  # When the treaty or policy entered into force (for the state).
+    entryIntoForceDelay: URIRef  # How long after a state deposits its instrument the treaty enters into force for it.
     participation: URIRef  # The participation a reservation or declaration belongs to.
     modifies: URIRef  # The provision a reservation or declaration qualifies.
     text: URIRef  # The verbatim text of a reservation, declaration or recommendation.
@@ -136,6 +137,11 @@ class PG(DefinedNamespace):
     sourceUrl: URIRef  # The public page cited, when the source is not one of the local documents.
     locator: URIRef  # Where in the source: chapter, section, paragraph.
     quote: URIRef  # A short verbatim quote found in the source.
+    untcNumber: URIRef  # The treaty's chapter and number in the UN Treaty Collection, e.g. IV-11.
+    unSymbol: URIRef  # The UN document symbol of a source, e.g. CCPR/C/JPN/CO/7.
+    iso3166Code: URIRef  # The state's ISO 3166-1 code (alpha-2, alpha-3 or numeric).
+    egovLawId: URIRef  # The law's id in Japan's e-Gov law database, e.g. 326CO0000000319.
+    wikidataId: URIRef  # The entity's Wikidata item (Q followed by digits).
 
 
 PREFIXES: dict[str, str] = {

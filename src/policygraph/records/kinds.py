@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from policygraph.records.identifiers import SCHEMES
 from policygraph.terms import DCTERMS, ORG, PG, SKOS
 
 __all__ = ["Key", "RecordKind", "RECORD_KINDS", "COMMON_KEYS", "ENUMS", "ID_PATTERN"]
@@ -21,7 +22,8 @@ class Key:
     """One key of a record: the predicate it maps to and how its value is read.
 
     ``kind`` is one of: text, texts (list of strings), langtext (string or {lang: string}),
-    langtexts, ref (one id), refs (list of ids), date, number, bool, url, enum, cite.
+    langtexts, ref (one id), refs (list of ids), date, duration (ISO 8601, ``P30D``), number, bool, url,
+    enum, cite, identifier (one value or a list, in the scheme of ``identifiers.SCHEMES`` named by the key).
     """
 
     predicate: URIRef | None
@@ -46,6 +48,7 @@ COMMON_KEYS: dict[str, Key] = {
     "url": Key(PG.url, "url"),
     "note": Key(SKOS.editorialNote, "text"),
     "cite": Key(PG.citation, "cite"),
+    **{name: Key(scheme.predicate, "identifier") for name, scheme in SCHEMES.items()},
 }
 
 ENUMS: dict[str, tuple[str, ...]] = {
@@ -127,6 +130,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
             "binding": Key(PG.binding, "bool"),
             "supplements": Key(PG.supplements, "ref"),
             "monitored-by": Key(PG.monitoredBy, "ref"),
+            "in-force-after-deposit": Key(PG.entryIntoForceDelay, "duration"),
         },
     ),
     "provision": RecordKind(

@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.model import Location
+from policygraph.records.identifiers import identifier_triples, parse_duration
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
@@ -303,7 +304,7 @@ class _Builder:
         if _is_null(node):
             return
         add = self.graph.add
-        if key.kind in ("refs", "texts", "langtexts", "cite"):
+        if key.kind in ("refs", "texts", "langtexts", "cite", "identifier"):
             items = node.value if isinstance(node, yaml.SequenceNode) else None
             if items is None:
                 if key.kind == "cite" or isinstance(node, yaml.MappingNode):
@@ -317,6 +318,13 @@ class _Builder:
                 elif key.kind == "langtexts":
                     for literal in self._langtexts(item, name):
                         add((subject, key.predicate, literal))
+                elif key.kind == "identifier":
+                    try:
+                        triples = identifier_triples(subject, name, self._scalar(item, name))
+                    except ValueError as error:
+                        raise InputError(f"{error} in record {record_id!r}", self._loc(item.start_mark)) from None
+                    for triple in triples:
+                        add(triple)
                 else:
                     self._add_citation(subject, record_id, index, item)
         elif key.kind == "ref":
@@ -330,6 +338,11 @@ class _Builder:
             add((subject, key.predicate, Literal(self._url(node, name), datatype=XSD.anyURI)))
         elif key.kind == "date":
             add((subject, key.predicate, self._date(node, name)))
+        elif key.kind == "duration":
+            try:
+                add((subject, key.predicate, parse_duration(self._scalar(node, name))))
+            except ValueError as error:
+                raise InputError(f"{error} in {name!r}", self._loc(node.start_mark)) from None
         elif key.kind == "number":
             add((subject, key.predicate, self._number(node, name)))
         elif key.kind == "bool":
