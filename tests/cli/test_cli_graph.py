@@ -69,6 +69,30 @@ def test_show_json_has_stable_keys(invoke):
     )
 
 
+def test_show_lists_identifiers_by_scheme(invoke, tmp_path):
+    """show lists external identifiers under 'identifiers:' with the scheme and the IRI linked to, once each."""
+    import json
+
+    data = tmp_path / "ids.yaml"
+    data.write_text(
+        "- id: tr\n  type: treaty\n  label: Treaty\n  untc: IV-11\n  wikidata: Q123\n  identifiers: [No. 7]\n"
+        "  cite:\n    - url: https://example.org/\n      locator: x\n      quote: y\n",
+        encoding="utf-8",
+    )
+    result = invoke("show", "--no-bundled", "--data", data, "tr")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert (
+        "identifiers:\n"
+        "  UNTC IV-11  <https://treaties.un.org/pages/ViewDetails.aspx?src=TREATY&mtdsg_no=IV-11&chapter=4&clang=_en>\n"
+        "  Wikidata Q123  <http://www.wikidata.org/entity/Q123>\n"
+    ) in out
+    assert "  identifier: No. 7\n" in out  # free-text identifiers stay with the properties
+    assert "identifier: IV-11" not in out and "seeAlso" not in out and "sameAs" not in out
+    described = json.loads(invoke("show", "--no-bundled", "--data", data, "--format", "json", "tr").output)
+    assert [(i["scheme"], i["value"]) for i in described["identifiers"]] == [("UNTC", "IV-11"), ("Wikidata", "Q123")]
+
+
 def test_show_unknown_id_suggests(invoke):
     """An unknown id says 'did you mean' and exits 2."""
     result = invoke("show", "--no-bundled", "--data", TINY, "law1")

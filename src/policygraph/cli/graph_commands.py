@@ -135,6 +135,9 @@ def _render_description(d) -> str:
         lines.append("")
         for prop, value in d.properties:
             lines.append(f"  {prop}: {value}")
+    if d.identifiers:
+        lines += ["", "identifiers:"]
+        lines += [f"  {i.scheme} {i.value}" + (f"  <{i.iri}>" if i.iri else "") for i in d.identifiers]
     if d.outgoing:
         lines += ["", "relations:"]
         lines += [f"  {link.property} → {link.id} ({link.label})" for link in d.outgoing]

@@ -15,9 +15,10 @@ from rdflib.term import Node
 from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import format_number, label_of, local_id, node_for_id
-from policygraph.terms import PG, PROV, RDF, RDFS, SKOS
+from policygraph.records.identifiers import SCHEMES
+from policygraph.terms import DCTERMS, PG, PROV, RDF, RDFS, SKOS
 
-__all__ = ["Description", "Link", "Citation", "describe", "brief_of"]
+__all__ = ["Description", "Link", "Citation", "Identifier", "describe", "brief_of"]
 
 _HIDDEN = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.inScheme, PG.citation, PROV.wasDerivedFrom}
 
@@ -32,6 +33,15 @@ class Link:
     type: str  # the other entity's class
     brief: str = ""  # for n-ary nodes: who, what, when
     via: str = ""  # the id of the sub-provision the link reaches this entity through
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """The entity's identifier in another registry (UNTC, e-Gov, Wikidata...), with its IRI there if linked."""
+
+    scheme: str  # the scheme's name, e.g. UNTC
+    value: str
+    iri: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Description:
     citations: list[Citation]
     defined_at: str | None = None
     parts: list[str] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """A JSON-safe dict with stable keys."""
@@ -84,18 +95,20 @@ def describe(loaded: LoadedGraph, identifier: str) -> Description:
     for part in parts:
         incoming += [_replace_via(link, local_id(part)) for link in _incoming(graph, part) if link.property != "within provision"]
     location = loaded.source_map.locate(node)
+    identifiers = _identifiers(graph, node)
     return Description(
         id=local_id(node),
         iri=str(node),
         types=sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept),
         labels=_texts(graph, node, SKOS.prefLabel),
         aliases=_texts(graph, node, SKOS.altLabel),
-        properties=_properties(graph, node),
-        outgoing=_outgoing(graph, node),
+        properties=_properties(graph, node, identifiers),
+        outgoing=_outgoing(graph, node, skip={URIRef(i.iri) for i in identifiers if i.iri}),
         incoming=incoming,
         citations=_citations(graph, node),
         defined_at=str(location) if location else None,
         parts=[local_id(p) for p in parts],
+        identifiers=identifiers,
     )
 
 
@@ -103,20 +116,35 @@ def _texts(graph: Graph, node: URIRef, predicate: URIRef) -> list[tuple[str, str
     return sorted((str(v), v.language or "") for v in graph.objects(node, predicate) if isinstance(v, Literal))
 
 
-def _properties(graph: Graph, node: URIRef) -> list[tuple[str, str]]:
+def _identifiers(graph: Graph, node: URIRef) -> list[Identifier]:
+    """The identifiers in the schemes of the data format, each with the IRI the entity links to."""
+    found = []
+    for scheme in SCHEMES.values():
+        for value in graph.objects(node, scheme.predicate):
+            iri = scheme.iri(str(value)) if scheme.iri is not None else ""
+            linked = scheme.link is not None and (node, scheme.link, URIRef(iri)) in graph
+            found.append(Identifier(scheme.label, str(value), iri if linked else ""))
+    return sorted(found, key=lambda i: (i.scheme, i.value))
+
+
+def _properties(graph: Graph, node: URIRef, identifiers: list[Identifier]) -> list[tuple[str, str]]:
+    """Literal properties, but the identifiers listed apart (and their plain dcterms:identifier copies)."""
+    schemes = {scheme.predicate for scheme in SCHEMES.values()}
+    values = {i.value for i in identifiers}
     rows = [
         (label_of(graph, p), str(o))
         for p, o in graph.predicate_objects(node)
-        if isinstance(o, Literal) and p not in _HIDDEN
+        if isinstance(o, Literal) and p not in _HIDDEN and p not in schemes and not (p == DCTERMS.identifier and str(o) in values)
     ]
     return sorted(rows)
 
 
-def _outgoing(graph: Graph, node: URIRef) -> list[Link]:
+def _outgoing(graph: Graph, node: URIRef, skip: set[URIRef]) -> list[Link]:
+    """Links to other entities; ``skip`` holds the identifier IRIs, which ``show`` lists with the identifiers."""
     links = [
         _link(graph, label_of(graph, p), o)
         for p, o in graph.predicate_objects(node)
-        if isinstance(o, URIRef) and p not in _HIDDEN and p != RDFS.subClassOf
+        if isinstance(o, URIRef) and p not in _HIDDEN and p != RDFS.subClassOf and o not in skip
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
