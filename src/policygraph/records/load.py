@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.model import Location
+from policygraph.records.canonical import canonical_lexical
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
@@ -443,9 +444,10 @@ class _Builder:
             raise InputError(f"{name!r} must be a number, not {value!r}", self._loc(node.start_mark)) from None
         if not number.is_finite():
             raise InputError(f"{name!r} must be a finite number", self._loc(node.start_mark))
-        return Literal(number, datatype=XSD.decimal)
+        return Literal(canonical_lexical(format(number, "f"), _DECIMAL), datatype=XSD.decimal)
 
 
+_DECIMAL = str(XSD.decimal)
 _CITATION_PREDICATES = {"source": PG.source, "url": PG.sourceUrl, "locator": PG.locator, "quote": PG.quote}
 
 
