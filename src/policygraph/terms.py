@@ -9,11 +9,23 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["PG", "ID", "ID_BASE", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = ["PG", "ID", "ID_BASE", "VOCAB", "VOCAB_BASE", "controlled_value", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
 
 ID_BASE = "https://w3id.org/policygraph/id/"
 ID = Namespace(ID_BASE)
 """Instances: ``ID["crc-art-9"]``."""
+
+VOCAB_BASE = "https://w3id.org/policygraph/vocab/"
+VOCAB = Namespace(VOCAB_BASE)
+"""The controlled values (``ontology/concepts.ttl``): a SKOS concept scheme per list of words in ``records.kinds.ENUMS``."""
+
+
+def controlled_value(scheme: str, word: str) -> URIRef:
+    """The concept a YAML word stands for: ``controlled_value("policy-status", "in-force")`` → ``.../vocab/policy-status/in-force``.
+
+    The word itself is the concept's ``skos:notation``, which queries match and print.
+    """
+    return VOCAB[f"{scheme}/{word}"]
 
 
 class PG(DefinedNamespace):
@@ -141,6 +153,7 @@ class PG(DefinedNamespace):
 PREFIXES: dict[str, str] = {
     "pg": str(PG._NS),
     "pgid": ID_BASE,
+    "pgv": VOCAB_BASE,
     "skos": str(SKOS),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

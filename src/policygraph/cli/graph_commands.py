@@ -23,7 +23,14 @@ from policygraph.graph.serialize import RDF_OUTPUT_FORMATS
 @output_option("Write the graph to FILE (atomically), or - for standard output.")
 @format_option(*sorted(RDF_OUTPUT_FORMATS), default="ttl", help="RDF format of -o (nq and trig: every triple in the default graph).")
 @click.option("--no-validate", is_flag=True, help="Write -o even if the graph has violations (-o validates first).")
-def build(data, no_bundled, output, fmt, no_validate):
+@click.option(
+    "--void",
+    "void_file",
+    metavar="FILE",
+    help="Also write a VoID + DCAT description of the graph (Turtle: counts, sources, distributions) to FILE, or -.",
+)
+@click.option("--endpoint-url", metavar="URL", help="With --void: the SPARQL endpoint that serves the graph (void:sparqlEndpoint).")
+def build(data, no_bundled, output, fmt, no_validate, void_file, endpoint_url):
     """Build the graph from the curated data and print a summary (on stderr).
 
     With --store DIR it writes an on-disk store that query, trace, validate, analyze and export
@@ -35,6 +42,7 @@ def build(data, no_bundled, output, fmt, no_validate):
       policygraph build -o japan.ttl
       policygraph build --data my-records/ --format nt -o all.nt
       policygraph build --format nq -o - | gzip > japan.nq.gz
+      policygraph build -o japan.ttl --void japan.void.ttl
       policygraph build --store japan.store
     """
     from policygraph.cli.options import store_dir
@@ -47,11 +55,21 @@ def build(data, no_bundled, output, fmt, no_validate):
         from policygraph.cli.validate_commands import refuse_violations
 
         refuse_violations(loaded, output)
+    if output and output == void_file:
+        raise ConfigError("-o and --void name the same file", hint="the description goes in a file of its own")
+    if endpoint_url and not void_file:
+        raise ConfigError("--endpoint-url goes with --void (it is written into the description)")
     if output:
         from policygraph.graph.serialize import serialize
         from policygraph.output import write_atomic
 
         write_atomic(output, serialize(loaded, fmt))
+    if void_file:
+        from policygraph.graph.void import dataset_description
+        from policygraph.output import write_atomic
+
+        write_atomic(void_file, dataset_description(loaded, endpoint=endpoint_url).serialize(format="turtle", encoding="utf-8"))
+        echo_status(f"wrote {void_file} (VoID and DCAT description)")
     from policygraph.graph.summary import summarise
 
     echo_summary(summarise(loaded), len(loaded.files))

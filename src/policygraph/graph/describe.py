@@ -14,7 +14,8 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.graph.labels import format_number, label_of, local_id, node_for_id
+from policygraph.graph.labels import format_number, is_controlled, label_of, local_id, node_for_id, word_of
+from policygraph.records.canonical import readable_url
 from policygraph.terms import PG, PROV, RDF, RDFS, SKOS
 
 __all__ = ["Description", "Link", "Citation", "describe", "brief_of"]
@@ -105,9 +106,9 @@ def _texts(graph: Graph, node: URIRef, predicate: URIRef) -> list[tuple[str, str
 
 def _properties(graph: Graph, node: URIRef) -> list[tuple[str, str]]:
     rows = [
-        (label_of(graph, p), str(o))
+        (label_of(graph, p), word_of(graph, o))
         for p, o in graph.predicate_objects(node)
-        if isinstance(o, Literal) and p not in _HIDDEN
+        if (isinstance(o, Literal) or is_controlled(o)) and p not in _HIDDEN
     ]
     return sorted(rows)
 
@@ -116,7 +117,7 @@ def _outgoing(graph: Graph, node: URIRef) -> list[Link]:
     links = [
         _link(graph, label_of(graph, p), o)
         for p, o in graph.predicate_objects(node)
-        if isinstance(o, URIRef) and p not in _HIDDEN and p != RDFS.subClassOf
+        if isinstance(o, URIRef) and not is_controlled(o) and p not in _HIDDEN and p != RDFS.subClassOf
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
@@ -125,7 +126,7 @@ def _incoming(graph: Graph, node: URIRef) -> list[Link]:
     links = [
         _link(graph, label_of(graph, p), s, brief=True)
         for s, p in graph.subject_predicates(node)
-        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s)
+        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s) and not is_controlled(node)
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
@@ -153,7 +154,7 @@ def brief_of(graph: Graph, node: Node) -> str:
 
     if PG.Position in types:
         form = value(node, PG.form)
-        return f"{names(PG.actor)} {value(node, PG.stance) or 'position'}{f' by {form}' if form else ''}{when()}"
+        return f"{names(PG.actor)} {word_of(graph, value(node, PG.stance)) or 'position'}{f' by {form}' if form else ''}{when()}"
     if PG.Engagement in types:
         return f"{label_of(graph, value(node, PG.policy))} engages {label_of(graph, value(node, PG.provision))}, argued by {names(PG.arguedBy)}"
     if PG.Event in types:
@@ -168,7 +169,7 @@ def brief_of(graph: Graph, node: Node) -> str:
         qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than ", "at-least": "at least ", "at-most": "at most "}
         period = value(node, PG.period) or value(node, PG.periodEnd)
         return (
-            f"{qualifier.get(str(value(node, PG.qualifier) or ''), '')}{format_number(value(node, PG.value))} {value(node, PG.unit) or ''}"
+            f"{qualifier.get(word_of(graph, value(node, PG.qualifier)) or '', '')}{format_number(value(node, PG.value))} {word_of(graph, value(node, PG.unit)) or ''}"
             + (f" ({period})" if period else "")
         )
     return ""
@@ -181,8 +182,8 @@ def _citations(graph: Graph, node: URIRef) -> list[Citation]:
         url = graph.value(citation, PG.sourceUrl)
         result.append(
             Citation(
-                source=local_id(source) if source is not None else str(url),
-                source_label=label_of(graph, source) if source is not None else str(url),
+                source=local_id(source) if source is not None else readable_url(url),
+                source_label=label_of(graph, source) if source is not None else readable_url(url),
                 locator=str(graph.value(citation, PG.locator) or ""),
                 quote=str(graph.value(citation, PG.quote) or ""),
             )
