@@ -16,10 +16,11 @@ from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import format_number, is_controlled, label_of, local_id, node_for_id, word_of
 from policygraph.records.canonical import readable_url
-from policygraph.terms import PG, PROV, RDF, RDFS, SKOS
+from policygraph.terms import PG, PROV, QB, RDF, RDFS, SKOS
 
 __all__ = ["Description", "Link", "Citation", "describe", "brief_of"]
 
+_PLAIN_TYPES = {SKOS.Concept, QB.Observation}  # types every record of a kind has besides its own: not shown
 _HIDDEN = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.inScheme, PG.citation, PROV.wasDerivedFrom}
 
 
@@ -88,7 +89,7 @@ def describe(loaded: LoadedGraph, identifier: str) -> Description:
     return Description(
         id=local_id(node),
         iri=str(node),
-        types=sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept),
+        types=sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t not in _PLAIN_TYPES),
         labels=_texts(graph, node, SKOS.prefLabel),
         aliases=_texts(graph, node, SKOS.altLabel),
         properties=_properties(graph, node),
@@ -132,7 +133,7 @@ def _incoming(graph: Graph, node: URIRef) -> list[Link]:
 
 
 def _link(graph: Graph, prop: str, other: Node, brief: bool = False) -> Link:
-    types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t != SKOS.Concept)
+    types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t not in _PLAIN_TYPES)
     return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", brief_of(graph, other) if brief else "")
 
 

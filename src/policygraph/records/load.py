@@ -23,6 +23,7 @@ from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.model import Location
 from policygraph.records.canonical import canonical_lexical, web_iri
+from policygraph.records.cube import cube_triples
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
@@ -300,6 +301,8 @@ class _Builder:
                 )
             self.source_map.properties[(subject, key.predicate)] = self._loc(key_node.start_mark)
             self._add_value(subject, record_id, name, key, value_node)
+        if kind.rdf_class == PG.Observation and "measures" in fields:  # statistics as RDF Data Cube
+            self.graph.addN((*triple, self.graph) for triple in cube_triples(subject, self._scalar(fields["measures"][1], "measures")))
 
     def _add_value(self, subject: URIRef, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
         if _is_null(node):
