@@ -34,6 +34,7 @@ PREFIXES = """\
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix pgv: <https://w3id.org/policygraph/vocab/> .
 
 """
 
@@ -79,6 +80,11 @@ class _Writer:
 
 def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _word(scheme: str, word: str) -> str:
+    """A controlled value: the concept of ``word`` in ``scheme`` (ontology/concepts.ttl), as the YAML loader maps it."""
+    return f"pgv:{scheme}\\/{word}"
 
 
 def _en(text: str) -> str:
@@ -255,7 +261,7 @@ class Generator:
                 node = f"{state}-{treaty}"
                 signed = 1960 + 5 * index + rng.randint(0, 5)
                 pairs = [("a", "pg:Participation"), ("pg:state", f":{state}"), ("pg:treaty", f":{treaty}"),
-                         ("pg:participationStatus", _lit(status))]
+                         ("pg:participationStatus", _word("participation-status", status))]
                 if status != "not-party":
                     pairs.append(("pg:signed", _date(signed, rng.randint(1, 12), rng.randint(1, 28))))
                     self.joined.setdefault(state, []).append(node)
@@ -347,16 +353,16 @@ class Generator:
             ("dcterms:description", _lit(_sentence(rng, 12))),
         ]
         if cls == "Bill" and rng.random() < 0.3:
-            pairs += [("pg:status", _lit("withdrawn")), ("pg:withdrawn", _date(year, 10, rng.randint(1, 28)))]
+            pairs += [("pg:status", _word("policy-status", "withdrawn")), ("pg:withdrawn", _date(year, 10, rng.randint(1, 28)))]
         elif cls in ("Law", "Bill"):
             pairs += [
-                ("pg:status", _lit("in-force")),
+                ("pg:status", _word("policy-status", "in-force")),
                 ("pg:enacted", _date(year, 7, rng.randint(1, 28))),
                 ("pg:entryIntoForce", _year(year + 1)),
             ]
         else:
             ended = rng.random() < 0.2
-            pairs += [("pg:status", _lit("ended" if ended else "active")), ("pg:started", _year(year + 1))]
+            pairs += [("pg:status", _word("policy-status", "ended" if ended else "active")), ("pg:started", _year(year + 1))]
             if ended:
                 pairs.append(("pg:ended", _year(year + 1 + rng.randint(1, 5))))
         older = self.first_of_year.get(year, number)
@@ -387,7 +393,7 @@ class Generator:
                 f":{position}",
                 [
                     ("a", "pg:Position"),
-                    ("pg:stance", _lit(rng.choice(STANCES))),
+                    ("pg:stance", _word("stance", rng.choice(STANCES))),
                     ("pg:form", _lit(rng.choice(("petition", "statement", "report")))),
                     ("pg:actor", self.pick(ngos, 1, 2)),
                     ("pg:about", f":{pid}"),
@@ -455,7 +461,7 @@ class Generator:
                     ("skos:prefLabel", _en(f"People affected by policy {number}")),
                     ("pg:measures", _lit("people affected")),
                     ("pg:value", f'"{rng.randint(10, 100000)}"^^xsd:decimal'),
-                    ("pg:unit", _lit(rng.choice(UNITS))),
+                    ("pg:unit", _word("unit", rng.choice(UNITS))),
                     ("pg:period", _year(min(2023, year + 1))),
                     ("pg:about", f":{pid}, :{rng.choice(self.groups)}"),
                 ]

@@ -50,3 +50,75 @@ def test_ontology_properties_declare_kind_and_definedby(ontology):
     """Properties are typed object/datatype properties and point back to the ontology."""
     for prop in _declared(ontology) - set(ontology.subjects(RDF.type, OWL.Class)):
         assert (prop, RDFS.isDefinedBy, None) in ontology
+
+
+# -- the concept schemes of the controlled values (ontology/concepts.ttl) ----------------------------
+
+
+@pytest.fixture(scope="module")
+def concepts():
+    return Graph().parse(resources.ontology_files()[1], format="turtle")
+
+
+def test_concept_schemes_list_exactly_the_yaml_words(concepts):
+    """Each ENUMS list is a scheme whose concepts have the YAML words as notations, an English label each."""
+    from policygraph.records.kinds import ENUMS
+    from policygraph.terms import SKOS, VOCAB, controlled_value
+
+    for scheme, words in ENUMS.items():
+        assert (VOCAB[scheme], RDF.type, SKOS.ConceptScheme) in concepts
+        members = set(concepts.subjects(SKOS.inScheme, VOCAB[scheme]))
+        assert members == {controlled_value(scheme, word) for word in words}, scheme
+        for word in words:
+            concept = controlled_value(scheme, word)
+            assert (concept, RDF.type, SKOS.Concept) in concepts
+            assert list(concepts.objects(concept, SKOS.notation)) == [Literal(word)]
+            assert [v.language for v in concepts.objects(concept, SKOS.prefLabel)] == ["en"]
+
+
+def test_concept_schemes_are_not_in_the_ontology_file(ontology):
+    """The ontology file holds the ontology only, so pyLODE titles its page from the ontology, not a scheme."""
+    from policygraph.terms import SKOS
+
+    assert not list(ontology.subjects(RDF.type, SKOS.ConceptScheme))
+    assert not list(ontology.subjects(RDF.type, SKOS.Concept))
+
+
+def test_controlled_properties_range_over_concepts(ontology):
+    """The properties whose values are controlled words are object properties ranging over skos:Concept."""
+    from policygraph.records.kinds import COMMON_KEYS, RECORD_KINDS
+    from policygraph.terms import SKOS
+
+    controlled = {key.predicate for kind in RECORD_KINDS.values() for key in {**COMMON_KEYS, **kind.keys}.values() if key.kind == "enum"}
+    assert len(controlled) == 7
+    for predicate in controlled:
+        assert (predicate, RDF.type, OWL.ObjectProperty) in ontology
+        assert (predicate, RDFS.range, SKOS.Concept) in ontology
+
+
+def test_ontology_metadata_follows_the_package_version(ontology):
+    """The ontology names its version (as pyproject.toml does), a version IRI, its creator and dates."""
+    import tomllib
+    from pathlib import Path
+
+    from policygraph.terms import DCTERMS
+
+    version = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    (header,) = ontology.subjects(RDF.type, OWL.Ontology)
+    assert ontology.value(header, OWL.versionInfo) == Literal(version)
+    assert str(ontology.value(header, OWL.versionIRI)) == f"{header}/{version}"
+    for predicate in (DCTERMS.creator, DCTERMS.created, DCTERMS.modified, DCTERMS.title):
+        assert ontology.value(header, predicate) is not None, predicate
+
+
+def test_every_property_has_a_domain_and_a_range_where_they_hold(ontology):
+    """Every pg property has an rdfs:domain and an rdfs:range, but those that apply to any record or take any IRI."""
+    any_subject = {PG.citation, PG.url}  # every record kind may be cited and have a page
+    any_value = {PG.url, PG.sourceUrl, PG.about}  # a web page (an IRI of no class of ours); about: any record
+    for prop in _declared(ontology):
+        if (prop, RDF.type, OWL.Class) in ontology:
+            continue
+        if prop not in any_subject:
+            assert ontology.value(prop, RDFS.domain) is not None, f"{prop} has no rdfs:domain"
+        if prop not in any_value:
+            assert ontology.value(prop, RDFS.range) is not None, f"{prop} has no rdfs:range"

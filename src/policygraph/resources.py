@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["resource_dir", "ontology_path", "data_dir", "shapes_dir", "queries_dir", "default_sources_dir"]
+__all__ = ["resource_dir", "ontology_path", "ontology_files", "data_dir", "shapes_dir", "queries_dir", "default_sources_dir"]
 
 _FOLDERS = ("ontology", "shapes", "data", "queries")
 
@@ -27,6 +27,11 @@ def resource_dir(name: str) -> Path:
 def ontology_path() -> Path:
     """The ontology in Turtle."""
     return resource_dir("ontology") / "policygraph.ttl"
+
+
+def ontology_files() -> list[Path]:
+    """Every file the graph's schema comes from: the ontology, then the concept schemes of the controlled values."""
+    return [ontology_path(), resource_dir("ontology") / "concepts.ttl"]
 
 
 def data_dir() -> Path:

@@ -9,11 +9,30 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-__all__ = ["PG", "ID", "ID_BASE", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = ["PG", "ID", "ID_BASE", "QB", "SERIES", "VOCAB", "VOCAB_BASE", "controlled_value", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
 
 ID_BASE = "https://w3id.org/policygraph/id/"
 ID = Namespace(ID_BASE)
 """Instances: ``ID["crc-art-9"]``."""
+
+VOCAB_BASE = "https://w3id.org/policygraph/vocab/"
+VOCAB = Namespace(VOCAB_BASE)
+"""The controlled values (``ontology/concepts.ttl``): a SKOS concept scheme per list of words in ``records.kinds.ENUMS``."""
+
+
+QB = Namespace("http://purl.org/linked-data/cube#")
+"""The RDF Data Cube vocabulary: statistics records are ``qb:Observation`` s in a ``qb:DataSet`` per series."""
+
+SERIES = Namespace("https://w3id.org/policygraph/series/")
+"""The statistical series (``qb:DataSet``): one per distinct ``measures`` text of the observation records."""
+
+
+def controlled_value(scheme: str, word: str) -> URIRef:
+    """The concept a YAML word stands for: ``controlled_value("policy-status", "in-force")`` → ``.../vocab/policy-status/in-force``.
+
+    The word itself is the concept's ``skos:notation``, which queries match and print.
+    """
+    return VOCAB[f"{scheme}/{word}"]
 
 
 class PG(DefinedNamespace):
@@ -147,6 +166,8 @@ class PG(DefinedNamespace):
 PREFIXES: dict[str, str] = {
     "pg": str(PG._NS),
     "pgid": ID_BASE,
+    "pgv": VOCAB_BASE,
+    "qb": str(QB),
     "skos": str(SKOS),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

@@ -29,6 +29,39 @@ def test_build_writes_graph_atomically(invoke, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["g.nt"]
 
 
+def test_build_to_stdout_writes_only_the_graph(invoke):
+    """build -o - --format nt: one line per triple on stdout; the summary and status on stderr."""
+    result = invoke("build", "--no-bundled", "--data", TINY, "--format", "nt", "-o", "-")
+    assert result.exit_code == 0, result.output
+    triples = int(result.stderr.split(" triples", 1)[0])
+    assert len(result.stdout.splitlines()) == triples
+    assert all(line.endswith(" .") for line in result.stdout.splitlines())
+    assert "8 records:" in result.stderr.splitlines() and "wrote - (nt)" in result.stderr
+
+
+def test_build_summary_counts_records_of_rdf_input(invoke, tmp_path):
+    """A graph built from RDF input counts its records (instances of policygraph classes), not 0."""
+    out = tmp_path / "g.ttl"
+    assert invoke("build", "--no-bundled", "--data", TINY, "-o", out).exit_code == 0
+    result = invoke("build", "--no-bundled", "--data", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "8 records:" in result.stderr.splitlines()
+    assert "  (from RDF input)                     8" in result.stderr.splitlines()
+
+
+def test_export_and_query_to_stdout_write_only_data(invoke):
+    """export nt -o - and query -o - put the data on stdout and the status line on stderr."""
+    exported = invoke("export", "nt", "--no-bundled", "--data", TINY, "-o", "-")
+    assert exported.exit_code == 0, exported.output
+    count = int(exported.stderr.split(": ", 1)[1].split(" triples")[0])
+    assert len(exported.stdout.splitlines()) == count
+    queried = invoke("query", "policies", "--no-bundled", "--data", TINY, "--format", "csv", "-o", "-")
+    assert queried.exit_code == 0, queried.output
+    assert queried.stdout.splitlines()[0] == "date,step,policy,policyLabel,class,policyStatus"
+    assert queried.stderr.startswith("wrote - (")
+
+
 def test_build_to_missing_folder_exit_2(invoke, tmp_path):
     """Writing into a folder that does not exist is a one-line error, exit 2, and nothing written."""
     result = invoke("build", "--no-bundled", "--data", TINY, "-o", tmp_path / "no" / "g.ttl")

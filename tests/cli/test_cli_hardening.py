@@ -261,14 +261,15 @@ def test_concurrent_builds_one_wins(tmp_path):
     time.sleep(0.5)
     second = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     results = [(p.wait(timeout=300), *p.communicate()) for p in (first, second)]
-    assert [out.count(f"wrote store {folder}") for _, out, _ in results].count(1) == 1  # one build wins
+    assert [err.count(f"wrote store {folder}") for _, _, err in results].count(1) == 1  # one build wins
     for code, out, err in results:
-        if f"wrote store {folder}" in out:
+        assert out == ""  # the summary and status lines go to stderr
+        if f"wrote store {folder}" in err:
             assert code == 0
         elif code == 2:  # the other gave up waiting for the lock (a slow machine): it says why
-            assert (out, err) == ("", f"error: {folder}: another build of {folder} is running (wait for it to finish, then run again)\n")
+            assert err == f"error: {folder}: another build of {folder} is running (wait for it to finish, then run again)\n"
         else:  # it waited for the lock, then found the store built from the same inputs
-            assert code == 0 and f"store {folder} is up to date" in out
+            assert code == 0 and f"store {folder} is up to date" in err
     loaded = open_store(folder)
     assert len(loaded.store) == len(loaded) > 10000
     assert sorted(p.name for p in tmp_path.iterdir()) == [".japan.store.lock", "japan.store"]

@@ -213,7 +213,9 @@ def test_write_gexf_to_missing_folder_leaves_nothing(tmp_path, folded):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("trig", "trig"), ("xml", "xml"), ("jsonld", "json-ld")]
+)
 def test_write_rdf_round_trip(tmp_path, policy_graph, fmt, parser):
     """The RDF exports parse back to the same graph (isomorphic)."""
     from rdflib import Graph
@@ -229,8 +231,8 @@ def test_write_rdf_round_trip(tmp_path, policy_graph, fmt, parser):
 def test_write_rdf_unknown_format(tmp_path, policy_graph):
     """An unknown RDF format is a ConfigError naming the valid ones."""
     with pytest.raises(ConfigError) as caught:
-        write_rdf(policy_graph.graph, tmp_path / "g.xml", "xml")
-    assert str(caught.value) == "unknown RDF format 'xml' (one of: ttl, nt, jsonld)"
+        write_rdf(policy_graph.graph, tmp_path / "g.n3", "n3")
+    assert str(caught.value) == "unknown RDF format 'n3' (one of: ttl, nt, nq, trig, xml, jsonld)"
 
 
 def test_write_gexf_file_gets_the_usual_permissions(tmp_path, folded):

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SH
 from policygraph import load_graph, resources
 from policygraph.graph.handle import LoadedGraph
 from policygraph.records.kinds import ENUMS
-from policygraph.terms import ID, PG, SKOS
+from policygraph.terms import ID, PG, SKOS, controlled_value
 from policygraph.validation.engines import run_shacl
 from policygraph.validation.findings import PGSH, findings_from_results
 from policygraph.validation.validate import load_shapes, shape_files, validate
@@ -74,18 +74,22 @@ def test_load_shapes_one_concern_per_shape(shapes):
 
 
 def test_load_shapes_enumerations_match_the_data_format(shapes):
-    """The sh:in value sets are exactly the enumerations the loader accepts (records.ENUMS)."""
+    """The sh:in value sets are exactly the concepts of the enumerations the loader accepts (records.ENUMS)."""
     by_path = {}
     for shape in shapes.subjects(SH["in"], None):
-        values = [str(v) for v in Collection(shapes, shapes.value(shape, SH["in"]))]
+        values = list(Collection(shapes, shapes.value(shape, SH["in"])))
         by_path[shapes.value(shape, SH.path)] = values
-    assert by_path[PG.status] == list(ENUMS["policy-status"])
-    assert by_path[PG.participationStatus] == list(ENUMS["participation-status"])
-    assert by_path[PG.stance] == list(ENUMS["stance"])
-    assert by_path[PG.unit] == list(ENUMS["unit"])
-    assert by_path[PG.qualifier] == list(ENUMS["qualifier"])
-    assert by_path[PG.stateResponse] == list(ENUMS["response"])
-    assert by_path[PG.coverage] == list(ENUMS["coverage"])
+
+    def concepts(scheme: str) -> list:
+        return [controlled_value(scheme, word) for word in ENUMS[scheme]]
+
+    assert by_path[PG.status] == concepts("policy-status")
+    assert by_path[PG.participationStatus] == concepts("participation-status")
+    assert by_path[PG.stance] == concepts("stance")
+    assert by_path[PG.unit] == concepts("unit")
+    assert by_path[PG.qualifier] == concepts("qualifier")
+    assert by_path[PG.stateResponse] == concepts("response")
+    assert by_path[PG.coverage] == concepts("coverage")
 
 
 def test_load_shapes_bad_turtle_raises_schema_error(tmp_path):

@@ -14,9 +14,10 @@ from policygraph.cli.options import (
     read_query_option,
 )
 from policygraph.errors import ConfigError
+from policygraph.graph.serialize import RDF_OUTPUT_FORMATS
 
 _NETWORK_FORMATS = ["gexf", "graphml", "csv"]
-_RDF_FORMATS = ["ttl", "nt", "jsonld"]
+_RDF_FORMATS = list(RDF_OUTPUT_FORMATS)
 _PROJECTION_ONLY = ("fold", "types", "exclude_types", "edge_kinds", "exclude_kinds", "citations", "literals")
 """The network options that shape a projection; the RDF formats write triples, so they refuse them."""
 
@@ -36,7 +37,7 @@ _PROJECTION_ONLY = ("fold", "types", "exclude_types", "edge_kinds", "exclude_kin
     "--measures", is_flag=True, help="gexf, graphml, csv: add betweenness, pagerank, eigenvector and community columns."
 )
 def export_command(fmt, output, dynamic, measures, **projection):
-    """Export the network for Gephi or Cytoscape (gexf, graphml, csv), or the graph as RDF (ttl, nt, jsonld).
+    """Export the network for Gephi or Cytoscape (gexf, graphml, csv), or the graph as RDF (ttl, nt, nq, trig, jsonld, xml).
 
     gexf is GEXF 1.3 with typed attributes, colours by type and sizes by degree; csv writes
     nodes.csv and edges.csv into the folder -o names, with Gephi's column names. The RDF formats
@@ -61,17 +62,17 @@ def export_command(fmt, output, dynamic, measures, **projection):
     nodes, edges = network.graph.number_of_nodes(), network.graph.number_of_edges()
     if fmt == "gexf":
         export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
-        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})", output)
+        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")
     elif fmt == "graphml":
         export.write_graphml(network, output, measures=measures)
-        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)", output)
+        echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GraphML)")
     else:
         nodes_path, edges_path = export.write_csv(network, output, measures=measures)
-        click.echo(f"wrote {nodes_path} ({nodes} nodes) and {edges_path} ({edges} edges)")
+        echo_status(f"wrote {nodes_path} ({nodes} nodes) and {edges_path} ({edges} edges)")
 
 
 def _export_rdf(fmt: str, output: str, dynamic: bool, measures: bool, projection: dict) -> None:
-    """``export ttl|nt|jsonld``: the whole graph, or what --query constructs; network-only options are refused."""
+    """``export ttl|nt|nq|trig|jsonld|xml``: the whole graph, or what --query constructs; network-only options are refused."""
     network_only = [name for name in _PROJECTION_ONLY if projection[name]]
     if dynamic or measures or network_only:
         first = "dynamic" if dynamic else "measures" if measures else network_only[0]
@@ -83,4 +84,4 @@ def _export_rdf(fmt: str, output: str, dynamic: bool, measures: bool, projection
     query = projection["query"]
     graph = construct(loaded, *read_query_option(query)) if query else loaded.graph
     write_rdf(graph, output, fmt)
-    echo_status(f"wrote {output}: {len(graph)} triples ({fmt})", output)
+    echo_status(f"wrote {output}: {len(graph)} triples ({fmt})")

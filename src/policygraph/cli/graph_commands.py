@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import click
@@ -12,20 +13,25 @@ from policygraph.cli.options import (
     format_option,
     load_from_options,
     output_option,
-    to_stdout,
 )
 from policygraph.errors import ConfigError
-
-_RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+from policygraph.graph.serialize import RDF_OUTPUT_FORMATS
 
 
 @click.command()
 @data_options
 @output_option("Write the graph to FILE (atomically), or - for standard output.")
-@format_option(*sorted(_RDF_FORMATS), default="ttl", help="RDF format of -o.")
+@format_option(*sorted(RDF_OUTPUT_FORMATS), default="ttl", help="RDF format of -o (nq and trig: every triple in the default graph).")
 @click.option("--no-validate", is_flag=True, help="Write -o even if the graph has violations (-o validates first).")
-def build(data, no_bundled, output, fmt, no_validate):
-    """Build the graph from the curated data and print a summary.
+@click.option(
+    "--void",
+    "void_file",
+    metavar="FILE",
+    help="Also write a VoID + DCAT description of the graph (Turtle: counts, sources, distributions) to FILE, or -.",
+)
+@click.option("--endpoint-url", metavar="URL", help="With --void: the SPARQL endpoint that serves the graph (void:sparqlEndpoint).")
+def build(data, no_bundled, output, fmt, no_validate, void_file, endpoint_url):
+    """Build the graph from the curated data and print a summary (on stderr).
 
     With --store DIR it writes an on-disk store that query, trace, validate, analyze and export
     open with --store DIR instead of building the graph again (skipped when the inputs are unchanged).
@@ -35,6 +41,8 @@ def build(data, no_bundled, output, fmt, no_validate):
       policygraph build
       policygraph build -o japan.ttl
       policygraph build --data my-records/ --format nt -o all.nt
+      policygraph build --format nq -o - | gzip > japan.nq.gz
+      policygraph build -o japan.ttl --void japan.void.ttl
       policygraph build --store japan.store
     """
     from policygraph.cli.options import store_dir
@@ -47,28 +55,42 @@ def build(data, no_bundled, output, fmt, no_validate):
         from policygraph.cli.validate_commands import refuse_violations
 
         refuse_violations(loaded, output)
+    if output and output == void_file:
+        raise ConfigError("-o and --void name the same file", hint="the description goes in a file of its own")
+    if endpoint_url and not void_file:
+        raise ConfigError("--endpoint-url goes with --void (it is written into the description)")
     if output:
+        from policygraph.graph.serialize import serialize
         from policygraph.output import write_atomic
 
-        write_atomic(output, loaded.graph.serialize(format=_RDF_FORMATS[fmt], encoding="utf-8"))
+        write_atomic(output, serialize(loaded, fmt))
+    if void_file:
+        from policygraph.graph.void import dataset_description
+        from policygraph.output import write_atomic
+
+        write_atomic(void_file, dataset_description(loaded, endpoint=endpoint_url).serialize(format="turtle", encoding="utf-8"))
+        echo_status(f"wrote {void_file} (VoID and DCAT description)")
     from policygraph.graph.summary import summarise
 
-    echo_summary(summarise(loaded), len(loaded.files), err=to_stdout(output))
+    echo_summary(summarise(loaded), len(loaded.files))
     if output:
-        echo_status(f"wrote {output} ({fmt})", output)
+        echo_status(f"wrote {output} ({fmt})")
 
 
-def echo_summary(summary, files: int, err: bool = False) -> None:
-    """Print ``build``'s summary of a graph (on stderr when the graph itself goes to stdout)."""
-    click.echo(f"{summary.triples} triples from {files} files", err=err)
-    click.echo(f"{summary.records} records:", err=err)
+def echo_summary(summary, files: int) -> None:
+    """Print ``build``'s summary of a graph, on stderr: standard output is for the graph (``-o -``)."""
+    echo = functools.partial(click.echo, err=True)
+    echo(f"{summary.triples} triples from {files} files")
+    echo(f"{summary.records} records" + (":" if summary.records else ""))
     for type_name, count in summary.by_type:
-        click.echo(f"  {type_name:<32} {count:>5}", err=err)
-    click.echo(f"{summary.citations} citations of {len(summary.sources)} sources:", err=err)
+        echo(f"  {type_name:<32} {count:>5}")
+    if summary.rdf_records:
+        echo(f"  {'(from RDF input)':<32} {summary.rdf_records:>5}")
+    echo(f"{summary.citations} citations of {len(summary.sources)} sources" + (":" if summary.sources else ""))
     for source_id, label, count in summary.sources:
-        click.echo(f"  {source_id:<32} {count:>5}  {label}", err=err)
+        echo(f"  {source_id:<32} {count:>5}  {label}")
     if summary.external_citations:
-        click.echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}", err=err)
+        echo(f"  {'(public URLs)':<32} {summary.external_citations:>5}")
 
 
 @click.command()
@@ -169,6 +191,6 @@ def _build_into_store(folder: str, data: tuple[str, ...], no_bundled: bool, outp
     opened = open_store(folder)
     echo_summary(summarise(opened), len(opened.files))
     if result.skipped:
-        click.echo(f"store {folder} is up to date (the inputs have not changed)")
+        click.echo(f"store {folder} is up to date (the inputs have not changed)", err=True)
     else:
-        click.echo(f"wrote store {folder}")
+        click.echo(f"wrote store {folder}", err=True)

@@ -29,7 +29,6 @@ __all__ = [
     "shapes_options",
     "store_dir",
     "timeout_option",
-    "to_stdout",
 ]
 
 _STORE = "policygraph.store"
@@ -350,11 +349,6 @@ def progress_reporter(label: str):
     return report
 
 
-def to_stdout(output: str | None) -> bool:
-    """True for ``-o -``: the data goes to standard output, so status lines must go to stderr."""
-    return output == "-"
-
-
-def echo_status(message: str, output: str | None) -> None:
-    """A status line (``wrote FILE ...``): on stdout, or on stderr when ``-o -`` sends the data there."""
-    click.echo(message, err=to_stdout(output))
+def echo_status(message: str) -> None:
+    """A status line (``wrote FILE ...``), always on stderr: standard output carries data only (``-o -``)."""
+    click.echo(message, err=True)

@@ -14,12 +14,14 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.graph.labels import format_number, label_of, local_id, node_for_id
+from policygraph.graph.labels import format_number, is_controlled, label_of, local_id, node_for_id, word_of
+from policygraph.records.canonical import readable_url
 from policygraph.records.identifiers import SCHEMES
-from policygraph.terms import DCTERMS, PG, PROV, RDF, RDFS, SKOS
+from policygraph.terms import DCTERMS, PG, PROV, QB, RDF, RDFS, SKOS
 
 __all__ = ["Description", "Link", "Citation", "Identifier", "describe", "brief_of"]
 
+_PLAIN_TYPES = {SKOS.Concept, QB.Observation}  # types every record of a kind has besides its own: not shown
 _HIDDEN = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.inScheme, PG.citation, PROV.wasDerivedFrom}
 
 
@@ -99,7 +101,7 @@ def describe(loaded: LoadedGraph, identifier: str) -> Description:
     return Description(
         id=local_id(node),
         iri=str(node),
-        types=sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept),
+        types=sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t not in _PLAIN_TYPES),
         labels=_texts(graph, node, SKOS.prefLabel),
         aliases=_texts(graph, node, SKOS.altLabel),
         properties=_properties(graph, node, identifiers),
@@ -132,9 +134,10 @@ def _properties(graph: Graph, node: URIRef, identifiers: list[Identifier]) -> li
     schemes = {scheme.predicate for scheme in SCHEMES.values()}
     values = {i.value for i in identifiers}
     rows = [
-        (label_of(graph, p), str(o))
+        (label_of(graph, p), word_of(graph, o))
         for p, o in graph.predicate_objects(node)
-        if isinstance(o, Literal) and p not in _HIDDEN and p not in schemes and not (p == DCTERMS.identifier and str(o) in values)
+        if (isinstance(o, Literal) or is_controlled(o)) and p not in _HIDDEN and p not in schemes
+        and not (p == DCTERMS.identifier and str(o) in values)
     ]
     return sorted(rows)
 
@@ -144,7 +147,7 @@ def _outgoing(graph: Graph, node: URIRef, skip: set[URIRef]) -> list[Link]:
     links = [
         _link(graph, label_of(graph, p), o)
         for p, o in graph.predicate_objects(node)
-        if isinstance(o, URIRef) and p not in _HIDDEN and p != RDFS.subClassOf and o not in skip
+        if isinstance(o, URIRef) and not is_controlled(o) and p not in _HIDDEN and p != RDFS.subClassOf and o not in skip
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
@@ -153,13 +156,13 @@ def _incoming(graph: Graph, node: URIRef) -> list[Link]:
     links = [
         _link(graph, label_of(graph, p), s, brief=True)
         for s, p in graph.subject_predicates(node)
-        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s)
+        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s) and not is_controlled(node)
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
 
 def _link(graph: Graph, prop: str, other: Node, brief: bool = False) -> Link:
-    types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t != SKOS.Concept)
+    types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t not in _PLAIN_TYPES)
     return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", brief_of(graph, other) if brief else "")
 
 
@@ -181,7 +184,7 @@ def brief_of(graph: Graph, node: Node) -> str:
 
     if PG.Position in types:
         form = value(node, PG.form)
-        return f"{names(PG.actor)} {value(node, PG.stance) or 'position'}{f' by {form}' if form else ''}{when()}"
+        return f"{names(PG.actor)} {word_of(graph, value(node, PG.stance)) or 'position'}{f' by {form}' if form else ''}{when()}"
     if PG.Engagement in types:
         return f"{label_of(graph, value(node, PG.policy))} engages {label_of(graph, value(node, PG.provision))}, argued by {names(PG.arguedBy)}"
     if PG.Event in types:
@@ -196,7 +199,7 @@ def brief_of(graph: Graph, node: Node) -> str:
         qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than ", "at-least": "at least ", "at-most": "at most "}
         period = value(node, PG.period) or value(node, PG.periodEnd)
         return (
-            f"{qualifier.get(str(value(node, PG.qualifier) or ''), '')}{format_number(value(node, PG.value))} {value(node, PG.unit) or ''}"
+            f"{qualifier.get(word_of(graph, value(node, PG.qualifier)) or '', '')}{format_number(value(node, PG.value))} {word_of(graph, value(node, PG.unit)) or ''}"
             + (f" ({period})" if period else "")
         )
     return ""
@@ -209,8 +212,8 @@ def _citations(graph: Graph, node: URIRef) -> list[Citation]:
         url = graph.value(citation, PG.sourceUrl)
         result.append(
             Citation(
-                source=local_id(source) if source is not None else str(url),
-                source_label=label_of(graph, source) if source is not None else str(url),
+                source=local_id(source) if source is not None else readable_url(url),
+                source_label=label_of(graph, source) if source is not None else readable_url(url),
                 locator=str(graph.value(citation, PG.locator) or ""),
                 quote=str(graph.value(citation, PG.quote) or ""),
             )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policygraph.terms import ID_BASE, RDFS, SKOS
+from policygraph.terms import ID_BASE, RDFS, SKOS, VOCAB_BASE
 
-__all__ = ["label_of", "local_id", "node_for_id", "format_number"]
+__all__ = ["label_of", "local_id", "node_for_id", "format_number", "is_controlled", "word_of"]
 
 
 def local_id(node: Node) -> str:
@@ -43,6 +43,25 @@ def label_of(graph: Graph, node: Node, lang: str = "en") -> str:
         if best is not None:
             return best
     return local_id(node)
+
+
+def is_controlled(node: Node) -> bool:
+    """True for a controlled value: a concept of ``ontology/concepts.ttl`` that stands for a YAML word."""
+    return isinstance(node, URIRef) and str(node).startswith(VOCAB_BASE)
+
+
+def word_of(graph: Graph, value: Node | None) -> str | None:
+    """The word a value is written as in YAML: a controlled value's ``skos:notation``, a literal's text, None for none.
+
+    Code that prints or compares ``pg:status``, ``pg:stance``, ``pg:unit`` and the other controlled
+    values reads them through this, as queries do through ``skos:notation``.
+    """
+    if value is None:
+        return None
+    if is_controlled(value):
+        notation = graph.value(value, SKOS.notation)
+        return str(notation) if notation is not None else str(value).rsplit("/", 1)[1]
+    return str(value)
 
 
 def format_number(value: Node | None) -> str:

@@ -106,7 +106,7 @@ def input_hash(files: Sequence[Path], extra: Sequence[Path] = ()) -> str:
         InputError: a file cannot be read.
     """
     digest = hashlib.sha256(f"policygraph-store {STORE_FORMAT} {__version__}\n".encode())
-    for path in [resources.ontology_path(), *files, *extra]:
+    for path in [*resources.ontology_files(), *files, *extra]:
         digest.update(f"{Path(path).resolve()}\n".encode())
         try:
             with open(path, "rb") as stream:

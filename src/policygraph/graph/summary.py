@@ -19,6 +19,7 @@ class GraphSummary:
     citations: int
     sources: list[tuple[str, str, int]]  # source id, label, citations of it
     external_citations: int  # citations of public URLs
+    rdf_records: int  # instances of policygraph classes that RDF input adds (a YAML record is counted by type)
 
 
 def summarise(loaded: LoadedGraph) -> GraphSummary:
@@ -49,9 +50,15 @@ def summarise(loaded: LoadedGraph) -> GraphSummary:
             found.append((int(row[1].value), row[2].language, row[2].value))
     sources = sorted(labels, key=str)
     record_counts = loaded.record_counts
+    instances = next(iter(store.query(
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{rdf_type}> ?c FILTER(STRSTARTS(STR(?c), \"{pg}\") "
+        f"&& !STRSTARTS(STR(?s), \"{pg}\")) FILTER NOT EXISTS {{ ?s <{rdf_type}> <{pg}Citation> }} }}"
+    )))
+    rdf_records = max(0, int(instances[0].value) - sum(record_counts.values()))
     return GraphSummary(
         triples=len(loaded),
-        records=sum(record_counts.values()),
+        records=sum(record_counts.values()) + rdf_records,
+        rdf_records=rdf_records,
         by_type=sorted(record_counts.items(), key=lambda item: (-item[1], item[0])),
         citations=sum(counts.values()) + external,
         sources=[(local_id(s), best_label(labels[s]) or local_id(s), counts.get(s, 0)) for s in sources],

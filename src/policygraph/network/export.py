@@ -26,6 +26,8 @@ from rdflib import Graph
 
 from policygraph import __version__
 from policygraph.errors import ConfigError
+from policygraph.graph.handle import LoadedGraph
+from policygraph.graph.serialize import RDF_OUTPUT_FORMATS, serialize
 from policygraph.network.model import Network
 from policygraph.network.tables import Column, colour_of, edge_table, edge_values, node_table, text_value
 from policygraph.output import write_atomic, write_atomic_chunks, write_atomic_files
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 NETWORK_FORMATS = ("gexf", "graphml", "csv")
-RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+RDF_FORMATS = tuple(RDF_OUTPUT_FORMATS)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -285,11 +287,11 @@ def _inert(value: object) -> object:
 
 
 def write_rdf(graph: Graph, path: str | Path, fmt: str) -> None:
-    """Serialise ``graph`` as ``fmt`` (ttl, nt or jsonld) to ``path`` atomically.
+    """Serialise ``graph`` as ``fmt`` (one of ``RDF_FORMATS``) to ``path`` atomically, as ``build -o`` does.
 
     Raises:
         ConfigError: unknown format.
     """
     if fmt not in RDF_FORMATS:
         raise ConfigError(f"unknown RDF format {fmt!r}", hint="one of: " + ", ".join(RDF_FORMATS))
-    write_atomic(path, graph.serialize(format=RDF_FORMATS[fmt], encoding="utf-8"))
+    write_atomic(path, serialize(LoadedGraph(graph=graph), fmt))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from rdflib import URIRef
 
+from policygraph.graph.labels import word_of
 from policygraph.network.model import Network, add_edge, one_line
 from policygraph.network.schema import Schema
 from policygraph.terms import PG
@@ -81,7 +82,7 @@ def fold(network: Network, schema: Schema) -> None:
 
         ancestors = schema.ancestors(cls)
         if PG.Position in ancestors:
-            stance = one_line(str(rdf.value(iri, PG.stance) or "takes a position on"))
+            stance = one_line(word_of(rdf, rdf.value(iri, PG.stance)) or "takes a position on")
             link(role(PG.actor), role(PG.about), f"position:{stance}", stance)
             link(role(PG.actor), role(PG.provision), "position:invokes", "invokes")
             link(role(PG.actor), role(PG.addressedTo), "position:addresses", "addresses")
@@ -99,7 +100,7 @@ def fold(network: Network, schema: Schema) -> None:
             link(role(PG.arguedBy), role(PG.provision), "engagement:invokes", "invokes")
             link(role(PG.arguedBy), role(PG.policy), "engagement:argues", "argues about")
         elif PG.Participation in ancestors:
-            status = str(rdf.value(iri, PG.participationStatus) or "party")
+            status = word_of(rdf, rdf.value(iri, PG.participationStatus)) or "party"
             label = _PARTICIPATION_LABELS.get(status, f"{status} to")
             link(role(PG.state), role(PG.treaty), f"participation:{status}", label)
         elif PG.ReservationOrDeclaration in ancestors:

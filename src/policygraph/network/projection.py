@@ -33,7 +33,7 @@ from policygraph.network.schema import (
     PG_NAMESPACE,
     Schema,
 )
-from policygraph.terms import PG, RDF, XSD
+from policygraph.terms import PG, RDF, SKOS, VOCAB_BASE, XSD
 
 __all__ = ["construct", "project"]
 
@@ -173,12 +173,19 @@ def _labels_and_dates(store) -> tuple[dict, dict]:
 
 
 def _literals(store) -> dict[str, dict[str, object]]:
-    """Each node's literal properties other than labels and dates: numbers, booleans, else text (``; ``-joined)."""
+    """Each node's literal properties other than labels and dates: numbers, booleans, else text (``; ``-joined).
+
+    Controlled values (``pg:status`` → a concept) count as literals: their word, the concept's ``skos:notation``.
+    """
     from policygraph.graph.convert import to_rdflib
 
     skip = set(_LABELS) | set(_DATES)
     found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for row in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) }"):
+    query = (
+        "SELECT ?s ?p ?o WHERE { { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) } UNION "
+        f'{{ ?s ?p ?c . ?c <{SKOS.notation}> ?o FILTER(isIRI(?s) && STRSTARTS(STR(?c), "{VOCAB_BASE}")) }} }}'
+    )
+    for row in store.query(query):
         if row[1].value not in skip:
             found[row[0].value][local_id(URIRef(row[1].value))].append(to_rdflib(row[2]))
     result: dict[str, dict[str, object]] = {}

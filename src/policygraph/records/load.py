@@ -22,12 +22,14 @@ from rdflib import Graph, Literal, URIRef
 from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.model import Location
+from policygraph.records.canonical import canonical_lexical, web_iri
+from policygraph.records.cube import cube_triples
 from policygraph.records.identifiers import identifier_triples, parse_duration
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
 from policygraph.records.yaml_nodes import MAX_DEPTH, YamlRefusal, compose_documents
-from policygraph.terms import ID, PG, PROV, RDF, SKOS, XSD
+from policygraph.terms import ID, PG, PROV, RDF, SKOS, VOCAB, XSD, controlled_value
 
 __all__ = ["Inputs", "SourceMap", "read_inputs", "data_files", "parse_date", "RDF_FORMATS"]
 
@@ -130,15 +132,15 @@ def parse_date(text: str) -> Literal:
 
 
 def _add_ontology(graph: Graph) -> None:
-    """Add the ontology's triples and prefixes, parsed once per process (parsing costs more than copying)."""
-    path = resources.ontology_path()
-    ontology = _ontology(str(path), path.stat().st_mtime_ns)
-    for prefix, namespace in ontology.namespaces():
-        graph.bind(prefix, namespace, override=False)
-    graph.addN((s, p, o, graph) for s, p, o in ontology)
+    """Add the ontology's and the concept schemes' triples and prefixes, parsed once per process (parsing costs more than copying)."""
+    for path in resources.ontology_files():
+        ontology = _ontology(str(path), path.stat().st_mtime_ns)
+        for prefix, namespace in ontology.namespaces():
+            graph.bind(prefix, namespace, override=False)
+        graph.addN((s, p, o, graph) for s, p, o in ontology)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)
 def _ontology(path: str, mtime_ns: int) -> Graph:  # noqa: ARG001 - the modification time keys the cache
     ontology = Graph()
     ontology.parse(path, format="turtle")
@@ -149,6 +151,7 @@ def _bind_prefixes(graph: Graph) -> None:
     graph.bind("pg", PG._NS)
     graph.bind("pgid", ID)
     graph.bind("skos", SKOS)
+    graph.bind("pgv", VOCAB)
     graph.bind("prov", PROV)
 
 
@@ -299,6 +302,8 @@ class _Builder:
                 )
             self.source_map.properties[(subject, key.predicate)] = self._loc(key_node.start_mark)
             self._add_value(subject, record_id, name, key, value_node)
+        if kind.rdf_class == PG.Observation and "measures" in fields:  # statistics as RDF Data Cube
+            self.graph.addN((*triple, self.graph) for triple in cube_triples(subject, self._scalar(fields["measures"][1], "measures")))
 
     def _add_value(self, subject: URIRef, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
         if _is_null(node):
@@ -335,7 +340,7 @@ class _Builder:
         elif key.kind == "text":
             add((subject, key.predicate, Literal(self._scalar(node, name))))
         elif key.kind == "url":
-            add((subject, key.predicate, Literal(self._url(node, name), datatype=XSD.anyURI)))
+            add((subject, key.predicate, web_iri(self._url(node, name))))
         elif key.kind == "date":
             add((subject, key.predicate, self._date(node, name)))
         elif key.kind == "duration":
@@ -356,7 +361,7 @@ class _Builder:
                 raise InputError(
                     f"bad {name} {value!r} in record {record_id!r}", self._loc(node.start_mark), hint="one of: " + ", ".join(allowed)
                 )
-            add((subject, key.predicate, Literal(value)))
+            add((subject, key.predicate, controlled_value(key.enum, value)))
         else:  # pragma: no cover - the table in records.py only uses the kinds above
             raise AssertionError(key.kind)
 
@@ -390,7 +395,7 @@ class _Builder:
             self._add_reference(citation, record_id, "source", PG.source, fields["source"][1])
             add((subject, PROV.wasDerivedFrom, ID[self._scalar(fields["source"][1], "source")]))
         else:
-            add((citation, PG.sourceUrl, Literal(self._url(fields["url"][1], "url"), datatype=XSD.anyURI)))
+            add((citation, PG.sourceUrl, web_iri(self._url(fields["url"][1], "url"))))
         add((citation, PG.locator, Literal(self._scalar(fields["locator"][1], "locator"))))
         add((citation, PG.quote, self._quote(fields["quote"][1])))
         for name in ("source", "url", "locator", "quote"):
@@ -456,9 +461,10 @@ class _Builder:
             raise InputError(f"{name!r} must be a number, not {value!r}", self._loc(node.start_mark)) from None
         if not number.is_finite():
             raise InputError(f"{name!r} must be a finite number", self._loc(node.start_mark))
-        return Literal(number, datatype=XSD.decimal)
+        return Literal(canonical_lexical(format(number, "f"), _DECIMAL), datatype=XSD.decimal)
 
 
+_DECIMAL = str(XSD.decimal)
 _CITATION_PREDICATES = {"source": PG.source, "url": PG.sourceUrl, "locator": PG.locator, "quote": PG.quote}
 
 

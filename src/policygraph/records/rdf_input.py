@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from policygraph.errors import InputError
 from policygraph.model import Location
+from policygraph.records.canonical import canonical_lexical
 from policygraph.records.safety import bad_character, check_number, check_rdf_text, decode_text
 
 __all__ = ["OXIGRAPH_FORMATS", "read_rdf"]
@@ -150,7 +151,7 @@ def _term(term, text: str, where: str):  # noqa: ANN001, ANN202 - a pyoxigraph t
         if term.language:
             return Literal(value, lang=term.language)
         datatype = term.datatype.value
-        return Literal(value) if datatype == _XSD_STRING else Literal(value, datatype=URIRef(datatype))
+        return Literal(value) if datatype == _XSD_STRING else Literal(canonical_lexical(value, datatype), datatype=URIRef(datatype))
     raise InputError("RDF-star triple terms are not supported", Location(where))
 
 

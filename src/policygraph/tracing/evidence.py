@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
+from policygraph.records.canonical import readable_url
 from policygraph.terms import PG, SKOS
 from policygraph.tracing.model import CitationRef, Raised, Reason
 from policygraph.tracing.rules import label, run, text
@@ -180,7 +181,7 @@ def citations(loaded: LoadedGraph, node: Node) -> list[CitationRef]:
         source = graph.value(citation, PG.source)
         result.append(
             CitationRef(
-                source=local_id(source) if source is not None else str(graph.value(citation, PG.sourceUrl)),
+                source=local_id(source) if source is not None else readable_url(graph.value(citation, PG.sourceUrl)),
                 locator=str(graph.value(citation, PG.locator) or ""),
                 quote=str(graph.value(citation, PG.quote) or ""),
             )

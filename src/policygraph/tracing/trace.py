@@ -21,7 +21,7 @@ from rdflib.term import Node
 from policygraph.errors import ConfigError, InputError
 from policygraph.graph.describe import brief_of
 from policygraph.graph.handle import LoadedGraph
-from policygraph.graph.labels import label_of, local_id, node_for_id
+from policygraph.graph.labels import label_of, local_id, node_for_id, word_of
 from policygraph.terms import PG, RDF, RDFS, SKOS
 from policygraph.tracing.evidence import RaisedItems, citations, cited_reasons, inferred_reasons
 from policygraph.tracing.model import (
@@ -82,7 +82,7 @@ def trace_policy(
     state = graph.value(policy, PG.jurisdiction) or node_for_id("jp")
     policy_label, state_label = label_of(graph, policy), label_of(graph, state)
     dates = {name: str(graph.value(policy, p)) for name, p in _POLICY_DATES if graph.value(policy, p) is not None}
-    status = text(graph.value(policy, PG.status))
+    status = word_of(graph, graph.value(policy, PG.status))
     is_bill = (policy, RDF.type, PG.Bill) in graph
     ended = is_bill or status in _ENDED_STATUSES or "withdrawn" in dates or "ended" in dates
     as_of_day, basis = _as_of(as_of, dates, ended)

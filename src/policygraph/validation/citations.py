@@ -21,6 +21,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.graph.labels import local_id
 from policygraph.model import Finding
+from policygraph.records.canonical import readable_url
 from policygraph.records.load import SourceMap
 from policygraph.terms import PG, RDF
 
@@ -193,7 +194,7 @@ def _entity(node: URIRef) -> str:
 
 
 def _external(graph: Graph, source_map: SourceMap, citation: URIRef, url, source: URIRef | None) -> Finding:
-    where = f"source {local_id(source)!r} is published at {url}" if source is not None else f"cites {url}"
+    where = f"source {local_id(source)!r} is published at {readable_url(url)}" if source is not None else f"cites {readable_url(url)}"
     return Finding(
         code="external-quote-not-checked",
         severity="info",
