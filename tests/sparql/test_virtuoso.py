@@ -166,7 +166,7 @@ def test_virtuoso_wrong_credentials(virtuoso, invoke, monkeypatch, wrong):
     monkeypatch.setenv("POLICYGRAPH_ENDPOINT_USER", "dba" if wrong == "password" else "nobody")
     monkeypatch.setenv("POLICYGRAPH_ENDPOINT_PASSWORD", secret if wrong == "password" else password)
     store = f"{base}/sparql-graph-crud-auth"
-    result = invoke("push", store, "--named-graph", GRAPH + "/wrong", "--no-bundled", "--data", DATA)
+    result = invoke("push", store, "--named-graph", GRAPH + "/wrong")  # the whole graph: refused before it is sent
     assert result.exit_code == 2
     assert result.output == (
         f"error: graph store {store}?graph={urllib.parse.quote(GRAPH + '/wrong', safe='')} refused the credentials "
@@ -176,13 +176,13 @@ def test_virtuoso_wrong_credentials(virtuoso, invoke, monkeypatch, wrong):
 
 
 def test_virtuoso_without_credentials(virtuoso, invoke, monkeypatch, tmp_path):
-    """No credentials anywhere: exit 2 and a line saying where to put them."""
+    """No credentials anywhere: exit 2 and a line saying where to put them (not a broken pipe in the upload)."""
     base, _ = virtuoso
     for name in ("POLICYGRAPH_ENDPOINT_USER", "POLICYGRAPH_ENDPOINT_PASSWORD", "POLICYGRAPH_ENDPOINT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     store = f"{base}/sparql-graph-crud-auth"
-    result = invoke("push", store, "--named-graph", GRAPH + "/none", "--no-bundled", "--data", DATA)
+    result = invoke("push", store, "--named-graph", GRAPH + "/none")
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert "asks for credentials (401)" in result.output and "POLICYGRAPH_ENDPOINT_PASSWORD" in result.output

@@ -21,16 +21,17 @@ from __future__ import annotations
 import base64
 import netrc
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policygraph.errors import ConfigError
+from policygraph.errors import ConfigError, InputError
 from policygraph.model import Location
 
-__all__ = ["EndpointAuth", "auth_from_environment", "TOKEN_VARIABLE", "USER_VARIABLE", "PASSWORD_VARIABLE"]
+__all__ = ["EndpointAuth", "auth_from_environment", "authorize", "refused", "TOKEN_VARIABLE", "USER_VARIABLE", "PASSWORD_VARIABLE"]
 
 TOKEN_VARIABLE = "POLICYGRAPH_ENDPOINT_TOKEN"
 USER_VARIABLE = "POLICYGRAPH_ENDPOINT_USER"
@@ -126,3 +127,68 @@ def _from_netrc(url: str, environ: Mapping[str, str]) -> EndpointAuth:
         return EndpointAuth(source=str(path))
     login, _, password = entry
     return EndpointAuth(user=login, password=password or "", source=str(path))
+
+
+_PROBE_BYTES = 1 << 16
+"""Requests with a larger body are preceded by a bodiless probe even without credentials (see ``authorize``)."""
+
+
+def authorize(
+    opener: urllib.request.OpenerDirector, request: urllib.request.Request, auth: EndpointAuth, remaining: Callable[[], float | None]
+) -> None:
+    """Add the ``Authorization`` header to ``request``, after bodiless HEAD probes where they are needed.
+
+    A server that refuses a request closes the connection without reading its body, so a large
+    upload to a secured store would die with a broken pipe rather than a 401. Hence, before a user
+    name and password are sent (only if the server asks, in its scheme) or a large body at all,
+    probes learn whether the server asks and, with the credentials, whether it accepts them:
+    a refusal raises the 401 (``HTTPError``) before the body is sent. A token goes as it is.
+    """
+    if auth.token is not None:
+        request.add_unredirected_header("Authorization", auth.authorization(request, []))
+        return
+    if auth.user is None and len(request.data or b"") <= _PROBE_BYTES:
+        return
+    challenges = _challenges(opener, _head(request), remaining)
+    if not challenges:
+        return
+    if auth.user is None:  # asked for credentials and has none: the 401 now, not a broken pipe later
+        raise urllib.error.HTTPError(request.full_url, 401, "Unauthorized", None, None)
+    check = _head(request)
+    value = auth.authorization(check, challenges)
+    if value is None:
+        return  # no scheme it can answer: the request goes without, and the server says 401
+    check.add_unredirected_header("Authorization", value)
+    _challenges(opener, check, remaining, raise_401=True)
+    value = auth.authorization(request, _challenges(opener, _head(request), remaining))  # a fresh Digest nonce
+    if value is not None:
+        request.add_unredirected_header("Authorization", value)
+
+
+def _head(request: urllib.request.Request) -> urllib.request.Request:
+    """A bodiless HEAD request to the URL of ``request``, with its User-Agent."""
+    return urllib.request.Request(request.full_url, method="HEAD", headers={"User-Agent": request.get_header("User-agent") or ""})
+
+
+def _challenges(
+    opener: urllib.request.OpenerDirector, probe: urllib.request.Request, remaining: Callable[[], float | None], raise_401: bool = False
+) -> list[str]:
+    """The ``WWW-Authenticate`` challenges of the HEAD request ``probe`` (none if it is not refused; or raise the 401)."""
+    try:
+        with opener.open(probe, timeout=remaining()):
+            return []
+    except urllib.error.HTTPError as error:
+        if error.code == 401 and raise_401:
+            raise
+        return (error.headers.get_all("WWW-Authenticate") or []) if error.code == 401 else []
+
+
+def refused(what: str, url: str, code: int, auth: EndpointAuth) -> InputError:
+    """The error for a 401 or 403: which credentials were tried (by source, never their value)."""
+    verdict = "refused the credentials" if code == 401 else "did not allow the request"
+    if not auth.given:
+        return InputError(
+            f"{what} {url} asks for credentials ({code})",
+            hint=f"set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or {TOKEN_VARIABLE}, or add the host to ~/.netrc",
+        )
+    return InputError(f"{what} {url} {verdict} from {auth.source} ({code})")

@@ -25,7 +25,15 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 
 from policygraph.errors import ConfigError, InputError
-from policygraph.sparql.auth import PASSWORD_VARIABLE, TOKEN_VARIABLE, USER_VARIABLE, EndpointAuth, auth_from_environment
+from policygraph.sparql.auth import (
+    PASSWORD_VARIABLE,
+    TOKEN_VARIABLE,
+    USER_VARIABLE,
+    EndpointAuth,
+    auth_from_environment,
+    authorize,
+    refused,
+)
 from policygraph.graph.convert import to_rdflib
 from policygraph.graph.labels import best_label
 from policygraph.sparql.guard import check_timeout
@@ -314,11 +322,7 @@ def _send(  # noqa: ANN202
     late = InputError(f"{what} {url} did not answer within {timeout:g} s" if timeout else f"{what} {url} stopped answering")
     try:
         opener = _opener(url, deadline)
-        if auth.given:
-            challenges = _challenges(opener, url, deadline) if auth.token is None else []
-            value = auth.authorization(request, challenges)
-            if value is not None:
-                request.add_unredirected_header("Authorization", value)
+        authorize(opener, request, auth, deadline.remaining)
         with opener.open(request, timeout=deadline.remaining()) as response:
             chunks, size = [], 0
             while True:
@@ -341,7 +345,7 @@ def _send(  # noqa: ANN202
         raise
     except urllib.error.HTTPError as error:
         if error.code in (401, 403):
-            raise _refused(what, url, error.code, auth) from None
+            raise refused(what, url, error.code, auth) from None
         try:
             detail = error.read(2000).decode("utf-8", "replace").strip().splitlines()
         except (OSError, http.client.HTTPException):
@@ -363,27 +367,6 @@ def _send(  # noqa: ANN202
         raise InputError(f"{what} {url} failed: {' '.join(str(text).split())[:200]}") from None
     finally:
         deadline.cancel()
-
-
-def _challenges(opener: urllib.request.OpenerDirector, url: str, deadline: _Deadline) -> list[str]:
-    """The ``WWW-Authenticate`` challenges of a bodiless HEAD request to ``url`` (none if it is not refused)."""
-    probe = urllib.request.Request(url, method="HEAD", headers={"User-Agent": _USER_AGENT})
-    try:
-        with opener.open(probe, timeout=deadline.remaining()):
-            return []
-    except urllib.error.HTTPError as error:
-        return (error.headers.get_all("WWW-Authenticate") or []) if error.code == 401 else []
-
-
-def _refused(what: str, url: str, code: int, auth: EndpointAuth) -> InputError:
-    """The error for a 401 or 403: which credentials were tried (by source, never their value)."""
-    verdict = "refused the credentials" if code == 401 else "did not allow the request"
-    if not auth.given:
-        return InputError(
-            f"{what} {url} asks for credentials ({code})",
-            hint=f"set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or {TOKEN_VARIABLE}, or add the host to ~/.netrc",
-        )
-    return InputError(f"{what} {url} {verdict} from {auth.source} ({code})")
 
 
 from policygraph.sparql.serve import OxigraphServer, oxigraph_binary  # noqa: E402 - the serving half, kept importable from here
