@@ -16,7 +16,6 @@ import socket
 import subprocess
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
@@ -25,7 +24,6 @@ from policygraph.sparql.query import list_queries, named_query
 from policygraph.sparql.results import comparable
 from policygraph.sparql.run import run_query
 
-DATA = Path(__file__).parents[1] / "fixtures" / "query"
 GRAPH = "https://example.org/policygraph/japan"
 # Named queries Virtuoso 7.2 (Debian's) gets wrong, with what it does; strict xfail, so a fixed Virtuoso is noticed.
 _SUBCLASS_PATH = (
