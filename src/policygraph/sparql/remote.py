@@ -25,6 +25,8 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 
 from policygraph.errors import ConfigError, InputError
+from policygraph.graph.convert import to_rdflib
+from policygraph.graph.labels import best_label
 from policygraph.sparql.auth import (
     PASSWORD_VARIABLE,
     TOKEN_VARIABLE,
@@ -34,8 +36,6 @@ from policygraph.sparql.auth import (
     authorize,
     refused,
 )
-from policygraph.graph.convert import to_rdflib
-from policygraph.graph.labels import best_label
 from policygraph.sparql.guard import check_timeout
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import sparql_term
