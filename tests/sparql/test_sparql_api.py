@@ -37,8 +37,9 @@ def test_query_on_a_plain_rdflib_graph():
 def test_query_named_text_and_parsed_give_the_same_rows(tiny):
     """A name, the same query parsed, and parameters as strings: the CLI's answers."""
     by_name = query(tiny, "treaties-party", {"state": "ru"})
-    text = (Path(__file__).parents[2] / "queries" / "treaties-party.rq").read_text(encoding="utf-8")
-    assert query(tiny, parse_query(text), {"state": "ru"}).rows == by_name.rows
+    path = Path(__file__).parents[2] / "queries" / "treaties-party.rq"
+    assert query(tiny, parse_query(path.read_text(encoding="utf-8")), {"state": "ru"}).rows == by_name.rows
+    assert query(tiny, str(path), {"state": "ru"}).rows == by_name.rows
     assert len(by_name.rows) > 0
     with pytest.raises(ConfigError, match="unknown query 'treaties-partie'"):
         query(tiny, "treaties-partie")

@@ -31,7 +31,7 @@ _PATH_AND_VALUES = "a zero-or-more path (rdfs:subClassOf*, skos:broader*) joined
 DIALECT = {
     "bound-by-treaty": "Virtuoso cannot compile it: 'SPARQL compiler: Internal error: ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED'",
     "policies": f"{_PATH_AND_VALUES}: 0 rows for from=2019 to=2021, 3 of 146 without parameters "
-    "(reduced to VALUES (?step ?property) {{4 rows}} ?policy a ?class ; ?property ?date . ?class rdfs:subClassOf* pg:Policy: 2 of 70)",
+    "(reduced to VALUES (?step ?property) {4 rows} ?policy a ?class ; ?property ?date . ?class rdfs:subClassOf* pg:Policy: 2 of 70)",
     "policies-affecting-group": f"{_PATH_AND_VALUES}: 1 row of 32 for group=asylum-seekers",
 }
 NAMED = [
@@ -193,3 +193,18 @@ def test_virtuoso_from_python(virtuoso, pushed, bundled):
     endpoint = open_endpoint(f"{virtuoso.sparql}?default-graph-uri={urllib.parse.quote(GRAPH + '/python', safe='')}", auth=EndpointAuth())
     remote = query(endpoint, "treaties-party", {"state": "jp"})
     assert comparable(remote) == comparable(query(bundled, "treaties-party", {"state": "jp"}))
+
+
+def test_virtuoso_authenticated_sparql_endpoint(virtuoso, pushed, bundled, monkeypatch):
+    """Virtuoso's /sparql-auth (Digest) answers a query with credentials from the environment, and refuses one without."""
+    from policygraph.errors import InputError
+    from policygraph.sparql.auth import EndpointAuth
+    from policygraph.sparql.query import parse_query
+
+    url = f"{virtuoso.sparql}-auth?default-graph-uri={urllib.parse.quote(GRAPH, safe='')}"
+    count = parse_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_PASSWORD", virtuoso.password)
+    assert int(run_query(count, endpoint=url).rows[0][0]) == len(bundled.graph)
+    with pytest.raises(InputError, match=r"asks for credentials \(401\)"):
+        run_query(count, endpoint=url, auth=EndpointAuth())

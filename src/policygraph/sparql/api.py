@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from policygraph.graph.handle import LoadedGraph
 from policygraph.sparql.auth import EndpointAuth
-from policygraph.sparql.query import SparqlQuery, named_query, parse_query
+from policygraph.sparql.query import SparqlQuery, named_query, parse_query, read_query
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.run import DEFAULT_TIMEOUT, run_query
 
@@ -50,14 +50,14 @@ def query(
     engine: str = "auto",
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> QueryResult:
-    """Run a named query (``"treaties-party"``), SPARQL text, or a ``SparqlQuery`` on ``source``.
+    """Run a named query (``"treaties-party"``), a ``.rq`` file, SPARQL text, or a ``SparqlQuery`` on ``source``.
 
     Args:
         source: the graph handle (``load_graph``, ``open_store``, ``open_graph_file``); a plain rdflib
             ``Graph``, which is wrapped into a ``LoadedGraph`` (copied into an in-memory Oxigraph store);
             or an ``Endpoint``.
-        query: a name from ``list_queries``, or SPARQL text (anything holding a space or a brace), or a
-            query parsed with ``parse_query`` / ``named_query``.
+        query: a name from ``list_queries``, a path ending in ``.rq``, SPARQL text (anything holding a
+            space or a brace), or a query parsed with ``parse_query``.
         params: parameter values as ``--param`` takes them: ids, dates, numbers, IRIs (``{"state": "jp"}``).
         engine: the local engine (``auto`` is Oxigraph; ``rdflib`` for comparison).
         timeout: seconds before the query is stopped.
@@ -75,7 +75,12 @@ def query(
     if not isinstance(source, (LoadedGraph, Endpoint)):
         raise TypeError(f"query() needs a LoadedGraph, an rdflib Graph or an Endpoint, not {type(source).__name__}")
     if isinstance(query, str):
-        query = parse_query(query, origin="query") if any(c.isspace() or c == "{" for c in query) else named_query(query)
+        if any(c.isspace() or c == "{" for c in query):
+            query = parse_query(query, origin="query")
+        elif query.endswith(".rq"):
+            query = read_query(query)
+        else:
+            query = named_query(query)
     graph = source if isinstance(source, LoadedGraph) else None
     bindings = bind_params(query, {name: str(value) for name, value in (params or {}).items()}, graph)
     if graph is not None:
