@@ -268,3 +268,44 @@ def test_bundled_graph_through_the_gate_same_rows_as_local(gate, clean_env, bund
         assert comparable(remote) == comparable(run_query(query, bindings, graph=bundled)), query.name
         checked += 1
     assert checked >= 20
+
+
+def test_token_does_not_follow_a_redirect(clean_env, invoke):
+    """A server that redirects the query elsewhere: the place it points to never sees the token."""
+    seen = []
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    elsewhere = ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+
+    class Redirect(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+        def do_POST(self) -> None:
+            seen.append(("redirector", self.headers.get("Authorization")))
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{elsewhere.server_address[1]}/query")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    redirect = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    for server in (elsewhere, redirect):
+        Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        clean_env.setenv("POLICYGRAPH_ENDPOINT_TOKEN", TOKEN)
+        result = invoke("query", "-e", "ASK {}", "--endpoint", f"http://127.0.0.1:{redirect.server_address[1]}/query")
+        assert result.exit_code == 2 and TOKEN not in result.output
+        assert seen == [("redirector", f"Bearer {TOKEN}"), None]
+    finally:
+        for server in (elsewhere, redirect):
+            server.shutdown()
+            server.server_close()
