@@ -41,7 +41,8 @@ def query(query, expression, params, fmt, labels, max_width, output, data, no_bu
     """Run a SPARQL query: a named query, a .rq file, or -e 'SPARQL'.
 
     ASK queries print true or false and exit 0 or 1. Queries are read-only:
-    SERVICE, LOAD, updates and (locally) FROM are refused.
+    SERVICE, LOAD, updates and (locally) FROM are refused. A secured
+    --endpoint takes its credentials from the environment or ~/.netrc (see push).
 
     \b
     Example:
@@ -177,10 +178,16 @@ def _render_query(q) -> str:
 def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
     """Upload the built graph to a SPARQL 1.1 Graph Store (Graph Store HTTP Protocol).
 
+    A secured store's credentials come from the environment: POLICYGRAPH_ENDPOINT_USER and
+    POLICYGRAPH_ENDPOINT_PASSWORD (HTTP Basic or Digest, as the server asks), or
+    POLICYGRAPH_ENDPOINT_TOKEN (a bearer token); else from ~/.netrc. Never from the command line.
+
     \b
     Example:
       policygraph push http://127.0.0.1:7878/store
       policygraph push http://127.0.0.1:7878/store --named-graph https://example.org/japan
+      POLICYGRAPH_ENDPOINT_USER=dba POLICYGRAPH_ENDPOINT_PASSWORD=... \\
+        policygraph push http://127.0.0.1:8890/sparql-graph-crud-auth --named-graph https://example.org/japan
     """
     from policygraph.sparql.remote import push_graph
 
@@ -195,20 +202,25 @@ def push(url, data, no_bundled, graph_file, named_graph, append, timeout):
 @graph_options
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
 @timeout_option(60, help="Per-query time limit of the server.")
-def serve(data, no_bundled, graph_file, port, timeout):
+@click.option("--cors", metavar="ORIGIN", help="Let web pages from ORIGIN (scheme://host[:port], or *) read the answers.")
+def serve(data, no_bundled, graph_file, port, timeout, cors):
     """Serve the built graph as a read-only SPARQL endpoint on 127.0.0.1 (Oxigraph's server).
 
     Runs until interrupted (Ctrl-C); the temporary store is deleted on exit.
+    Updates and SERVICE (federated) queries are refused, as by the local query.
 
     \b
     Example:
       policygraph serve --port 7878
+      policygraph serve --cors https://example.org
       policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
     """
-    from policygraph.sparql.serve import OxigraphServer
+    from policygraph.sparql.serve import OxigraphServer, check_origin
 
+    if cors is not None:
+        check_origin(cors)
     graph = load_from_options(data, no_bundled, graph_file).graph
-    server = OxigraphServer(graph, port, timeout=timeout)
+    server = OxigraphServer(graph, port, timeout=timeout, cors=cors)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -5,7 +5,8 @@ Oxigraph's result parsers, so it comes back as the same ``QueryResult`` a local 
 ``push_graph`` uses the SPARQL 1.1 Graph Store HTTP Protocol. Every request runs under one
 deadline (connecting, sending and all reads), and answers are checked before a parser reads them.
 ``OxigraphServer`` (``serve.py``) serves a graph. Only http(s) URLs without control characters are
-accepted; loopback addresses bypass proxies.
+accepted; loopback addresses bypass proxies. Credentials (``auth.py``) come from the environment or
+~/.netrc unless an ``EndpointAuth`` is given; a URL holding a user name or password is refused.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ from rdflib import Graph, Literal, URIRef
 from policygraph.errors import ConfigError, InputError
 from policygraph.graph.convert import to_rdflib
 from policygraph.graph.labels import best_label
+from policygraph.sparql.auth import (
+    PASSWORD_VARIABLE,
+    TOKEN_VARIABLE,
+    USER_VARIABLE,
+    EndpointAuth,
+    auth_from_environment,
+    authorize,
+    refused,
+)
 from policygraph.sparql.guard import check_timeout
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import sparql_term
@@ -55,8 +65,12 @@ _RESULT_TYPES = {
 }
 
 
-def query_endpoint(url: str, text: str, form: str, timeout: float | None = None) -> QueryResult:
+def query_endpoint(
+    url: str, text: str, form: str, timeout: float | None = None, auth: EndpointAuth | None = None
+) -> QueryResult:
     """Run ``text`` (already checked, parameters already in it) on the SPARQL endpoint at ``url``.
+
+    ``auth``: the credentials; by default those of the environment or ~/.netrc (``auth_from_environment``).
 
     Raises:
         ConfigError: ``url`` is not an http(s) URL.
@@ -77,7 +91,7 @@ def query_endpoint(url: str, text: str, form: str, timeout: float | None = None)
         method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": _USER_AGENT},
     )
-    content_type, payload = _send(request, timeout, what="endpoint")
+    content_type, payload = _send(request, timeout, what="endpoint", auth=auth)
     fmt = (_GRAPH_TYPES if graph_form else _RESULT_TYPES).get(content_type)
     if fmt is None:
         raise InputError(f"endpoint {url} sent {content_type or 'no content type'}, not {'RDF' if graph_form else 'SPARQL results'}")
@@ -134,7 +148,12 @@ def _check_answer(payload: bytes, fmt: str, url: str) -> None:
 
 
 def endpoint_labels(
-    url: str, nodes: Iterable[URIRef], timeout: float | None = None, lang: str = "en", from_graphs: Iterable[str] = ()
+    url: str,
+    nodes: Iterable[URIRef],
+    timeout: float | None = None,
+    lang: str = "en",
+    from_graphs: Iterable[str] = (),
+    auth: EndpointAuth | None = None,
 ) -> dict[URIRef, str]:
     """The best label of each IRI in ``nodes``, asked of the endpoint in batches (from ``from_graphs`` if given)."""
     nodes = sorted(set(nodes), key=str)
@@ -148,7 +167,7 @@ def endpoint_labels(
             f"SELECT ?s ?p ?label {dataset} WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {skos} {rdfs} }} "
             "?s ?p ?label FILTER(isLITERAL(?label)) }"
         )
-        result = query_endpoint(url, text, "SELECT", timeout)
+        result = query_endpoint(url, text, "SELECT", timeout, auth)
         candidates: dict[URIRef, list] = {}
         for subject, predicate, label in result.rows:
             if isinstance(label, Literal):
@@ -171,7 +190,12 @@ class PushReport:
 
 
 def push_graph(
-    graph: Graph, url: str, named_graph: str | None = None, replace: bool = True, timeout: float | None = None
+    graph: Graph,
+    url: str,
+    named_graph: str | None = None,
+    replace: bool = True,
+    timeout: float | None = None,
+    auth: EndpointAuth | None = None,
 ) -> PushReport:
     """Upload ``graph`` as N-Triples to the Graph Store at ``url`` (SPARQL 1.1 Graph Store HTTP Protocol).
 
@@ -181,6 +205,7 @@ def push_graph(
         named_graph: the IRI of the target graph; the default graph when None.
         replace: PUT (replace the target graph) rather than POST (add to it).
         timeout: seconds to wait for the server.
+        auth: the credentials; by default those of the environment or ~/.netrc (``auth_from_environment``).
 
     Raises:
         ConfigError: ``url`` or ``named_graph`` is not a valid http(s) URL / IRI.
@@ -202,7 +227,7 @@ def push_graph(
         method="PUT" if replace else "POST",
         headers={"Content-Type": "application/n-triples", "User-Agent": _USER_AGENT},
     )
-    status = _send(request, timeout, what="graph store", want_status=True)
+    status = _send(request, timeout, what="graph store", want_status=True, auth=auth)
     return PushReport(request_url, len(graph), named_graph, replace, status)
 
 
@@ -213,6 +238,11 @@ def _check_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"not an http(s) URL: {url!r}")
+    if "@" in parts.netloc:  # the URL is not repeated: it holds a secret
+        raise ConfigError(
+            "a URL may not hold a user name or password",
+            hint=f"set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or {TOKEN_VARIABLE}, or use ~/.netrc",
+        )
     return url
 
 
@@ -282,13 +312,18 @@ def _opener(url: str, deadline: _Deadline) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
-def _send(request: urllib.request.Request, timeout: float | None, what: str, want_status: bool = False):  # noqa: ANN202
+def _send(  # noqa: ANN202
+    request: urllib.request.Request, timeout: float | None, what: str, want_status: bool = False, auth: EndpointAuth | None = None
+):
     url = request.full_url
     check_timeout(timeout)
+    auth = auth_from_environment(url) if auth is None else auth
     deadline = _Deadline(timeout)
     late = InputError(f"{what} {url} did not answer within {timeout:g} s" if timeout else f"{what} {url} stopped answering")
     try:
-        with _opener(url, deadline).open(request, timeout=deadline.remaining()) as response:
+        opener = _opener(url, deadline)
+        authorize(opener, request, auth, deadline.remaining)
+        with opener.open(request, timeout=deadline.remaining()) as response:
             chunks, size = [], 0
             while True:
                 if deadline.remaining() is not None and deadline.expired:
@@ -309,6 +344,8 @@ def _send(request: urllib.request.Request, timeout: float | None, what: str, wan
     except InputError:
         raise
     except urllib.error.HTTPError as error:
+        if error.code in (401, 403):
+            raise refused(what, url, error.code, auth) from None
         try:
             detail = error.read(2000).decode("utf-8", "replace").strip().splitlines()
         except (OSError, http.client.HTTPException):

@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
+from policygraph.sparql.auth import EndpointAuth
 from policygraph.sparql.guard import check_timeout
 from policygraph.sparql.params import _checked_values
 from policygraph.sparql.query import SparqlQuery, _keyword_location, check_engine_text
@@ -47,6 +48,7 @@ def run_query(
     endpoint: str | None = None,
     engine: str = "auto",
     timeout: float | None = None,
+    auth: EndpointAuth | None = None,
 ) -> QueryResult:
     """Evaluate ``query`` on the local ``graph`` or on ``endpoint``, with parameters bound.
 
@@ -57,11 +59,13 @@ def run_query(
         endpoint: the URL of a SPARQL 1.1 query endpoint.
         engine: ``auto``, ``rdflib`` or ``oxigraph`` (local only).
         timeout: seconds before the query is stopped.
+        auth: the endpoint's credentials; by default those of the environment or ~/.netrc.
 
     Returns:
         The result; for ``SELECT *`` the variables come in order of first appearance.
 
     Raises:
+        TypeError: ``graph`` is not a ``LoadedGraph`` (wrap an rdflib Graph: ``LoadedGraph(graph=g)``).
         ConfigError: neither or both of graph and endpoint, or a bad timeout.
         SchemaError: ``FROM`` on a local graph, or an engine cannot evaluate the query.
         InputError: the time ran out, or the endpoint failed.
@@ -71,6 +75,8 @@ def run_query(
 
     if (graph is None) == (endpoint is None):
         raise ConfigError("run a query on a local graph or on an endpoint (exactly one)")
+    if graph is not None and not isinstance(graph, LoadedGraph):
+        raise TypeError(f"graph must be a LoadedGraph, not {type(graph).__name__}: wrap an rdflib Graph as LoadedGraph(graph=g)")
     check_timeout(timeout)
     bindings = dict(bindings or {})
     if endpoint is not None:
@@ -78,7 +84,7 @@ def run_query(
 
         text = _engine_text(query, _with_prefixes(_checked_values(query, bindings)))
         with quiet_literals():
-            result = query_endpoint(endpoint, text, query.form, timeout)
+            result = query_endpoint(endpoint, text, query.form, timeout, auth)
         return _in_star_order(query, result) if query.star else result
     if query.has_from:
         raise SchemaError(

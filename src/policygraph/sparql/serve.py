@@ -7,7 +7,9 @@ server therefore listens on a private port, and the address users get is a small
 (``_Front``) that reads every query a request carries (``query=`` in the URL or a form body, or an
 ``application/sparql-query`` body) with ``parse_query``, the same check the local commands use,
 and forwards only queries it allows. Requests are bounded in size before they are read; updates
-are refused by the front as by the read-only server.
+are refused by the front as by the read-only server. With ``cors`` the front also lets web pages of
+one origin read the answers (``Access-Control-Allow-Origin`` on every answer, preflight ``OPTIONS``
+answered); Oxigraph's own ``--cors`` would allow every origin.
 """
 
 from __future__ import annotations
@@ -32,12 +34,15 @@ from rdflib import Graph
 
 from policygraph.errors import ConfigError, InputError, PolicygraphError
 
-__all__ = ["OxigraphServer", "oxigraph_binary", "MAX_REQUEST_BYTES"]
+__all__ = ["OxigraphServer", "oxigraph_binary", "check_origin", "MAX_REQUEST_BYTES"]
 
 MAX_REQUEST_BYTES = 1_000_000
 """The largest request body (a query) the front reads; larger requests are refused with 413."""
 _DRAIN_BYTES = 4 * MAX_REQUEST_BYTES  # a refused body up to this size is read and dropped before the 413
 _FORWARDED_HEADERS = ("Accept", "Content-Type", "Accept-Encoding", "Accept-Language")
+_DROPPED_HEADERS = (  # hop-by-hop, set by the front itself, or CORS (the front's --cors decides, not the server's)
+    "connection", "transfer-encoding", "keep-alive", "server", "date", "content-length", "access-control-allow-origin", "vary"
+)
 _PARSE_LOCK = threading.Lock()  # parse_query raises the recursion limit for its call: one parse at a time
 
 
@@ -68,6 +73,7 @@ class OxigraphServer:
     graph: Graph
     port: int
     timeout: float | None = None  # per-query limit passed to the server
+    cors: str | None = None  # the web origin (scheme://host[:port]) allowed to read answers, or "*"
     startup_seconds: float = 30.0
     process: subprocess.Popen | None = field(default=None, init=False)
     directory: str | None = field(default=None, init=False)
@@ -87,6 +93,8 @@ class OxigraphServer:
             InputError: loading failed, or the server could not start (e.g. the port is in use).
         """
         binary = oxigraph_binary()
+        if self.cors is not None:
+            check_origin(self.cors)
         if _port_open(self.port):
             raise InputError(f"cannot serve on 127.0.0.1:{self.port}: the port is in use", hint="choose another with --port")
         _remove_stale_serve_folders()
@@ -104,7 +112,7 @@ class OxigraphServer:
                 raise InputError(f"oxigraph could not load the graph: {_last_line(loaded.stderr)}")
             dump.unlink()
             try:
-                self.front = _Front(self.port, self.timeout)
+                self.front = _Front(self.port, self.timeout, self.cors)
             except OSError as error:
                 raise InputError(f"cannot serve on 127.0.0.1:{self.port}: {error.strerror or error}") from None
             inner = _free_port()
@@ -177,10 +185,11 @@ class _Front(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, timeout: float | None) -> None:
+    def __init__(self, port: int, timeout: float | None, cors: str | None = None) -> None:
         super().__init__(("127.0.0.1", port), _FrontHandler)
         self.inner_port = 0
         self.timeout_seconds = timeout
+        self.cors = cors
         self.serving = False
 
     def serve_forever(self, poll_interval: float = 0.2) -> None:
@@ -212,6 +221,23 @@ class _FrontHandler(BaseHTTPRequestHandler):
         self._refuse(405, "the graph is served read-only")
 
     do_DELETE = do_PATCH = do_PUT
+
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight: which methods and headers the allowed origin may use (405 without ``cors``)."""
+        if self.server.cors is None:
+            return self._refuse(405, "cross-origin requests are not allowed (serve --cors ORIGIN allows them)")
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def end_headers(self) -> None:
+        if self.server.cors is not None:
+            self.send_header("Access-Control-Allow-Origin", self.server.cors)
+            self.send_header("Vary", "Origin")
+        super().end_headers()
 
     def _discard(self, length: int) -> None:
         """Read and drop ``length`` bytes of a refused body (in chunks, under a time limit)."""
@@ -254,7 +280,7 @@ class _FrontHandler(BaseHTTPRequestHandler):
             answer = upstream.getresponse()
             self.send_response(answer.status, answer.reason)
             for name, value in answer.getheaders():
-                if name.lower() not in ("connection", "transfer-encoding", "keep-alive", "server", "date", "content-length"):
+                if name.lower() not in _DROPPED_HEADERS:
                     self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
@@ -300,6 +326,17 @@ def _refusal(path: str, content_type: str, body: bytes) -> str | None:
             except PolicygraphError as error:
                 return str(error)
     return None
+
+
+def check_origin(origin: str) -> str:
+    """``origin`` if it is ``*`` or a web origin (``scheme://host[:port]``, no path).
+
+    Raises:
+        ConfigError: anything else (a path, a trailing slash, spaces or control characters).
+    """
+    if origin == "*" or re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?", origin):
+        return origin
+    raise ConfigError(f"not a web origin: {origin!r}", hint="give scheme://host[:port] without a path, e.g. https://example.org, or *")
 
 
 def _free_port() -> int:

@@ -1,0 +1,210 @@
+"""A second real store: push to an authenticated Virtuoso, then the named queries give the same rows there as here.
+
+One throwaway Virtuoso (Debian's ``virtuoso-opensource``) runs for the module on 127.0.0.1, in a
+temporary folder with a virtuoso.ini written here; its ``dba`` password is changed to a fresh secret
+before any test, so the Graph Store endpoint ``/sparql-graph-crud-auth`` (Digest authentication) is
+really guarded. Skipped when the ``virtuoso-t`` program is not installed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+import shlex
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+from types import SimpleNamespace
+
+import pytest
+
+from policygraph.sparql.params import bind_params, parse_param_options
+from policygraph.sparql.query import list_queries, named_query
+from policygraph.sparql.results import comparable
+from policygraph.sparql.run import run_query
+
+GRAPH = "https://example.org/policygraph/japan"
+# Named queries Virtuoso 7.2 (Debian's) gets wrong, with what it does; strict xfail, so a fixed Virtuoso is noticed.
+_PATH_AND_VALUES = "a zero-or-more path (rdfs:subClassOf*, skos:broader*) joined with a VALUES block loses rows on Virtuoso"
+DIALECT = {
+    "bound-by-treaty": "Virtuoso cannot compile it: 'SPARQL compiler: Internal error: ssg_print_rvr_fixed_val(): no SPART_VARR_FIXED'",
+    "policies": f"{_PATH_AND_VALUES}: 0 rows for from=2019 to=2021, 3 of 146 without parameters "
+    "(reduced to VALUES (?step ?property) {4 rows} ?policy a ?class ; ?property ?date . ?class rdfs:subClassOf* pg:Policy: 2 of 70)",
+    "policies-affecting-group": f"{_PATH_AND_VALUES}: 1 row of 32 for group=asylum-seekers",
+}
+NAMED = [
+    pytest.param(q.name, marks=[pytest.mark.xfail(strict=True, reason=DIALECT[q.name])] if q.name in DIALECT else [])
+    for q in list_queries(check=False)
+    if not q.name.startswith("trace-")
+]
+
+INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"virtuoso exited with code {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"virtuoso did not listen on {port} within {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    """A running Virtuoso: its authenticated Graph Store (``store``), SPARQL endpoint (``sparql``) and dba ``password``."""
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if binary is None or isql is None:
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    sql, http = _free_port(), _free_port()
+    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=sql, http=http), encoding="utf-8")
+    process = subprocess.Popen(
+        [binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for_port(http, process)
+        _wait_for_port(sql, process)
+        password = secrets.token_hex(12)
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql}", "dba", "dba", f"exec=USER_SET_PASSWORD('dba', '{password}');"],
+            check=True, capture_output=True, timeout=60,
+        )
+        base = f"http://127.0.0.1:{http}"
+        yield SimpleNamespace(store=f"{base}/sparql-graph-crud-auth", sparql=f"{base}/sparql", password=password)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def pushed(virtuoso, bundled):
+    """The bundled graph pushed into a named graph through the CLI; the query endpoint reading that graph."""
+    from click.testing import CliRunner
+
+    from policygraph.cli import main
+
+    env = {"POLICYGRAPH_ENDPOINT_USER": "dba", "POLICYGRAPH_ENDPOINT_PASSWORD": virtuoso.password}
+    store = virtuoso.store
+    result = CliRunner().invoke(main, ["push", store, "--named-graph", GRAPH], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"pushed {len(bundled.graph)} triples to {store}: replaced named graph <{GRAPH}> (HTTP 201)\n"
+    return f"{virtuoso.sparql}?default-graph-uri={urllib.parse.quote(GRAPH, safe='')}"
+
+
+def test_virtuoso_holds_what_was_pushed(pushed, bundled):
+    """The named graph on Virtuoso has exactly as many triples as the local graph."""
+    from policygraph.sparql.query import parse_query
+
+    count = run_query(parse_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), endpoint=pushed)
+    assert int(count.rows[0][0]) == len(bundled.graph)
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_virtuoso_named_query_same_rows_as_local(pushed, bundled, name):
+    """Each named query (its first example's parameters bound) gives the same rows on Virtuoso as locally."""
+    query = named_query(name)
+    words = shlex.split(query.examples[0]) if query.examples else []
+    given = parse_param_options(words[i + 1] for i, word in enumerate(words[:-1]) if word == "--param")
+    bindings = bind_params(query, given, bundled)
+    remote = run_query(query, bindings, endpoint=pushed)
+    here = run_query(query, bindings, graph=bundled)
+    assert remote.variables == here.variables
+    assert comparable(remote) - comparable(here) == comparable(here) - comparable(remote) == Counter()
+    if here.form == "SELECT":
+        assert len(remote.rows) > 0
+
+
+@pytest.mark.parametrize("wrong", ["password", "user"])
+def test_virtuoso_wrong_credentials(virtuoso, invoke, monkeypatch, wrong):
+    """Wrong credentials: exit 2, one line, and the secret appears nowhere in the output."""
+    password = virtuoso.password
+    secret = "not-" + password
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_USER", "dba" if wrong == "password" else "nobody")
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_PASSWORD", secret if wrong == "password" else password)
+    store = virtuoso.store
+    result = invoke("push", store, "--named-graph", GRAPH + "/wrong")  # the whole graph: refused before it is sent
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: graph store {store}?graph={urllib.parse.quote(GRAPH + '/wrong', safe='')} refused the credentials "
+        "from POLICYGRAPH_ENDPOINT_USER and POLICYGRAPH_ENDPOINT_PASSWORD (401)\n"
+    )
+    assert secret not in result.output and password not in result.output
+
+
+def test_virtuoso_without_credentials(virtuoso, invoke, monkeypatch, tmp_path):
+    """No credentials anywhere: exit 2 and a line saying where to put them (not a broken pipe in the upload)."""
+    for name in ("POLICYGRAPH_ENDPOINT_USER", "POLICYGRAPH_ENDPOINT_PASSWORD", "POLICYGRAPH_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = virtuoso.store
+    result = invoke("push", store, "--named-graph", GRAPH + "/none")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "asks for credentials (401)" in result.output and "POLICYGRAPH_ENDPOINT_PASSWORD" in result.output
+
+
+def test_virtuoso_from_python(virtuoso, pushed, bundled):
+    """The Python API: push_graph with an EndpointAuth, then query() on open_endpoint() gives the local rows."""
+    from policygraph import EndpointAuth, open_endpoint, push_graph, query
+
+    report = push_graph(bundled.graph, virtuoso.store, named_graph=GRAPH + "/python", auth=EndpointAuth(user="dba", password=virtuoso.password))
+    assert report.status in (200, 201)
+    endpoint = open_endpoint(f"{virtuoso.sparql}?default-graph-uri={urllib.parse.quote(GRAPH + '/python', safe='')}", auth=EndpointAuth())
+    remote = query(endpoint, "treaties-party", {"state": "jp"})
+    assert comparable(remote) == comparable(query(bundled, "treaties-party", {"state": "jp"}))
+
+
+def test_virtuoso_authenticated_sparql_endpoint(virtuoso, pushed, bundled, monkeypatch):
+    """Virtuoso's /sparql-auth (Digest) answers a query with credentials from the environment, and refuses one without."""
+    from policygraph.errors import InputError
+    from policygraph.sparql.auth import EndpointAuth
+    from policygraph.sparql.query import parse_query
+
+    url = f"{virtuoso.sparql}-auth?default-graph-uri={urllib.parse.quote(GRAPH, safe='')}"
+    count = parse_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT_PASSWORD", virtuoso.password)
+    assert int(run_query(count, endpoint=url).rows[0][0]) == len(bundled.graph)
+    with pytest.raises(InputError, match=r"asks for credentials \(401\)"):
+        run_query(count, endpoint=url, auth=EndpointAuth())
