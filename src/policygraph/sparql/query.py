@@ -20,6 +20,7 @@ bound, never spliced into the query as text (see ``sparql_engines`` for how each
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,7 +156,14 @@ def named_query(name: str) -> SparqlQuery:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = (f"did you mean {', '.join(close)}? " if close else "") + "one of: " + ", ".join(names)
         raise ConfigError(f"unknown query {name!r}", hint=hint)
-    return parse_query(read_query_file(path), origin=str(path), name=name)
+    return _parsed_named(read_query_file(path), str(path), name)
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_named(text: str, origin: str, name: str) -> SparqlQuery:
+    """``parse_query`` once per process for each named query's text: a parse costs tens of milliseconds,
+    and the trace rules and benchmarks ask for the same queries again and again (``SparqlQuery`` is frozen)."""
+    return parse_query(text, origin=origin, name=name)
 
 
 def read_query(path: str) -> SparqlQuery:
