@@ -128,10 +128,13 @@ def _cached_folders() -> list[Path]:
 
 
 def clear_cache() -> int:
-    """Remove every cached graph; the number removed."""
+    """Remove every cached graph (and the parsed named queries kept beside them); the number of graphs removed."""
+    from policygraph.sparql.query import QUERY_CACHE
+
     folders = _cached_folders()
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(cache_dir() / QUERY_CACHE, ignore_errors=True)
     return len(folders)
 
 
