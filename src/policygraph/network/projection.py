@@ -107,16 +107,12 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
     for p in {p for _, p, _ in edges}:
         kinds[p] = (schema.kind(URIRef(p)), schema.property_label(URIRef(p)))
     # Each (subject, predicate, object) comes once and every predicate has its own kind, so each
-    # edge is new (weight 1): added in one call, in sorted order, as ``add_edge`` would add them.
-    network.graph.add_edges_from(
-        (ids[s], ids[o], kinds[p][0], _edge(kinds[p], p)) for s, p, o in sorted(edges)
-    )
+    # edge is new, of one statement: added directly, in sorted order, as ``add_edge`` would add it.
+    add = network.graph.add_edge
+    for s, p, o in sorted(edges):
+        kind, label = kinds[p]
+        add(ids[s], ids[o], kind, kind=kind, label=label, predicate=p, weight=1, via=(), start=None, end=None)
     return _select(network, schema, options)
-
-
-def _edge(kind: tuple[str, str], predicate: str) -> dict:
-    """The attributes ``model.add_edge`` gives a new edge of one statement."""
-    return {"kind": kind[0], "label": kind[1], "predicate": predicate, "weight": 1, "via": (), "start": None, "end": None}
 
 
 def _links(store, skipped: set[str]):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of (s, p, o)
