@@ -21,49 +21,28 @@ bound, never spliced into the query as text (see ``sparql_engines`` for how each
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from policygraph import resources
-from policygraph.errors import ConfigError, PolicygraphError, SchemaError
+from policygraph.errors import ConfigError, SchemaError
 from policygraph.model import Location
 from policygraph.sparql.guard import check_text, deep_parsing, offset_location, read_query_file, read_query_stdin
 from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import PARAM_TYPES, QueryParam, _to_term, _variables, _walk
 from policygraph.terms import PREFIXES
 
-__all__ = [
-    "PARAM_TYPES",
-    "QueryParam",
-    "SparqlQuery",
-    "QueryResult",
-    "list_queries",
-    "named_query",
-    "read_query",
-    "parse_query",
-    "check_engine_text",
-]
+__all__ = ["PARAM_TYPES", "QueryParam", "SparqlQuery", "QueryResult", "list_queries", "named_query", "read_query"]
+__all__ += ["parse_query", "check_engine_text"]
 
 
 _PARAM_LINE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<spec>[^)]*)\))?\s*(?:[—–]|--?|:)\s*(?P<meaning>\S.*?)\s*$"
 )
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
-_UPDATE_NAMES = {
-    "Load": "LOAD",
-    "Clear": "CLEAR",
-    "Drop": "DROP",
-    "Create": "CREATE",
-    "Add": "ADD",
-    "Move": "MOVE",
-    "Copy": "COPY",
-    "InsertData": "INSERT DATA",
-    "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE",
-    "Modify": "INSERT/DELETE",
-}
+_UPDATE_NAMES = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+_UPDATE_NAMES |= {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "INSERT/DELETE"}
 
 
 @dataclass(frozen=True)
@@ -162,50 +141,18 @@ def named_query(name: str) -> SparqlQuery:
 
 @functools.lru_cache(maxsize=None)
 def _parsed_named(text: str, origin: str, name: str) -> SparqlQuery:
-    """``parse_query`` of a named query's text, once per process and once per text on this machine.
+    """``parse_query`` once per process, and once per text on this machine (``parsed``: a parse costs
+    more than the rest of a warm ``query NAME``); ``SparqlQuery`` is frozen, so it can be shared."""
+    from policygraph.sparql.parsed import keep, kept
 
-    The full parse (rdflib's SPARQL grammar) costs more than the rest of a ``query`` command on the
-    cached graph put together: importing the grammar and parsing take a quarter of a second or more.
-    So what the parse found is kept in the cache folder, under a hash of the query's text, its path
-    and policygraph's version; a changed file has another hash and is parsed (and checked) again.
-    Only queries that passed every check are kept; an unwritable cache folder just means parsing.
-    """
-    import hashlib
-
-    from policygraph import __version__
-    from policygraph.graph.cache import cache_dir
-
-    key = hashlib.sha256(f"{__version__}\0{origin}\0{name}\0{text}".encode()).hexdigest()[:32]
-    kept = cache_dir() / QUERY_CACHE / f"{key}.json"
-    try:
-        return _query_from_json(kept.read_text(encoding="utf-8"), text)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    fields = kept(text, origin, name)
+    if fields is not None:
+        params = tuple(QueryParam(**p) for p in fields.pop("params"))
+        lists = {k: tuple(fields.pop(k)) for k in ("examples", "variables", "from_graphs")}
+        return SparqlQuery(text=text, params=params, **lists, **fields)
     query = parse_query(text, origin=origin, name=name)
-    try:
-        from policygraph.output import write_atomic
-
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(kept, _query_to_json(query))
-    except (OSError, PolicygraphError):
-        pass  # a read-only or full cache folder: parse again next time
+    keep(text, origin, name, {k: v for k, v in asdict(query).items() if k != "text"})
     return query
-
-
-QUERY_CACHE = "queries"
-"""The cache sub-folder holding what the parse of each named query found (``graph.cache`` clears it too)."""
-
-
-def _query_to_json(query: SparqlQuery) -> str:
-    fields = {k: v for k, v in asdict(query).items() if k != "text"}
-    return json.dumps(fields, ensure_ascii=False)
-
-
-def _query_from_json(document: str, text: str) -> SparqlQuery:
-    fields = json.loads(document)
-    params = tuple(QueryParam(**p) for p in fields.pop("params"))
-    tuples = {k: tuple(fields.pop(k)) for k in ("examples", "variables", "from_graphs")}
-    return SparqlQuery(text=text, params=params, **tuples, **fields)
 
 
 def read_query(path: str) -> SparqlQuery:
