@@ -7,14 +7,19 @@ exit, process start included. For each command:
 - **cold**: the graph cache is empty, so the command builds the cached store first;
 - **warm**: the cache holds the store (the usual case: every command after the first);
 - **no cache**: ``--no-cache``, the graph built in memory from the YAML each time (how every command
-  ran before the cache).
+  ran before the cache);
+- with ``--previous PYTHON``: the same command run by the previous release's environment, first run
+  (empty cache) and later runs, in turn with this version's, so the two see the same machine.
+
+Each figure is wall-clock and CPU seconds: on a shared machine the wall clock also counts the time
+other processes had the CPU.
 
 Each figure is the median of ``--runs`` runs (default 5; cold runs empty the cache before each run).
 The table goes to stdout and to ``benchmarks/COMMANDS.md`` with a description of the machine.
 
 Usage (from the repository root, after the README's install)::
 
-    python benchmarks/commands.py --runs 5
+    python benchmarks/commands.py --runs 5 --previous /path/to/old-venv/bin/python
 
 Not part of the test run.
 """
@@ -47,46 +52,75 @@ COMMANDS = [
 ]
 
 
-def run(args: list[str], env: dict) -> float:
+def run(python: str, args: list[str], env: dict) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the child's own accounting) of one ``policygraph`` process."""
+    before = os.times()
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "policygraph", *args], env=env, capture_output=True, text=True)
+    done = subprocess.run([python, "-m", "policygraph", *args], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = os.times()
     if done.returncode not in (0, 1):
         raise SystemExit(f"policygraph {' '.join(args)} failed: {done.stderr.strip()}")
-    return seconds
+    return seconds, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
-def measure(runs: int) -> list[tuple[str, float, float, float]]:
+Row = dict[str, tuple[float, float]]  # figure -> (median wall, median CPU)
+
+
+def measure(runs: int, previous: str | None) -> list[tuple[str, Row]]:
+    """Each command's cold, warm and ``--no-cache`` runs (and the previous release's first and later runs, in turn)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(tmp) / "cache"
+        cache, old_cache = Path(tmp) / "cache", Path(tmp) / "old-cache"
         env = {**os.environ, "POLICYGRAPH_CACHE_DIR": str(cache)}
+        old_env = {**os.environ, "POLICYGRAPH_CACHE_DIR": str(old_cache)}
         for name, template in COMMANDS:
             args = [a.format(tmp=tmp) for a in template]
-            cold = []
-            for _ in range(runs):
+            times: dict[str, list[tuple[float, float]]] = {}
+            for _ in range(runs):  # this version and the previous one in turn, so drift hits both alike
                 shutil.rmtree(cache, ignore_errors=True)
-                cold.append(run(args, env))
-            warm = [run(args, env) for _ in range(runs)]
-            memory = [run([*args, "--no-cache"], env) for _ in range(runs)]
-            rows.append((name, statistics.median(cold), statistics.median(warm), statistics.median(memory)))
-            print(f"{name:20} cold {rows[-1][1]:6.2f} s   warm {rows[-1][2]:6.2f} s   no cache {rows[-1][3]:6.2f} s", flush=True)
+                times.setdefault("cold", []).append(run(sys.executable, args, env))
+                if previous:
+                    shutil.rmtree(old_cache, ignore_errors=True)
+                    times.setdefault("previous cold", []).append(run(previous, args, old_env))
+            for _ in range(runs):
+                times.setdefault("warm", []).append(run(sys.executable, args, env))
+                if previous:
+                    times.setdefault("previous warm", []).append(run(previous, args, old_env))
+            times["no cache"] = [run(sys.executable, [*args, "--no-cache"], env) for _ in range(runs)]
+            row = {
+                figure: (statistics.median(w for w, _ in found), statistics.median(c for _, c in found))
+                for figure, found in times.items()
+            }
+            rows.append((name, row))
+            print(f"{name:20} " + "   ".join(f"{k} {w:5.2f} s ({c:5.2f} cpu)" for k, (w, c) in row.items()), flush=True)
     return rows
 
 
-def markdown(rows: list[tuple[str, float, float, float]], runs: int) -> str:
+def markdown(rows: list[tuple[str, Row]], runs: int, previous: str | None, load: tuple[float, float]) -> str:
     lines = [
         "# Commands on the bundled data: cold, warm and without the cache",
         "",
-        f"Written by `python benchmarks/commands.py --runs {runs}` on {platform.platform()}, "
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs. Wall-clock seconds, process start included, "
-        f"median of {runs} runs each.",
+        f"Written by `python benchmarks/commands.py --runs {runs}"
+        + (" --previous PYTHON`" if previous else "`")
+        + f" on {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end. Each cell: wall-clock seconds "
+        f"(process start included) / CPU seconds (user + system), the median of {runs} runs. On a shared "
+        "machine the wall clock also counts the time other processes had the CPU; the CPU figure does not.",
         "",
-        "| command | cold (first run) | warm (cached) | `--no-cache` | no cache / warm |",
-        "|---|---:|---:|---:|---:|",
     ]
-    for name, cold, warm, memory in rows:
-        lines.append(f"| {name} | {cold:.2f} | {warm:.2f} | {memory:.2f} | {memory / warm:.1f}× |")
+    figures = ["cold", "warm", "no cache"] + (["previous cold", "previous warm"] if previous else [])
+    titles = {
+        "cold": "cold (first run)",
+        "warm": "warm (cached)",
+        "no cache": "`--no-cache`",
+        "previous cold": "previous release, first run",
+        "previous warm": "previous release, later run",
+    }
+    lines.append("| command | " + " | ".join(titles[f] for f in figures) + " |")
+    lines.append("|---|" + "---:|" * len(figures))
+    for name, row in rows:
+        lines.append(f"| {name} | " + " | ".join(f"{row[f][0]:.2f} / {row[f][1]:.2f}" for f in figures) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -94,9 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5)")
     parser.add_argument("--out", default=str(HERE / "COMMANDS.md"), help="where to write the table")
+    parser.add_argument("--previous", metavar="PYTHON", help="the Python of an environment with the previous release, run side by side")
     args = parser.parse_args(argv)
-    rows = measure(args.runs)
-    Path(args.out).write_text(markdown(rows, args.runs), encoding="utf-8")
+    start_load = os.getloadavg()[0]
+    rows = measure(args.runs, args.previous)
+    text = markdown(rows, args.runs, args.previous, (start_load, os.getloadavg()[0]))
+    Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 

@@ -673,3 +673,22 @@ def test_choose_engine():
     assert choose_engine("rdflib") == "rdflib"
     with pytest.raises(ConfigError, match="unknown engine 'jena'"):
         choose_engine("jena")
+
+
+def test_named_query_parse_is_kept_in_the_cache_and_redone_when_the_text_changes(tmp_path, monkeypatch):
+    """A named query's parse is kept on disk: a new process gets the same query without parsing, an edited file is parsed again."""
+    import policygraph.sparql.query as query_module
+
+    parsed = query_module._parsed_named
+    monkeypatch.setenv("POLICYGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    parsed.cache_clear()
+    first = named_query("treaties-party")
+    assert len(list((tmp_path / "cache" / "queries").glob("*.json"))) == 1
+    parses = []
+    monkeypatch.setattr(query_module, "parse_query", lambda *a, **k: parses.append(a) or parse_query(*a, **k))
+    parsed.cache_clear()  # as a new process would start
+    assert named_query("treaties-party") == first and parses == []
+    parsed.cache_clear()
+    edited = first.text.replace("SELECT", "SELECT DISTINCT", 1)
+    assert parsed(edited, first.origin, first.name).text == edited and len(parses) == 1
+    parsed.cache_clear()

@@ -28,13 +28,16 @@ from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.graph.handle import LoadedGraph
 
-__all__ = ["CACHE_ENV", "CacheEntry", "cache_dir", "cached_graph", "cache_entries", "clear_cache", "KEEP"]
+__all__ = ["CACHE_ENV", "QUERY_CACHE", "CacheEntry", "cache_dir", "cached_graph", "cache_entries", "clear_cache", "KEEP"]
 
 CACHE_ENV = "POLICYGRAPH_CACHE_DIR"
 """The environment variable that names the cache folder."""
 
 KEEP = 4
 """How many cached graphs are kept (the most recently used); older ones are removed after a build."""
+
+QUERY_CACHE = "queries"
+"""The sub-folder where ``sparql.query`` keeps what the parse of each named query found (cleared with the graphs)."""
 
 builds = 0
 """Graphs this process built into the cache (tests check that a warm command builds nothing)."""
@@ -128,10 +131,11 @@ def _cached_folders() -> list[Path]:
 
 
 def clear_cache() -> int:
-    """Remove every cached graph; the number removed."""
+    """Remove every cached graph (and the parsed named queries kept beside them); the number of graphs removed."""
     folders = _cached_folders()
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(cache_dir() / QUERY_CACHE, ignore_errors=True)
     return len(folders)
 
 

@@ -63,13 +63,15 @@ class Network:
     def simple(self) -> nx.Graph:
         """The undirected simple graph the measures use: one link per pair, weight = statements joining it."""
         simple = nx.Graph()
-        for node in sorted(self.graph.nodes):
-            simple.add_node(node)
+        simple.add_nodes_from(sorted(self.graph.nodes))
+        links: dict[tuple[str, str], list] = {}  # unordered pair -> [first source, first target, weight]
         for source, target, data in sorted(self.graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])):
-            if simple.has_edge(source, target):
-                simple[source][target]["weight"] += data["weight"]
+            pair = (source, target) if source <= target else (target, source)
+            if pair in links:
+                links[pair][2] += data["weight"]
             else:
-                simple.add_edge(source, target, weight=data["weight"])
+                links[pair] = [source, target, data["weight"]]
+        simple.add_edges_from((source, target, {"weight": weight}) for source, target, weight in links.values())
         return simple
 
     def node(self, identifier: str) -> str:

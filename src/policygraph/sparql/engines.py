@@ -10,8 +10,8 @@ Parameters are bound as if by a ``VALUES`` block at the start of every group of 
 that mentions them, which gives them the meaning of a substituted constant everywhere but in
 sub-queries (refused) and in a MINUS that shares nothing else with the outer pattern. For rdflib
 the block is put into the parse tree as terms (``bind_in_tree``); Oxigraph and remote endpoints
-only take query text, so ``with_values`` writes the validated terms into the text, and query.py
-parses that back and checks it holds exactly the same blocks. (rdflib's ``initBindings`` would
+only take query text, so ``with_values`` writes the validated, escaped terms into the text, in
+the same groups (``params.bound_text``). (rdflib's ``initBindings`` would
 reach into sub-queries and Oxigraph's ``substitutions`` mis-evaluates ``BOUND(?x)`` and
 ``BIND(?x AS ?y)`` in pyoxigraph 0.5, so neither native mechanism gives the same answers on both.)
 """

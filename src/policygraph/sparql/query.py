@@ -20,8 +20,9 @@ bound, never spliced into the query as text (see ``sparql_engines`` for how each
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from policygraph import resources
@@ -32,36 +33,16 @@ from policygraph.sparql.results import QueryResult
 from policygraph.sparql.syntax import PARAM_TYPES, QueryParam, _to_term, _variables, _walk
 from policygraph.terms import PREFIXES
 
-__all__ = [
-    "PARAM_TYPES",
-    "QueryParam",
-    "SparqlQuery",
-    "QueryResult",
-    "list_queries",
-    "named_query",
-    "read_query",
-    "parse_query",
-    "check_engine_text",
-]
+__all__ = ["PARAM_TYPES", "QueryParam", "SparqlQuery", "QueryResult", "list_queries", "named_query", "read_query"]
+__all__ += ["parse_query", "check_engine_text"]
 
 
 _PARAM_LINE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<spec>[^)]*)\))?\s*(?:[—–]|--?|:)\s*(?P<meaning>\S.*?)\s*$"
 )
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE", "AskQuery": "ASK"}
-_UPDATE_NAMES = {
-    "Load": "LOAD",
-    "Clear": "CLEAR",
-    "Drop": "DROP",
-    "Create": "CREATE",
-    "Add": "ADD",
-    "Move": "MOVE",
-    "Copy": "COPY",
-    "InsertData": "INSERT DATA",
-    "DeleteData": "DELETE DATA",
-    "DeleteWhere": "DELETE WHERE",
-    "Modify": "INSERT/DELETE",
-}
+_UPDATE_NAMES = {"Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+_UPDATE_NAMES |= {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "INSERT/DELETE"}
 
 
 @dataclass(frozen=True)
@@ -155,7 +136,23 @@ def named_query(name: str) -> SparqlQuery:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = (f"did you mean {', '.join(close)}? " if close else "") + "one of: " + ", ".join(names)
         raise ConfigError(f"unknown query {name!r}", hint=hint)
-    return parse_query(read_query_file(path), origin=str(path), name=name)
+    return _parsed_named(read_query_file(path), str(path), name)
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_named(text: str, origin: str, name: str) -> SparqlQuery:
+    """``parse_query`` once per process, and once per text on this machine (``parsed``: a parse costs
+    more than the rest of a warm ``query NAME``); ``SparqlQuery`` is frozen, so it can be shared."""
+    from policygraph.sparql.parsed import keep, kept
+
+    fields = kept(text, origin, name)
+    if fields is not None:
+        params = tuple(QueryParam(**p) for p in fields.pop("params"))
+        lists = {k: tuple(fields.pop(k)) for k in ("examples", "variables", "from_graphs")}
+        return SparqlQuery(text=text, params=params, **lists, **fields)
+    query = parse_query(text, origin=origin, name=name)
+    keep(text, origin, name, {k: v for k, v in asdict(query).items() if k != "text"})
+    return query
 
 
 def read_query(path: str) -> SparqlQuery:

@@ -15,7 +15,7 @@ from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.sparql.auth import EndpointAuth
 from policygraph.sparql.guard import check_timeout
-from policygraph.sparql.params import _checked_values
+from policygraph.sparql.params import bound_text
 from policygraph.sparql.query import SparqlQuery, _keyword_location, check_engine_text
 from policygraph.sparql.results import QueryResult
 from policygraph.terms import PREFIXES
@@ -82,7 +82,7 @@ def run_query(
     if endpoint is not None:
         from policygraph.sparql.remote import query_endpoint
 
-        text = _engine_text(query, _with_prefixes(_checked_values(query, bindings)))
+        text = _engine_text(query, _with_prefixes(bound_text(query, bindings)))
         with quiet_literals():
             result = query_endpoint(endpoint, text, query.form, timeout, auth)
         return _in_star_order(query, result) if query.star else result
@@ -93,7 +93,7 @@ def run_query(
             hint="drop FROM, or use --endpoint to query a server's named graphs",
         )
     chosen = choose_engine(engine)
-    text = _engine_text(query, _checked_values(query, bindings))  # also for rdflib: refuses forms with nowhere to bind
+    text = _engine_text(query, bound_text(query, bindings))  # also for rdflib: refuses forms with nowhere to bind
     if chosen == "rdflib":
         rdflib_graph = graph.graph
 
