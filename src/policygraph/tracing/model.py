@@ -38,9 +38,10 @@ class Reason:
 class Binding:
     """Whether the state is bound by the provision's treaty on the as-of date."""
 
-    status: str  # in-force | not-yet-in-force | signatory | not-party | non-binding | unknown
+    status: str  # in-force | not-yet-in-force | not-recorded | signatory | not-party | non-binding | unknown
     note: str  # plain words, with the dates
     since: str | None = None  # entry into force for the state, if any
+    basis: str | None = None  # where "since" comes from: recorded | derived | not recorded (a party with no entry into force)
 
 
 @dataclass(frozen=True)
