@@ -24,6 +24,7 @@ from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import label_of, local_id, node_for_id
 from policygraph.terms import PG, RDF, RDFS, SKOS
 from policygraph.tracing.binding import binding_status
+from policygraph.tracing.coverage import cannot_see
 from policygraph.tracing.evidence import RaisedItems, citations, cited_reasons, inferred_reasons
 from policygraph.tracing.model import (
     STRENGTHS,
@@ -36,6 +37,7 @@ from policygraph.tracing.model import (
     Trace,
 )
 from policygraph.tracing.rules import label, run, text
+from policygraph.tracing.sources import number_sources
 
 __all__ = ["trace_policy", "trace_provision"]
 
@@ -105,6 +107,9 @@ def trace_policy(
         binding = binding_status(loaded, facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
         engagements.append(_engagement(loaded, provision, facts, provision_reasons, binding, state, raised))
     engagements.sort(key=_rank)
+    engagements, sources = number_sources(loaded, engagements)
+    treaty_nodes = list(dict.fromkeys(node_for_id(e.treaty) for e in engagements if e.treaty))
+    gaps = cannot_see(loaded, policy, state, state_label, treaty_nodes, sources)
     return Trace(
         policy=policy_id,
         policy_label=policy_label,
@@ -118,6 +123,8 @@ def trace_policy(
         engagements=engagements,
         context=_context(loaded, policy),
         filters={"treaties": list(treaties), "min_strength": min_strength},
+        cannot_see=gaps,
+        sources=sources,
     )
 
 
