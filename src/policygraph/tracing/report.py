@@ -110,9 +110,9 @@ def _reason(r: Reason) -> tuple[str, list[str]]:
 def _statement(s: Statement) -> tuple[str, list[str]]:
     """Its words, quoted with the entry they come from, and its effect as a summary; never an empty line."""
     head = f"{s.kind} on {s.provision}{f' (withdrawn {s.withdrawn})' if s.withdrawn else ''}:"
-    if not s.text:
-        return f"{head} {unverified(s)}", []
     refs = citation_numbers(s.citations)
+    if not s.text:  # the record's own citations still back its summary
+        return f"{head} {unverified(s)}{f' {refs}' if refs else ''}", []
     return f"{head} \u201c{s.text}\u201d{f' {refs}' if refs else ''}", [f"summary: {s.effect}"] if s.effect else []
 
 
@@ -303,7 +303,8 @@ def _html_statement(s: Statement, anchor: str) -> list[str]:
     esc = html.escape
     withdrawn = f" (withdrawn {esc(s.withdrawn)})" if s.withdrawn else ""
     if not s.text:
-        return [f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}", f"<div>{esc(unverified(s))}</div>", "</li>"]
+        refs = _html_refs(s.citations, anchor)
+        return [f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}", f"<div>{esc(unverified(s))} <span class='src'>{refs}</span></div>", "</li>"]
     text = [f"<blockquote>\u201c{esc(s.text)}\u201d <span class='src'>{_html_refs(s.citations, anchor)}</span></blockquote>"]
     effect = [f"<div>Summary: {esc(s.effect)}</div>"] if s.effect else []
     return [f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}", *text, *effect, "</li>"]
