@@ -16,7 +16,7 @@ from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id, node_for_id
 from policygraph.terms import XSD
 from policygraph.tracing.model import CitationRef, Engagement, SourceEntry
-from policygraph.tracing.rules import run_for_each, text
+from policygraph.tracing.rules import run_for_each
 
 __all__ = ["number_sources", "citation_numbers"]
 
@@ -88,11 +88,16 @@ def _entry(number: int, key: str, record: tuple | None) -> SourceEntry:
     return SourceEntry(
         number=number,
         id=source_id,
-        title=text(row.title),
-        publisher=text(row.publisher),
-        date=text(row.day),
-        symbol=text(row.symbol),
-        url=text(row.address) or (key if "://" in key else None),
-        file=text(row.localFile),
-        coverage=text(row.recorded),
+        title=_field(row.title),
+        publisher=_field(row.publisher),
+        date=_field(row.day),
+        symbol=_field(row.symbol),
+        url=_field(row.address) or (key if "://" in key else None),
+        file=_field(row.localFile),
+        coverage=_field(row.recorded),
     )
+
+
+def _field(value: Node | None) -> str | None:
+    """A column of ``trace-sources`` as text, None where the source records nothing ("")."""
+    return str(value) or None if value is not None else None
