@@ -104,7 +104,7 @@ def _listed(title: str, entries: list[tuple[str, list[str]]]) -> list[Block]:
 
 def _reason(r: Reason) -> tuple[str, list[str]]:
     by = f" (argued by {', '.join(r.argued_by)})" if r.argued_by else ""
-    return f"{r.kind}: {r.explanation}{by}", [f"\u201c{c.quote}\u201d {_quote_source(c)}" for c in r.citations]
+    return f"{r.kind}: {r.explanation}{by}", [" ".join(part for part in (f"\u201c{c.quote}\u201d", _quote_source(c)) if part) for c in r.citations]
 
 
 def _statement(s: Statement) -> tuple[str, list[str]]:

@@ -100,4 +100,4 @@ def _entry(number: int, key: str, record: tuple | None) -> SourceEntry:
 
 def _field(value: Node | None) -> str | None:
     """A column of ``trace-sources`` as text, None where the source records nothing ("")."""
-    return str(value) or None if value is not None else None
+    return str(value) if value is not None and str(value) else None
