@@ -64,7 +64,7 @@ def _review(row, state_label: str) -> Gap:  # noqa: ANN001 - a rule row
 
 
 def _partial(title: str, symbol: str | None, date: str | None, source_id: str) -> Gap:
-    what = ", ".join(part for part in (symbol, date) if part)
+    what = ", ".join(part for part in (symbol if symbol and symbol not in title else None, date) if part)
     return Gap(
         "partial-source",
         f"\u201c{title}\u201d{f' ({what})' if what else ''} is recorded only in part: paragraphs the data lacks cannot show here.",
