@@ -69,7 +69,7 @@ def test_trace_policy_binding_statuses(world):
     engaged = _by_provision(trace_policy(world, "bill"))
     assert engaged["ta-art-1"].binding.status == "in-force"
     assert engaged["ta-art-1"].binding.note == "in force for Statia since 1990-06-01"
-    assert engaged["tb-art-9"].binding.note == "Statia is not party: not binding, relevant as a standard"
+    assert engaged["tb-art-9"].binding.note == "Statia is not a party: not binding, relevant as a standard"
     assert engaged["tc-art-3"].binding.status == "signatory"
     assert engaged["guide-objective-1"].binding.status == "non-binding"
 

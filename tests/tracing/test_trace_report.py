@@ -75,7 +75,7 @@ def test_trace_html_renders_in_chromium(tmp_path):
              "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
     assert dom.returncode == 0, dom.stderr[-2000:]
-    for text in ("Treaty obligations engaged by Removal Bill", "A Art. 1: no removal to harm", "not applicable to removal", "Statia is not party"):
+    for text in ("Treaty obligations engaged by Removal Bill", "A Art. 1: no removal to harm", "not applicable to removal", "Statia is not a party"):
         assert text in dom.stdout
     shot = tmp_path / "trace.png"
     subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()], capture_output=True, timeout=120)

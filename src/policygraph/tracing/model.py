@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-__all__ = ["STRENGTHS", "CitationRef", "Reason", "Binding", "Statement", "Raised", "Engagement", "ContextItem", "Trace", "ProvisionTrace"]
+__all__ = [
+    "STRENGTHS", "CitationRef", "Reason", "Binding", "Statement", "Raised", "Engagement", "ContextItem", "SourceEntry", "Gap",
+    "Trace", "ProvisionTrace",
+]
 
 STRENGTHS = ("cited", "practice", "status", "group")
 """Evidence kinds, strongest first."""
@@ -20,6 +23,7 @@ class CitationRef:
     source: str
     locator: str
     quote: str
+    number: int | None = None  # its entry in the trace's numbered sources list
 
 
 @dataclass(frozen=True)
@@ -38,9 +42,10 @@ class Reason:
 class Binding:
     """Whether the state is bound by the provision's treaty on the as-of date."""
 
-    status: str  # in-force | not-yet-in-force | signatory | not-party | non-binding | unknown
+    status: str  # in-force | not-yet-in-force | not-recorded | signatory | not-party | non-binding | unknown
     note: str  # plain words, with the dates
     since: str | None = None  # entry into force for the state, if any
+    basis: str | None = None  # where "since" comes from: recorded | derived | not recorded (a party with no entry into force)
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,30 @@ class ContextItem:
     detail: str
 
 
+@dataclass(frozen=True)
+class SourceEntry:
+    """One entry of a report's numbered sources list: a source record, or a page cited by its URL alone."""
+
+    number: int
+    id: str | None  # the source record's id; None for a URL no source record names
+    title: str | None
+    publisher: str | None  # the author or publishing body's label
+    date: str | None
+    symbol: str | None  # the document symbol (pg:unSymbol, else dcterms:identifier), where recorded
+    url: str | None
+    file: str | None  # the local copy's file name, for a seed source
+    coverage: str | None  # "partial": the data records only part of it
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One thing the report cannot see, computed from the graph (``coverage``)."""
+
+    kind: str  # review-without-recommendations | partial-source | no-cited-engagement | treaty-without-provisions
+    text: str  # the sentence the reports print
+    ids: list[str]  # the records it is about
+
+
 @dataclass
 class Trace:
     """The answer to "which treaty obligations apply to this policy, and why"."""
@@ -112,6 +141,8 @@ class Trace:
     engagements: list[Engagement]
     context: list[ContextItem]
     filters: dict[str, object]
+    cannot_see: list[Gap] = field(default_factory=list)  # "What this report cannot see"
+    sources: list[SourceEntry] = field(default_factory=list)  # every source a quote in the report points to, numbered
 
     def to_dict(self) -> dict:
         """JSON-safe, with the stable keys documented in docs/trace-schema.md."""

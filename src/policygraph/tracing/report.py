@@ -8,9 +8,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from policygraph.tracing.model import Engagement, ProvisionTrace, Raised, Reason, Statement, Trace
+from policygraph.tracing.model import CitationRef, Engagement, ProvisionTrace, Raised, Reason, SourceEntry, Statement, Trace
+from policygraph.tracing.sources import citation_numbers
 
-__all__ = ["Block", "report_blocks", "render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
+__all__ = ["Block", "report_blocks", "source_line", "unverified", "render_text", "render_markdown", "render_html", "render_provision_text", "render_provision_markdown", "render_provision_html"]
 
 _BADGE = {"cited": "CITED", "practice": "BY PRACTICE", "status": "BY STATUS", "group": "BY GROUP"}
 
@@ -38,7 +39,7 @@ def _headline(trace: Trace) -> list[str]:
 class Block:
     """One line of the report's model: its kind says how each format shows it (see ``_TEXT`` and ``_MARKDOWN``)."""
 
-    kind: str  # title | meta | provision | summary | field | list | item | detail | section | entry
+    kind: str  # title | meta | provision | summary | field | list | item | detail | section | entry | source
     text: str
     name: str = ""  # title: the policy's label; provision: its treaty's label; field: the field's name
     badge: str = ""  # provision: how strong its evidence is (CITED, BY PRACTICE, ...)
@@ -59,7 +60,28 @@ def report_blocks(trace: Trace) -> list[Block]:
             Block("entry", f"{item.relation}: {item.label}{'' if item.label == item.id else f' ({item.id})'} — {item.detail}")
             for item in trace.context
         ]
+    if trace.cannot_see:
+        blocks.append(Block("section", "What this report cannot see"))
+        blocks += [Block("entry", gap.text) for gap in trace.cannot_see]
+    if trace.sources:
+        blocks.append(Block("section", "Sources"))
+        blocks += [Block("source", f"[{entry.number}] {source_line(entry)}") for entry in trace.sources]
     return blocks
+
+
+def source_line(entry: SourceEntry) -> str:
+    """One sources list entry after its number: title — publisher, date, symbol. URL (local copy: file)."""
+    head = entry.title or entry.url or entry.id or ""
+    facts = ", ".join(part for part in (entry.publisher, entry.date, entry.symbol) if part)
+    line = f"{head} — {facts}" if facts else head
+    if entry.url and entry.url != head:
+        line += f". {entry.url}"
+    return line + (f" (local copy: {entry.file})" if entry.file else "")
+
+
+def _quote_source(c: CitationRef) -> str:
+    """What follows a quote: its locator and the sources list entry it points to (``— para 6 [2]``)."""
+    return " ".join(part for part in (f"— {c.locator}" if c.locator else "", citation_numbers([c])) if part)
 
 
 def _evidence_blocks(e: Engagement) -> list[Block]:
@@ -82,18 +104,27 @@ def _listed(title: str, entries: list[tuple[str, list[str]]]) -> list[Block]:
 
 def _reason(r: Reason) -> tuple[str, list[str]]:
     by = f" (argued by {', '.join(r.argued_by)})" if r.argued_by else ""
-    return f"{r.kind}: {r.explanation}{by}", [f"\u201c{c.quote}\u201d — {c.source}, {c.locator}" for c in r.citations]
+    return f"{r.kind}: {r.explanation}{by}", [" ".join(part for part in (f"\u201c{c.quote}\u201d", _quote_source(c)) if part) for c in r.citations]
 
 
 def _statement(s: Statement) -> tuple[str, list[str]]:
-    withdrawn = f" (withdrawn {s.withdrawn})" if s.withdrawn else ""
-    text = f" \u201c{s.text}\u201d" if s.text else ""
-    return f"{s.kind} on {s.provision}{withdrawn}:{text}", [f"effect: {s.effect}"] if s.effect else []
+    """Its words, quoted with the entry they come from, and its effect as a summary; never an empty line."""
+    head = f"{s.kind} on {s.provision}{f' (withdrawn {s.withdrawn})' if s.withdrawn else ''}:"
+    refs = citation_numbers(s.citations)
+    if not s.text:  # the record's own citations still back its summary
+        return f"{head} {unverified(s)}{f' {refs}' if refs else ''}", []
+    return f"{head} \u201c{s.text}\u201d{f' {refs}' if refs else ''}", [f"summary: {s.effect}"] if s.effect else []
+
+
+def unverified(s: Statement) -> str:
+    """What a reservation or declaration with no recorded words says instead."""
+    return f"text not verified in a stored copy; summary: {s.effect}" if s.effect else "text not verified in a stored copy; no summary recorded"
 
 
 def _raised(r: Raised) -> tuple[str, list[str]]:
+    refs = citation_numbers(r.citations)
     text = f": \u201c{r.text}\u201d" if r.text else ""
-    return f"{_raised_head(r)}{text}", []
+    return f"{_raised_head(r)}{text}{f' {refs}' if refs else ''}", []
 
 
 def _raised_head(r: Raised) -> str:
@@ -113,6 +144,7 @@ _TEXT = {
     "detail": lambda b: [f"       {b.text}"],
     "section": lambda b: ["", f"{b.text}:"],
     "entry": lambda b: [f"  • {b.text}"],
+    "source": lambda b: [f"  {b.text}"],
 }
 """Plain text: the headline as it is, each provision's evidence indented under its number."""
 
@@ -127,6 +159,7 @@ _MARKDOWN = {
     "detail": lambda b: [f"  > {b.text.strip()}  "],  # a quote under its bullet: a blockquote of its own line
     "section": lambda b: ["", f"## {b.text}", ""],
     "entry": lambda b: [f"- {b.text}"],
+    "source": lambda b: [f"- {b.text}"],
 }
 """Markdown: a title and a section per provision; hard line breaks (two spaces) keep the headline's lines apart."""
 
@@ -172,8 +205,12 @@ h3{font-size:.95rem;margin:.7rem 0 .2rem}ul{margin:.2rem 0 .4rem;padding-left:1.
 """
 
 
-def render_html(trace: Trace) -> str:
-    """One self-contained HTML page: no scripts, no network, every provision's evidence in <details open>."""
+def render_html(trace: Trace, anchor: str = "source-") -> str:
+    """One self-contained HTML page: no scripts, no network, every provision's evidence in <details open>.
+
+    Each quote links to its sources list entry, ``#source-N`` (``anchor`` prefixes the ids, so that
+    several traces can share a page).
+    """
     e_ = html.escape
     head = _headline(trace)
     parts = [
@@ -188,13 +225,21 @@ def render_html(trace: Trace) -> str:
     for treaty_label, engagements in _by_treaty(trace.engagements):
         parts.append(f"<section><h2>{e_(treaty_label)}</h2>")
         for e in engagements:
-            parts.append(_html_engagement(e))
+            parts.append(_html_engagement(e, anchor))
         parts.append("</section>")
     if trace.context:
         parts.append("<section><h2>Context</h2><ul>")
         parts += [f"<li><b>{e_(i.relation)}</b>: {e_(i.label)} <span class='src'>({e_(i.id)})</span> — {e_(i.detail)}</li>" for i in trace.context]
         parts.append("</ul></section>")
+    if trace.cannot_see:
+        parts.append("<section><h2>What this report cannot see</h2><ul>")
+        parts += [f"<li>{e_(gap.text)}</li>" for gap in trace.cannot_see]
+        parts.append("</ul></section>")
     parts.append('<p class="src">Generated by policygraph from its cited dataset; every statement above carries its source.</p>')
+    if trace.sources:
+        parts.append("<section><h2>Sources</h2><ol class='sources'>")
+        parts += [_html_source(entry, anchor) for entry in trace.sources]
+        parts.append("</ol></section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -206,7 +251,22 @@ def _by_treaty(engagements: list[Engagement]) -> list[tuple[str, list[Engagement
     return list(groups.items())
 
 
-def _html_engagement(e: Engagement) -> str:
+def _html_source(entry: SourceEntry, anchor: str) -> str:
+    esc = html.escape
+    head = esc(entry.title or entry.url or entry.id or "")
+    facts = ", ".join(esc(part) for part in (entry.publisher, entry.date, entry.symbol) if part)
+    link = f". <a href=\"{esc(entry.url)}\">{esc(entry.url)}</a>" if entry.url else ""
+    local = f" <span class='src'>(local copy: {esc(entry.file)})</span>" if entry.file else ""
+    return f"<li id=\"{anchor}{entry.number}\" value=\"{entry.number}\">{head}{f' — {facts}' if facts else ''}{link}{local}</li>"
+
+
+def _html_refs(citations: list[CitationRef], anchor: str) -> str:
+    """Links to the sources list entries of ``citations``: ``[2] [5]``."""
+    numbers = sorted({c.number for c in citations if c.number is not None})
+    return " ".join(f'<a href="#{anchor}{n}">[{n}]</a>' for n in numbers)
+
+
+def _html_engagement(e: Engagement, anchor: str) -> str:
     esc = html.escape
     out = [
         "<details open><summary>",
@@ -215,11 +275,11 @@ def _html_engagement(e: Engagement) -> str:
     ]
     if e.summary:
         out.append(f"<p><i>{esc(e.summary)}</i></p>")
-    out += _html_list("Why", [_html_reason(r) for r in e.reasons])
+    out += _html_list("Why", [_html_reason(r, anchor) for r in e.reasons])
     if e.statements:
-        out += _html_list("Reservations and declarations", [_html_statement(s) for s in e.statements])
+        out += _html_list("Reservations and declarations", [_html_statement(s, anchor) for s in e.statements])
     if e.raised_by:
-        out += _html_list("Raised by", [_html_raised(r) for r in e.raised_by])
+        out += _html_list("Raised by", [_html_raised(r, anchor) for r in e.raised_by])
     out.append("</details>")
     return "\n".join(out)
 
@@ -229,24 +289,31 @@ def _html_list(title: str, entries: list[list[str]]) -> list[str]:
     return [f"<h3>{title}</h3><ul>", *(line for entry in entries for line in entry), "</ul>"]
 
 
-def _html_reason(r: Reason) -> list[str]:
+def _html_reason(r: Reason, anchor: str) -> list[str]:
     esc = html.escape
     by = f" <span class='src'>(argued by {esc(', '.join(r.argued_by))})</span>" if r.argued_by else ""
-    quotes = [f"<blockquote>\u201c{esc(c.quote)}\u201d <span class='src'>— {esc(c.source)}, {esc(c.locator)}</span></blockquote>" for c in r.citations]
+    quotes = [
+        f"<blockquote>\u201c{esc(c.quote)}\u201d <span class='src'>{'— ' + esc(c.locator) if c.locator else ''} {_html_refs([c], anchor)}</span></blockquote>"
+        for c in r.citations
+    ]
     return [f"<li><b>{esc(r.kind)}</b>: {esc(r.explanation)}{by}", *quotes, "</li>"]
 
 
-def _html_statement(s: Statement) -> list[str]:
+def _html_statement(s: Statement, anchor: str) -> list[str]:
     esc = html.escape
     withdrawn = f" (withdrawn {esc(s.withdrawn)})" if s.withdrawn else ""
-    text = [f"<blockquote>\u201c{esc(s.text)}\u201d</blockquote>"] if s.text else []
-    effect = [f"<div>Effect: {esc(s.effect)}</div>"] if s.effect else []
+    if not s.text:
+        refs = _html_refs(s.citations, anchor)
+        return [f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}", f"<div>{esc(unverified(s))} <span class='src'>{refs}</span></div>", "</li>"]
+    text = [f"<blockquote>\u201c{esc(s.text)}\u201d <span class='src'>{_html_refs(s.citations, anchor)}</span></blockquote>"]
+    effect = [f"<div>Summary: {esc(s.effect)}</div>"] if s.effect else []
     return [f"<li><b>{esc(s.kind)}</b> on {esc(s.provision)}{withdrawn}", *text, *effect, "</li>"]
 
 
-def _html_raised(r: Raised) -> list[str]:
+def _html_raised(r: Raised, anchor: str) -> list[str]:
     esc = html.escape
-    text = f"<blockquote>\u201c{esc(r.text)}\u201d</blockquote>" if r.text else ""
+    refs = _html_refs(r.citations, anchor)
+    text = f"<blockquote>\u201c{esc(r.text)}\u201d <span class='src'>{refs}</span></blockquote>" if r.text else (f" {refs}" if refs else "")
     return [f"<li>{esc(_raised_head(r))}{text}</li>"]
 
 
@@ -276,7 +343,7 @@ def render_provision_markdown(result: ProvisionTrace) -> str:
 
 def render_provision_html(result: ProvisionTrace) -> str:
     """The inverse trace as one HTML page: each policy's trace in turn."""
-    pages = [render_html(t) for t in result.traces]
+    pages = [render_html(t, anchor=f"{t.policy}-source-") for t in result.traces]
     bodies = [page.split("<body>", 1)[1].rsplit("</body>", 1)[0] for page in pages]
     head = "".join(f"<li>{html.escape(label)} ({html.escape(pid)}) — {kind}</li>" for pid, label, kind in result.policies)
     return (

@@ -16,7 +16,7 @@ from policygraph import resources
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
 
-__all__ = ["run", "label", "text"]
+__all__ = ["run", "run_for_each", "label", "text"]
 
 
 def run(loaded: LoadedGraph, name: str, **bindings: Node) -> list[SimpleNamespace]:
@@ -38,3 +38,20 @@ def label(row: SimpleNamespace, variable: str) -> str:
 def text(value: Node | None) -> str | None:
     """A column's value as text, None where the rule left it unbound."""
     return None if value is None else str(value)
+
+
+def run_for_each(loaded: LoadedGraph, name: str, variable: str, values: list[Node]) -> list[SimpleNamespace]:
+    """The rows of a named rule for every value of ``?variable`` at once (one ``VALUES`` row each), as ``run`` gives them.
+
+    For a question asked of many nodes (every source a report cites), so it is one query, not one per node.
+    """
+    from policygraph.sparql.engines import evaluate_oxigraph
+    from policygraph.sparql.syntax import sparql_term
+
+    if not values:
+        return []
+    query = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    block = f"VALUES ?{variable} {{ {' '.join(sparql_term(v) for v in values)} }}"
+    where = query.index("WHERE {") + len("WHERE {")
+    result = evaluate_oxigraph(loaded.store, query[:where] + f" {block}" + query[where:], "SELECT")
+    return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]

@@ -23,6 +23,8 @@ from policygraph.graph.describe import brief_of
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import label_of, local_id, node_for_id, word_of
 from policygraph.terms import PG, RDF, RDFS, SKOS
+from policygraph.tracing.binding import binding_status
+from policygraph.tracing.coverage import cannot_see
 from policygraph.tracing.evidence import RaisedItems, citations, cited_reasons, inferred_reasons
 from policygraph.tracing.model import (
     STRENGTHS,
@@ -35,6 +37,7 @@ from policygraph.tracing.model import (
     Trace,
 )
 from policygraph.tracing.rules import label, run, text
+from policygraph.tracing.sources import number_sources
 
 __all__ = ["trace_policy", "trace_provision"]
 
@@ -101,9 +104,12 @@ def trace_policy(
         facts = run(loaded, "trace-provision", provision=provision)[0]
         if treaties and (facts.treaty is None or local_id(facts.treaty) not in treaties):
             continue
-        binding = _binding(loaded, facts, state, state_label, as_of_day)
+        binding = binding_status(loaded, facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
         engagements.append(_engagement(loaded, provision, facts, provision_reasons, binding, state, raised))
     engagements.sort(key=_rank)
+    engagements, sources = number_sources(loaded, engagements)
+    treaty_nodes = list(dict.fromkeys(node_for_id(e.treaty) for e in engagements if e.treaty))
+    gaps = cannot_see(loaded, policy, state, state_label, treaty_nodes, sources)
     return Trace(
         policy=policy_id,
         policy_label=policy_label,
@@ -117,6 +123,8 @@ def trace_policy(
         engagements=engagements,
         context=_context(loaded, policy),
         filters={"treaties": list(treaties), "min_strength": min_strength},
+        cannot_see=gaps,
+        sources=sources,
     )
 
 
@@ -178,37 +186,6 @@ def _engagement(loaded: LoadedGraph, provision: Node, facts: SimpleNamespace, re
         statements=_statements(loaded, provision, state),
         raised_by=list(raised.at(provision).values()),
     )
-
-
-def _binding(loaded: LoadedGraph, facts: SimpleNamespace, state: Node, state_label: str, as_of: _dt.date) -> Binding:
-    """Whether the state is bound by the provision's treaty (``facts.treaty``) on the as-of date."""
-    if facts.treaty is None:
-        return Binding("unknown", "the provision names no treaty")
-    if facts.binding == Literal(False):
-        return Binding("non-binding", "not a treaty: a non-binding instrument, relevant as a standard")
-    rows = run(loaded, "trace-participation", state=state, treaty=facts.treaty)
-    if not rows:
-        return Binding("unknown", f"no participation of {state_label} is recorded")
-    row = rows[0]
-    status = text(row.status)
-    consented = row.ratified or row.acceded or row.accepted
-    if status == "not-party" or (status is None and not consented and not row.signed):
-        return Binding("not-party", f"{state_label} is not party: not binding, relevant as a standard")
-    in_force = row.inForce
-    if in_force is None and consented is not None:
-        in_force = consented  # some instruments record only the consent date
-    if in_force is not None:
-        start = _first_day(str(in_force))
-        if start <= as_of:
-            return Binding("in-force", f"in force for {state_label} since {in_force}", str(in_force))
-        return Binding(
-            "not-yet-in-force",
-            f"not yet binding on {as_of.isoformat()}: in force for {state_label} from {in_force}",
-            str(in_force),
-        )
-    if row.signed is not None:
-        return Binding("signatory", f"signed by {state_label} on {row.signed} but not ratified: not binding")
-    return Binding("unknown", f"the participation of {state_label} records no dates")
 
 
 def _statements(loaded: LoadedGraph, provision: Node, state: Node) -> list[Statement]:
@@ -317,7 +294,7 @@ def _first_day(text: str) -> _dt.date:
 
 
 def _rank(engagement: Engagement) -> tuple:
-    binding_order = ("in-force", "not-yet-in-force", "signatory", "not-party", "non-binding", "unknown")
+    binding_order = ("in-force", "not-yet-in-force", "not-recorded", "signatory", "not-party", "non-binding", "unknown")
     return (
         STRENGTHS.index(engagement.strength),
         binding_order.index(engagement.binding.status),
