@@ -70,7 +70,7 @@ def test_trace_html_renders_in_chromium(tmp_path):
     from policygraph import load_graph
 
     page = tmp_path / "trace.html"
-    page.write_text(render_html(trace_policy(load_graph([WORLD], bundled=False), "bill")), encoding="utf-8")
+    page.write_text(render_html(trace_policy(load_graph([WORLD], bundled=False), "bill", min_strength="group")), encoding="utf-8")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
