@@ -178,11 +178,13 @@ def test_trace_policy_errors(world, kwargs, message):
 
 
 def test_trace_provision_inverse(world):
-    """The inverse lists policies engaging a provision (or its paragraphs), strongest first."""
-    assert trace_provision(world, "ta").policies == [("bill", "Removal Bill", "cited"), ("act", "Removal Act", "practice")]
+    """The inverse lists policies engaging a provision (or its paragraphs), strongest first; a recommendation about
+    a policy invoking the provision makes it cited there as in the forward trace (rec-act on the Act and A Art. 2)."""
+    assert trace_provision(world, "ta").policies == [("act", "Removal Act", "cited"), ("bill", "Removal Bill", "cited")]
     result = trace_provision(world, "ta-art-2", min_strength="group")
-    assert result.policies == [("bill", "Removal Bill", "group")]
-    assert [e.provision for e in result.traces[0].engagements] == ["ta-art-2-1"]
+    assert result.policies == [("act", "Removal Act", "cited"), ("bill", "Removal Bill", "group")]
+    assert [[e.provision for e in t.engagements] for t in result.traces] == [["ta-art-2"], ["ta-art-2-1"]]
+    assert _by_provision(trace_policy(world, "act"))["ta-art-2"].strength == "cited"
 
 
 def test_trace_cli_json_matches_library(invoke, world):

@@ -301,9 +301,16 @@ def _provision_head(result: ProvisionTrace) -> list[str]:
     return lines
 
 
+def _provision_raised(result: ProvisionTrace) -> list[str]:
+    """Every recommendation and position on the provision, about any policy: what a trace's count line points to."""
+    return [_raised(r)[0] for r in result.raised_by]
+
+
 def render_provision_text(result: ProvisionTrace) -> str:
-    """The inverse trace as text: the list, then each policy's trace restricted to the provision(s)."""
-    parts = ["\n".join(_provision_head(result)) + "\n"]
+    """The inverse trace as text: the list, who raised the provision, then each policy's trace restricted to the provision(s)."""
+    raised = _provision_raised(result)
+    head = _provision_head(result) + ([f"Raised on {result.target} ({len(raised)}):", *(f"  • {line}" for line in raised)] if raised else [])
+    parts = ["\n".join(head) + "\n"]
     parts += ["\n" + render_text(t) for t in result.traces]
     return "".join(parts)
 
@@ -313,6 +320,9 @@ def render_provision_markdown(result: ProvisionTrace) -> str:
     inert = _inert_markdown
     lines = [f"# Policies engaging {inert(result.target_label)}", ""]
     lines += [f"- **{inert(label)}** (`{pid}`) — {kind}" for pid, label, kind in result.policies] or ["No policy in the data engages it."]
+    raised = _provision_raised(result)
+    if raised:
+        lines += ["", f"## Raised on {result.target}", "", *(f"- {inert(line)}" for line in raised)]
     body = "\n".join(_render(_markdown_blocks(t), _MARKDOWN) for t in result.traces)
     return "\n".join(lines) + "\n\n" + body
 
@@ -322,6 +332,9 @@ def render_provision_html(result: ProvisionTrace) -> str:
     pages = [render_html(t) for t in result.traces]
     bodies = [page.split("<body>", 1)[1].rsplit("</body>", 1)[0] for page in pages]
     head = "".join(f"<li>{html.escape(label)} ({html.escape(pid)}) — {kind}</li>" for pid, label, kind in result.policies)
+    raised = _provision_raised(result)
+    if raised:
+        head += f"</ul><h2>Raised on {html.escape(result.target)}</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in raised)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Policies engaging {html.escape(result.target_label)}</title><style>{_CSS}</style></head><body>"
