@@ -36,11 +36,11 @@ def _headline(trace: Trace) -> list[str]:
     else:
         lines.append("No treaty provision is engaged by this policy in the data (no cited engagement, and no practice, group or status it touches is concerned by a provision).")
     if trace.weaker:
-        lines.append(weaker_line(trace))
+        lines.append(_weaker_line(trace))
     return lines
 
 
-def weaker_line(trace: Trace) -> str:
+def _weaker_line(trace: Trace) -> str:
     """"19 weaker links (by group only) not shown: --min-strength group lists them"."""
     return ": ".join(_weaker(trace))
 
