@@ -69,7 +69,7 @@ QUERY_PARAMS = {
     "trace-inferred": {"policy": "policy-100"},
     "trace-participation": {"state": "jp", "treaty": "treaty-1"},
     "trace-provision": {"provision": "treaty-1-art-1"},
-    "trace-raised-by": {"provision": "treaty-1-art-1"},
+    "trace-raised-by": {"provision": "treaty-1-art-1", "policy": "policy-100"},
     "trace-reservations": {"state": "jp", "provision": "treaty-1-art-1"},
     "treaties-not-party": {},
     "treaties-party": {},

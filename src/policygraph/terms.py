@@ -119,7 +119,8 @@ class PG(DefinedNamespace):
     replacedBy: URIRef  # A later policy that replaces this one.
     partOfPolicy: URIRef  # A wider policy this one belongs to.
     featureOf: URIRef  # The policy a feature belongs to.
-    usesPractice: URIRef  # A practice the policy or feature uses.
+    usesPractice: URIRef  # A practice the policy or feature applies to people (detains, deports, examines them); obligation tracing infers through it.
+    addressesPractice: URIRef  # A practice the policy or feature detects people for, studies, trains staff in or prevents, without applying it to anyone itself; obligation tracing does not infer through it.
     affectsGroup: URIRef  # A group the policy or feature affects.
     grantsStatus: URIRef  # A residence status the policy creates or grants.
     affectsStatus: URIRef  # A residence status the policy changes or withdraws.

@@ -25,7 +25,7 @@ def _by_provision(trace):
 
 def test_trace_policy_ranks_cited_practice_status_group(world):
     """Provisions come strongest first, one entry each, with the strength of their best reason."""
-    trace = trace_policy(world, "bill")
+    trace = trace_policy(world, "bill", min_strength="group")
     assert [(e.provision, e.strength) for e in trace.engagements] == [
         ("ta-art-1", "cited"),
         ("tb-art-9", "practice"),
@@ -59,14 +59,14 @@ def test_trace_policy_counts_recommendations_about_the_policy_as_cited(world):
 
 def test_trace_policy_follows_skos_broader_for_groups(world):
     """A policy affecting 'repeat seekers' engages a provision about 'people' two levels up."""
-    reason = _by_provision(trace_policy(world, "bill"))["ta-art-2-1"].reasons[0]
+    reason = _by_provision(trace_policy(world, "bill", min_strength="group"))["ta-art-2-1"].reasons[0]
     assert reason.path == ["repeat-seekers", "seekers", "people", "ta-art-2-1"]
     assert "which falls under \u201cPeople\u201d" in reason.explanation
 
 
 def test_trace_policy_binding_statuses(world):
     """In force, not party, signatory only and non-binding are told apart."""
-    engaged = _by_provision(trace_policy(world, "bill"))
+    engaged = _by_provision(trace_policy(world, "bill", min_strength="group"))
     assert engaged["ta-art-1"].binding.status == "in-force"
     assert engaged["ta-art-1"].binding.note == "in force for Statia since 1990-06-01"
     assert engaged["tb-art-9"].binding.note == "Statia is not a party: not binding, relevant as a standard"
@@ -93,16 +93,55 @@ def test_trace_policy_default_as_of_is_latest_date(world):
 
 def test_trace_policy_shows_declarations_on_paragraphs(world):
     """A declaration on a paragraph is shown under the paragraph, with its text and effect."""
-    statements = _by_provision(trace_policy(world, "bill"))["ta-art-2-1"].statements
+    statements = _by_provision(trace_policy(world, "bill", min_strength="group"))["ta-art-2-1"].statements
     assert [(s.id, s.kind, s.text) for s in statements] == [("st-ta-decl-2-1", "declaration", "not applicable to removal")]
 
 
 def test_trace_policy_raised_by_recommendation_on_article(world):
-    """A recommendation on the article is shown under its paragraph; a position invoking it too."""
-    engaged = _by_provision(trace_policy(world, "bill"))
-    assert [r.id for r in engaged["ta-art-2-1"].raised_by] == ["rec-1", "rec-act"]
-    assert engaged["ta-art-2-1"].raised_by[0].summary == "A/1, para 7"
-    assert [r.id for r in engaged["ta-art-1"].raised_by] == ["ngo-opposes-bill"]
+    """A recommendation on the article is shown under its paragraph when it is about a policy the bill amends;
+    one about nothing the bill touches is only counted; a position about the bill is shown."""
+    engaged = _by_provision(trace_policy(world, "bill", min_strength="group"))
+    assert [r.id for r in engaged["ta-art-2-1"].raised_by] == ["rec-act"]
+    assert engaged["ta-art-2-1"].raised_by[0].summary == "A/2, para 3"
+    assert engaged["ta-art-2-1"].raised_elsewhere == {"recommendations": 1}
+    assert [r.id for r in engaged["ta-art-1"].raised_by] == ["ngo-opposes-bill", "rec-removal"]  # about the bill; about a practice its feature uses
+    assert engaged["ta-art-1"].raised_elsewhere == {}
+
+
+def test_trace_policy_raised_by_follows_the_concepts_of_the_engagement(world):
+    """The Act engages A Art. 2(1) through no concept, but rec-1 is about nothing the Act touches: counted, not shown;
+    rec-removal is about "Forced return", narrower than the Act's "Removal": shown under A Art. 1."""
+    act = _by_provision(trace_policy(world, "act", min_strength="group"))
+    assert [r.id for r in act["ta-art-1"].raised_by] == ["rec-removal"]
+    bill = _by_provision(trace_policy(world, "bill", min_strength="group"))
+    assert [r.id for r in bill["tb-art-9"].raised_by] == []
+    assert bill["tb-art-9"].raised_elsewhere == {}
+
+
+def test_inverse_trace_lists_every_recommendation_on_the_provision(world):
+    """The count line points to `trace --provision`, which lists all the items, about the policy or not."""
+    assert [r.id for r in trace_provision(world, "ta-art-2").raised_by] == ["rec-1", "rec-act"]
+
+
+def test_addressed_practice_is_not_inferred(world):
+    """A measure that only detects people for removal (addresses-practices) engages no provision about removal."""
+    trace = trace_policy(world, "detector", min_strength="group")
+    assert (trace.engagements, trace.weaker) == ([], {})
+
+
+def test_default_min_strength_hides_group_links_and_counts_them(world):
+    """By default group-only links are left out and counted; --min-strength group shows them."""
+    from policygraph.tracing.report import render_html, render_markdown, render_text
+
+    trace = trace_policy(world, "bill")
+    assert trace.filters["min_strength"] == "status"
+    assert [e.provision for e in trace.engagements] == ["ta-art-1", "tb-art-9", "tc-art-3"]
+    assert trace.weaker == {"group": 2}
+    line = "2 weaker links (by group only) not shown: --min-strength group lists them"
+    assert line in render_text(trace).splitlines()
+    assert line in render_markdown(trace)
+    assert "<details class='meta weaker'><summary>2 weaker links (by group only) not shown</summary>" in render_html(trace)
+    assert trace_policy(world, "bill", min_strength="group").weaker == {}
 
 
 def test_trace_policy_context(world):
@@ -113,7 +152,7 @@ def test_trace_policy_context(world):
 
 def test_trace_policy_filters(world):
     """--treaty keeps one treaty's provisions; --min-strength drops weaker evidence."""
-    assert [e.provision for e in trace_policy(world, "bill", treaties=("ta",)).engagements] == ["ta-art-1", "ta-art-2-1"]
+    assert [e.provision for e in trace_policy(world, "bill", treaties=("ta",), min_strength="group").engagements] == ["ta-art-1", "ta-art-2-1"]
     assert [e.provision for e in trace_policy(world, "bill", min_strength="practice").engagements] == ["ta-art-1", "tb-art-9"]
 
 
@@ -139,11 +178,13 @@ def test_trace_policy_errors(world, kwargs, message):
 
 
 def test_trace_provision_inverse(world):
-    """The inverse lists policies engaging a provision (or its paragraphs), strongest first."""
-    assert trace_provision(world, "ta").policies == [("bill", "Removal Bill", "cited"), ("act", "Removal Act", "practice")]
-    result = trace_provision(world, "ta-art-2")
-    assert result.policies == [("bill", "Removal Bill", "group")]
-    assert [e.provision for e in result.traces[0].engagements] == ["ta-art-2-1"]
+    """The inverse lists policies engaging a provision (or its paragraphs), strongest first; a recommendation about
+    a policy invoking the provision makes it cited there as in the forward trace (rec-act on the Act and A Art. 2)."""
+    assert trace_provision(world, "ta").policies == [("act", "Removal Act", "cited"), ("bill", "Removal Bill", "cited")]
+    result = trace_provision(world, "ta-art-2", min_strength="group")
+    assert result.policies == [("act", "Removal Act", "cited"), ("bill", "Removal Bill", "group")]
+    assert [[e.provision for e in t.engagements] for t in result.traces] == [["ta-art-2"], ["ta-art-2-1"]]
+    assert _by_provision(trace_policy(world, "act"))["ta-art-2"].strength == "cited"
 
 
 def test_trace_cli_json_matches_library(invoke, world):
@@ -259,4 +300,7 @@ def test_report_counts_and_filters_read_as_english(world):
     one = render_text(trace_policy(world, "bill", treaties=("ta",), min_strength="cited"))
     assert "\n1 provision engaged: 1 cited\n" in one
     none = render_text(trace_policy(world, "bill", treaties=("tb",), min_strength="cited"))
-    assert "No provision of tb is engaged by this policy in the data (--treaty tb)." in none
+    assert "No provision of tb is engaged by evidence of strength cited or stronger (--treaty tb)." in none
+    assert "1 weaker link (by practice only) not shown: --min-strength practice lists it" in none
+    nothing = render_text(trace_policy(world, "act", treaties=("tb",)))
+    assert "No provision of tb is engaged by this policy in the data (--treaty tb)." in nothing

@@ -31,6 +31,15 @@ def test_trace_report_golden(bundled, golden, policy, as_of, fmt):
     golden(f"trace/{policy}.{fmt}", render[fmt](trace))
 
 
+def test_context_lines_have_no_empty_part_before_a_date(bundled):
+    """A recommendation recorded without a document symbol reads 'Committee …, (2020-09-24)', not 'Committee …,  (2020-09-24)'."""
+    trace = trace_policy(bundled, "titp", as_of="2025-06-30")
+    follow_up = next(item for item in trace.context if item.id == "cerd-follow-up-2020-titp-licensing")
+    assert follow_up.detail == "Committee on the Elimination of Racial Discrimination (2020-09-24)"
+    for line in render_text(trace).splitlines():
+        assert ",  " not in line and ", (" not in line, line
+
+
 def _provisions(trace):
     return {e.provision: e for e in trace.engagements}
 
@@ -70,7 +79,7 @@ def test_trace_html_renders_in_chromium(tmp_path):
     from policygraph import load_graph
 
     page = tmp_path / "trace.html"
-    page.write_text(render_html(trace_policy(load_graph([WORLD], bundled=False), "bill")), encoding="utf-8")
+    page.write_text(render_html(trace_policy(load_graph([WORLD], bundled=False), "bill", min_strength="group")), encoding="utf-8")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)

@@ -27,7 +27,8 @@ def world():
 
 @pytest.fixture(scope="module")
 def key_traces(bundled):
-    return {policy: trace_policy(bundled, policy, as_of="2025-06-30") for policy in KEY_POLICIES}
+    """Every link, the weaker ones too: the most quotes, statements and sources to check."""
+    return {policy: trace_policy(bundled, policy, as_of="2025-06-30", min_strength="group") for policy in KEY_POLICIES}
 
 
 # -- reservations and declarations ------------------------------------------------------------------
@@ -44,7 +45,7 @@ def test_no_reservation_or_declaration_prints_an_empty_text(bundled, key_traces)
     seen, lines = set(), 0
     traces = list(key_traces.values())
     for provision in sorted(modified, key=str):
-        result = trace_provision(bundled, str(provision).rsplit("/", 1)[1], as_of="2025-06-30")
+        result = trace_provision(bundled, str(provision).rsplit("/", 1)[1], as_of="2025-06-30", min_strength="group")
         traces += result.traces[:1]  # one policy engaging it is enough to print its statements
     for trace in traces:
         seen |= {s.id for e in trace.engagements for s in e.statements}
@@ -155,7 +156,7 @@ def test_html_sources_have_no_blank_anchor_in_chromium(bundled, tmp_path, which)
     if which == "policy":
         html = render_html(trace_policy(bundled, "titp", as_of="2025-06-30"))
     else:
-        html = render_provision_html(trace_provision(bundled, "iccpr-art-8", as_of="2025-06-30"))
+        html = render_provision_html(trace_provision(bundled, "iccpr-art-8", as_of="2025-06-30", min_strength="group"))
     page = tmp_path / "trace.html"
     page.write_text(html, encoding="utf-8")
     found = _Anchors()

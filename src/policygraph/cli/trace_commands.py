@@ -8,6 +8,7 @@ import click
 
 from policygraph.cli.options import data_options, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
+from policygraph.tracing.model import DEFAULT_MIN_STRENGTH
 
 
 @click.command()
@@ -19,9 +20,9 @@ from policygraph.errors import ConfigError
 @click.option(
     "--min-strength",
     type=click.Choice(["cited", "practice", "status", "group"]),
-    default="group",
+    default=DEFAULT_MIN_STRENGTH,
     show_default=True,
-    help="Weakest evidence shown: cited > practice > status > group.",
+    help="Weakest evidence shown: cited > practice > status > group; the report counts the provisions it leaves out.",
 )
 @format_option("text", "md", "json", "html", default="text")
 @output_option("Write the report to FILE (atomically) instead of stdout (- is stdout).")

@@ -194,7 +194,8 @@ def brief_of(graph: Graph, node: Node) -> str:
         return f"\u201c{text}\u201d" if text else ""
     if PG.Recommendation in types:
         paragraph = value(node, PG.paragraph)
-        return f"{names(PG.actor)}, {value(node, PG.documentSymbol) or ''}{f' para {paragraph}' if paragraph else ''}{when()}"
+        where = f"{value(node, PG.documentSymbol) or ''}{f' para {paragraph}' if paragraph else ''}".strip()
+        return ", ".join(part for part in (names(PG.actor), where) if part) + when()
     if PG.Observation in types:
         qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than ", "at-least": "at least ", "at-most": "at most "}
         period = value(node, PG.period) or value(node, PG.periodEnd)

@@ -72,6 +72,7 @@ _BODY = {
 
 _TOUCHES = {
     "uses-practices": Key(PG.usesPractice, "refs"),
+    "addresses-practices": Key(PG.addressesPractice, "refs"),
     "affects-groups": Key(PG.affectsGroup, "refs"),
     "grants-statuses": Key(PG.grantsStatus, "refs"),
     "affects-statuses": Key(PG.affectsStatus, "refs"),

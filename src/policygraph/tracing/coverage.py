@@ -16,6 +16,8 @@ from policygraph.tracing.rules import label, run, text
 
 __all__ = ["cannot_see"]
 
+_NAMED = 5  # treaties without provisions named in the report; the JSON lists them all
+
 
 def cannot_see(
     loaded: LoadedGraph, policy: Node, state: Node, state_label: str, treaties: list[Node], sources: list[SourceEntry]
@@ -43,7 +45,10 @@ def cannot_see(
         ))
     empty = [row for row in rows if str(row.kind) == "treaty-without-provisions"]
     if empty:
-        names = "; ".join(label(row, "item") for row in empty)
+        names = "; ".join(label(row, "item") for row in empty[:_NAMED])
+        if len(empty) > _NAMED:  # the whole list is in the JSON ids and one query away; the report names a few
+            names += (f"; and {len(empty) - _NAMED} more (`policygraph query trace-coverage --param policy={local_id(policy)}"
+                      f" --param state={local_id(state)}` lists them)")
         count = f"{len(empty)} treaties" if len(empty) > 1 else "a treaty"
         gaps.append(Gap(
             "treaty-without-provisions",

@@ -21,31 +21,47 @@ __all__ = ["RaisedItems", "cited_reasons", "inferred_reasons", "citations"]
 
 
 class RaisedItems:
-    """The recommendations and positions raising each provision, read once per provision and trace."""
+    """The recommendations and positions raising each provision, read once per provision and trace.
 
-    def __init__(self, loaded: LoadedGraph) -> None:
-        self._loaded = loaded
-        self._by_provision: dict[Node, dict[Node, Raised]] = {}
+    With a ``policy``, ``at`` keeps the items the rule ``trace-raised-by`` finds about that policy
+    (its ``?about``) and ``others`` counts the rest; without one (the inverse trace), ``at`` lists
+    every item and the rule's ``?about`` is not read.
+    """
 
-    def at(self, provision: Node) -> dict[Node, Raised]:
-        """The items invoking ``provision``, its article or its paragraphs, in the rule's order."""
+    def __init__(self, loaded: LoadedGraph, policy: Node | None = None) -> None:
+        self._loaded, self._policy = loaded, policy
+        self._by_provision: dict[Node, tuple[dict[Node, Raised], dict[str, int]]] = {}
+
+    def _read(self, provision: Node) -> tuple[dict[Node, Raised], dict[str, int]]:
         if provision not in self._by_provision:
-            self._by_provision[provision] = _raised_items(self._loaded, provision)
+            self._by_provision[provision] = _raised_items(self._loaded, provision, self._policy)
         return self._by_provision[provision]
 
+    def at(self, provision: Node) -> dict[Node, Raised]:
+        """The items invoking ``provision``, its article or its paragraphs (about the policy, if one was given), in the rule's order."""
+        return self._read(provision)[0]
 
-def _raised_items(loaded: LoadedGraph, provision: Node) -> dict[Node, Raised]:
+    def others(self, provision: Node) -> dict[str, int]:
+        """How many recommendations and positions invoke the provision without being about the policy."""
+        return self._read(provision)[1]
+
+
+def _raised_items(loaded: LoadedGraph, provision: Node, policy: Node | None) -> tuple[dict[Node, Raised], dict[str, int]]:
     first, recommendations, actors = {}, set(), {}
-    for row in run(loaded, "trace-raised-by", provision=provision):
+    bindings = {"provision": provision} if policy is None else {"provision": provision, "policy": policy}
+    for row in run(loaded, "trace-raised-by", **bindings):
         first.setdefault(row.item, row)
         if row.kind == PG.Recommendation:
             recommendations.add(row.item)
         if row.actor is not None:
             actors.setdefault(row.item, {})[row.actor] = label(row, "actor")
-    return {
-        item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values()))
-        for item, row in first.items()
-    }
+    kept = {item: row for item, row in first.items() if policy is None or row.about.toPython()}
+    items = {item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values())) for item, row in kept.items()}
+    others = {}
+    for item in first.keys() - kept.keys():
+        kind = "recommendations" if item in recommendations else "positions"
+        others[kind] = others.get(kind, 0) + 1
+    return items, {kind: others[kind] for kind in ("recommendations", "positions") if kind in others}
 
 
 def _raised(loaded: LoadedGraph, row, recommendation: bool, by: list[str]) -> Raised:  # noqa: ANN001 - a rule row

@@ -8,12 +8,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 __all__ = [
-    "STRENGTHS", "CitationRef", "Reason", "Binding", "Statement", "Raised", "Engagement", "ContextItem", "SourceEntry", "Gap",
-    "Trace", "ProvisionTrace",
+    "STRENGTHS", "DEFAULT_MIN_STRENGTH", "CitationRef", "Reason", "Binding", "Statement", "Raised", "Engagement", "ContextItem",
+    "SourceEntry", "Gap", "Trace", "ProvisionTrace",
 ]
 
 STRENGTHS = ("cited", "practice", "status", "group")
 """Evidence kinds, strongest first."""
+
+DEFAULT_MIN_STRENGTH = "status"
+"""The weakest evidence a trace shows unless told otherwise: a link through a group alone (a treaty on
+children, a policy touching children) is left to ``--min-strength group``; docs/trace-rules.md gives the
+measured precision behind this choice."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,9 @@ class Engagement:
     reasons: list[Reason]
     binding: Binding
     statements: list[Statement]
-    raised_by: list[Raised]
+    raised_by: list[Raised]  # only those about the policy, its features, or a concept it is engaged through
+    raised_elsewhere: dict[str, int] = field(default_factory=dict)  # {"recommendations": n, "positions": m}: the others invoking it
+    paragraphs: list[tuple[str, str]] = field(default_factory=list)  # (id, label) of its paragraphs merged into this entry
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,7 @@ class Trace:
     filters: dict[str, object]
     cannot_see: list[Gap] = field(default_factory=list)  # "What this report cannot see"
     sources: list[SourceEntry] = field(default_factory=list)  # every source a quote in the report points to, numbered
+    weaker: dict[str, int] = field(default_factory=dict)  # provisions left out by --min-strength, per strength
 
     def to_dict(self) -> dict:
         """JSON-safe, with the stable keys documented in docs/trace-schema.md."""
@@ -157,6 +165,7 @@ class ProvisionTrace:
     target_label: str
     policies: list[tuple[str, str, str]]  # (policy id, label, strongest kind)
     traces: list[Trace]
+    raised_by: list[Raised] = field(default_factory=list)  # every recommendation and position invoking the provision
 
     def to_dict(self) -> dict:
         return {"schema": "policygraph-provision-trace/1", **asdict(self)}

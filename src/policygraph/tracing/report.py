@@ -28,11 +28,44 @@ def _headline(trace: Trace) -> list[str]:
     treaties = trace.filters.get("treaties") or []
     if count:
         lines.append(f"{count} provision{'' if count == 1 else 's'} engaged: {kinds}")
+    elif trace.weaker:
+        which = f" of {', '.join(treaties)}" if treaties else ""
+        option = f" (--treaty {' --treaty '.join(treaties)})" if treaties else ""
+        lines.append(f"No provision{which} is engaged by evidence of strength {trace.filters.get('min_strength')} or stronger{option}.")
     elif treaties:
         lines.append(f"No provision of {', '.join(treaties)} is engaged by this policy in the data (--treaty {' --treaty '.join(treaties)}).")
     else:
         lines.append("No treaty provision is engaged by this policy in the data (no cited engagement, and no practice, group or status it touches is concerned by a provision).")
+    if trace.weaker:
+        lines.append(_weaker_line(trace))
     return lines
+
+
+def _weaker_line(trace: Trace) -> str:
+    """"19 weaker links (by group only) not shown: --min-strength group lists them"."""
+    return ": ".join(_weaker(trace))
+
+
+def _weaker(trace: Trace) -> tuple[str, str]:
+    """The weaker-links line in two: what is not shown, and the option that lists it."""
+    total = sum(trace.weaker.values())
+    if len(trace.weaker) == 1:
+        kinds = f"by {next(iter(trace.weaker))} only"
+    else:
+        kinds = ", ".join(f"{n} by {kind}" for kind, n in trace.weaker.items())
+    weakest = list(trace.weaker)[-1]
+    return (
+        f"{total} weaker link{'' if total == 1 else 's'} ({kinds}) not shown",
+        f"--min-strength {weakest} lists {'it' if total == 1 else 'them'}",
+    )
+
+
+def _elsewhere_line(e: Engagement) -> str:
+    """"12 other recommendations on this provision, not about this policy: `policygraph trace --provision iccpr-art-2` lists them"."""
+    counts = e.raised_elsewhere
+    listed = " and ".join(f"{n} other {kind if n != 1 else kind[:-1]}" for kind, n in counts.items())
+    pronoun = "it" if sum(counts.values()) == 1 else "them"
+    return f"{listed} on this provision, not about this policy: `policygraph trace --provision {e.provision}` lists {pronoun}"
 
 
 @dataclass(frozen=True)
@@ -86,11 +119,15 @@ def _quote_source(c: CitationRef) -> str:
 
 def _evidence_blocks(e: Engagement) -> list[Block]:
     """Binding, then the reasons (always), reservations and declarations, and who raised it (where any)."""
-    blocks = [Block("field", e.binding.note, "binding"), *_listed("why", [_reason(r) for r in e.reasons])]
+    blocks = [Block("field", e.binding.note, "binding")]
+    if e.paragraphs:
+        blocks.append(Block("field", "; ".join(label for _, label in e.paragraphs), "with its paragraph" + ("s" if len(e.paragraphs) > 1 else "")))
+    blocks += _listed("why", [_reason(r) for r in e.reasons])
     if e.statements:
         blocks += _listed("reservations and declarations", [_statement(s) for s in e.statements])
-    if e.raised_by:
-        blocks += _listed("raised by", [_raised(r) for r in e.raised_by])
+    if e.raised_by or e.raised_elsewhere:
+        elsewhere = [(_elsewhere_line(e), [])] if e.raised_elsewhere else []
+        blocks += _listed("raised by", [_raised(r) for r in e.raised_by] + elsewhere)
     return blocks
 
 
@@ -220,8 +257,11 @@ def render_html(trace: Trace, anchor: str = "source-") -> str:
         f"<title>Treaty obligations: {e_(trace.policy_label)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>Treaty obligations engaged by {e_(trace.policy_label)}</h1>",
-        *(f'<p class="meta">{e_(line)}</p>' for line in head[1:]),
+        *(f'<p class="meta">{e_(line)}</p>' for line in (head[1:-1] if trace.weaker else head[1:])),
     ]
+    if trace.weaker:  # folded: what is left out, and the option that lists it
+        shown, how = _weaker(trace)
+        parts.append(f"<details class='meta weaker'><summary>{e_(shown)}</summary><p>{e_(how)}</p></details>")
     for treaty_label, engagements in _by_treaty(trace.engagements):
         parts.append(f"<section><h2>{e_(treaty_label)}</h2>")
         for e in engagements:
@@ -275,11 +315,14 @@ def _html_engagement(e: Engagement, anchor: str) -> str:
     ]
     if e.summary:
         out.append(f"<p><i>{esc(e.summary)}</i></p>")
+    if e.paragraphs:
+        out.append(f"<p>With its paragraph{'s' if len(e.paragraphs) > 1 else ''}: {esc('; '.join(label for _, label in e.paragraphs))}</p>")
     out += _html_list("Why", [_html_reason(r, anchor) for r in e.reasons])
     if e.statements:
         out += _html_list("Reservations and declarations", [_html_statement(s, anchor) for s in e.statements])
-    if e.raised_by:
-        out += _html_list("Raised by", [_html_raised(r, anchor) for r in e.raised_by])
+    if e.raised_by or e.raised_elsewhere:
+        elsewhere = [[f"<li>{esc(_elsewhere_line(e))}</li>"]] if e.raised_elsewhere else []
+        out += _html_list("Raised by", [_html_raised(r, anchor) for r in e.raised_by] + elsewhere)
     out.append("</details>")
     return "\n".join(out)
 
@@ -325,9 +368,16 @@ def _provision_head(result: ProvisionTrace) -> list[str]:
     return lines
 
 
+def _provision_raised(result: ProvisionTrace) -> list[str]:
+    """Every recommendation and position on the provision, about any policy: what a trace's count line points to."""
+    return [_raised(r)[0] for r in result.raised_by]
+
+
 def render_provision_text(result: ProvisionTrace) -> str:
-    """The inverse trace as text: the list, then each policy's trace restricted to the provision(s)."""
-    parts = ["\n".join(_provision_head(result)) + "\n"]
+    """The inverse trace as text: the list, who raised the provision, then each policy's trace restricted to the provision(s)."""
+    raised = _provision_raised(result)
+    head = _provision_head(result) + ([f"Raised on {result.target} ({len(raised)}):", *(f"  • {line}" for line in raised)] if raised else [])
+    parts = ["\n".join(head) + "\n"]
     parts += ["\n" + render_text(t) for t in result.traces]
     return "".join(parts)
 
@@ -337,6 +387,9 @@ def render_provision_markdown(result: ProvisionTrace) -> str:
     inert = _inert_markdown
     lines = [f"# Policies engaging {inert(result.target_label)}", ""]
     lines += [f"- **{inert(label)}** (`{pid}`) — {kind}" for pid, label, kind in result.policies] or ["No policy in the data engages it."]
+    raised = _provision_raised(result)
+    if raised:
+        lines += ["", f"## Raised on {result.target}", "", *(f"- {inert(line)}" for line in raised)]
     body = "\n".join(_render(_markdown_blocks(t), _MARKDOWN) for t in result.traces)
     return "\n".join(lines) + "\n\n" + body
 
@@ -346,6 +399,9 @@ def render_provision_html(result: ProvisionTrace) -> str:
     pages = [render_html(t, anchor=f"{t.policy}-source-") for t in result.traces]
     bodies = [page.split("<body>", 1)[1].rsplit("</body>", 1)[0] for page in pages]
     head = "".join(f"<li>{html.escape(label)} ({html.escape(pid)}) — {kind}</li>" for pid, label, kind in result.policies)
+    raised = _provision_raised(result)
+    if raised:
+        head += f"</ul><h2>Raised on {html.escape(result.target)}</h2><ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in raised)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Policies engaging {html.escape(result.target_label)}</title><style>{_CSS}</style></head><body>"

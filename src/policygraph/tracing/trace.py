@@ -27,6 +27,7 @@ from policygraph.tracing.binding import binding_status
 from policygraph.tracing.coverage import cannot_see
 from policygraph.tracing.evidence import RaisedItems, citations, cited_reasons, inferred_reasons
 from policygraph.tracing.model import (
+    DEFAULT_MIN_STRENGTH,
     STRENGTHS,
     Binding,
     ContextItem,
@@ -36,6 +37,7 @@ from policygraph.tracing.model import (
     Statement,
     Trace,
 )
+from policygraph.tracing.paragraphs import merge_paragraphs
 from policygraph.tracing.rules import label, run, text
 from policygraph.tracing.sources import number_sources
 
@@ -59,7 +61,7 @@ def trace_policy(
     *,
     as_of: str | None = None,
     treaties: tuple[str, ...] = (),
-    min_strength: str = "group",
+    min_strength: str = DEFAULT_MIN_STRENGTH,
     provisions: tuple[str, ...] = (),
 ) -> Trace:
     """Trace the treaty obligations a policy engages.
@@ -70,7 +72,8 @@ def trace_policy(
         as_of: the date to judge binding status on (YYYY, YYYY-MM or YYYY-MM-DD; a year or month means its
             last day); default today for a policy still in place, the last date of a bill or an ended policy.
         treaties: keep only provisions of these treaty ids.
-        min_strength: weakest evidence kept: cited, practice, status or group.
+        min_strength: weakest evidence kept: cited, practice, status or group; the provisions engaged only by
+            weaker evidence are counted in ``Trace.weaker``.
         provisions: keep only these provision ids (used by the inverse trace).
 
     Raises:
@@ -90,22 +93,27 @@ def trace_policy(
     ended = is_bill or status in _ENDED_STATUSES or "withdrawn" in dates or "ended" in dates
     as_of_day, basis = _as_of(as_of, dates, ended)
     names: dict[Node, str] = {policy: policy_label}
-    raised = RaisedItems(loaded)
+    raised = RaisedItems(loaded, policy)
     reasons = cited_reasons(loaded, policy, names, raised) + inferred_reasons(loaded, policy, names)
     allowed = STRENGTHS[: STRENGTHS.index(min_strength) + 1]
     by_provision: dict[Node, list[Reason]] = {}
     for provision, reason in reasons:
-        if reason.kind in allowed:
+        if not provisions or local_id(provision) in provisions:
             by_provision.setdefault(provision, []).append(reason)
-    engagements = []
-    for provision, provision_reasons in by_provision.items():
-        if provisions and local_id(provision) not in provisions:
-            continue
+    engagements, weaker = [], {}
+    for provision, (provision_reasons, paragraphs) in merge_paragraphs(loaded, by_provision).items():
         facts = run(loaded, "trace-provision", provision=provision)[0]
         if treaties and (facts.treaty is None or local_id(facts.treaty) not in treaties):
             continue
+        shown = [r for r in provision_reasons if r.kind in allowed]
+        if not shown:
+            strongest = min((r.kind for r in provision_reasons), key=STRENGTHS.index)
+            weaker[strongest] = weaker.get(strongest, 0) + 1
+            continue
         binding = binding_status(loaded, facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
-        engagements.append(_engagement(loaded, provision, facts, provision_reasons, binding, state, raised))
+        engagement = _engagement(loaded, provision, facts, shown, binding, state, raised)
+        engagement.paragraphs = [(local_id(p), names.get(p) or label_of(graph, p)) for p in paragraphs]
+        engagements.append(engagement)
     engagements.sort(key=_rank)
     engagements, sources = number_sources(loaded, engagements)
     treaty_nodes = list(dict.fromkeys(node_for_id(e.treaty) for e in engagements if e.treaty))
@@ -125,11 +133,12 @@ def trace_policy(
         filters={"treaties": list(treaties), "min_strength": min_strength},
         cannot_see=gaps,
         sources=sources,
+        weaker={kind: weaker[kind] for kind in STRENGTHS if kind in weaker},
     )
 
 
 def trace_provision(
-    loaded: LoadedGraph, target_id: str, *, as_of: str | None = None, min_strength: str = "group"
+    loaded: LoadedGraph, target_id: str, *, as_of: str | None = None, min_strength: str = DEFAULT_MIN_STRENGTH
 ) -> ProvisionTrace:
     """The policies that engage a provision — or, given a treaty id, any of its provisions.
 
@@ -162,6 +171,7 @@ def trace_provision(
         target_label=label_of(graph, target),
         policies=[(local_id(p), names[p], strongest[p]) for p in ordered],
         traces=[t for t in traces if t.engagements],
+        raised_by=[] if (target, RDF.type, PG.Treaty) in graph else list(RaisedItems(loaded).at(target).values()),
     )
 
 
@@ -185,6 +195,7 @@ def _engagement(loaded: LoadedGraph, provision: Node, facts: SimpleNamespace, re
         binding=binding,
         statements=_statements(loaded, provision, state),
         raised_by=list(raised.at(provision).values()),
+        raised_elsewhere=raised.others(provision),
     )
 
 
