@@ -84,7 +84,31 @@ def _layout(simple) -> dict[str, tuple[float, float]]:  # noqa: ANN001 - a netwo
         layout = graph.layout_fruchterman_reingold(niter=500)
     finally:
         igraph.set_random_number_generator(random)
-    return {name: (float(x), float(y)) for name, (x, y) in zip(graph.vs["name"], layout.coords)}
+    positions = {name: (float(x), float(y)) for name, (x, y) in zip(graph.vs["name"], layout.coords)}
+    return _ring_outliers(simple, positions)
+
+
+def _ring_outliers(simple, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:  # noqa: ANN001
+    """Put the nodes outside the largest connected part on a ring just around it.
+
+    The force layout pushes unconnected nodes far out, which shrinks the part worth looking at to a dot
+    when the drawing is fitted to the screen.
+    """
+    import math
+
+    import networkx as nx
+
+    main = max(nx.connected_components(simple), key=len)
+    if len(main) == len(simple):
+        return positions
+    cx = sum(positions[n][0] for n in main) / len(main)
+    cy = sum(positions[n][1] for n in main) / len(main)
+    radius = 1.1 * max(math.dist((cx, cy), positions[n]) for n in main)
+    outside = sorted(n for n in simple if n not in main)
+    for i, node in enumerate(outside):
+        angle = 2 * math.pi * i / len(outside)
+        positions[node] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    return positions
 
 
 def _assign(name: str, value: object) -> str:

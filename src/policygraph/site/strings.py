@@ -89,7 +89,7 @@ STRINGS = {
     "acceded": {"en": "acceded", "ja": "加入"},
     "accepted": {"en": "accepted", "ja": "受諾"},
     "inForce": {"en": "in force", "ja": "発効"},
-    "more": {"en": "More", "ja": "その他"},
+    "breadcrumb": {"en": "Breadcrumb", "ja": "現在位置"},
 }
 
 

@@ -22,7 +22,7 @@
     minZoom: 0.05,
     maxZoom: 4,
     style: [
-      { selector: "node", style: { "background-color": "data(colour)", width: 14, height: 14, label: "data(label)", "font-size": 10, "min-zoomed-font-size": 9, color: "#1a1a1a", "text-valign": "bottom" } },
+      { selector: "node", style: { "background-color": "data(colour)", width: 14, height: 14, label: "data(label)", "font-size": 10, "min-zoomed-font-size": 16, color: "#1a1a1a", "text-valign": "bottom" } },
       { selector: "edge", style: { width: 0.6, "line-color": "#9a9a9a", opacity: 0.5 } },
       { selector: "node:selected", style: { "border-width": 3, "border-color": "#000" } }
     ]
