@@ -26,7 +26,7 @@ from policygraph.site.pages import Page, citations, entity_path, site_pages
 from policygraph.site.search_index import network_script, search_script
 from policygraph.site.strings import LANGUAGES, SECTION_TITLES, word
 
-__all__ = ["MARKER", "SiteReport", "build_site"]
+__all__ = ["MARKER", "SiteReport", "build_site", "render_pages"]
 
 MARKER = ".policygraph-site"
 """The file that marks a folder as a site ``build_site`` may replace."""
@@ -70,7 +70,7 @@ def build_site(
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         pages = site_pages(data)
-        _render(work, pages, data, lang)
+        render_pages(work, pages, data, lang)
         _write(work / "static" / "search-index.js", search_script(data))
         _write(work / "static" / "network-data.js", network_script(data, network))
         shutil.copytree(Path(str(files("policygraph.site") / "static")), work / "static", dirs_exist_ok=True)
@@ -122,7 +122,7 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _render(work: Path, pages: list[Page], data: SiteData, primary: str) -> None:
+def render_pages(work: Path, pages: list[Page], data: SiteData, primary: str) -> None:
     """Render every page in every language: ``primary`` at the root, each other language in its own folder."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
