@@ -118,7 +118,9 @@ def _citing(entities: dict[str, Entity]) -> dict[str, list[tuple[str, dict]]]:
 def citations(value: object) -> list[dict]:
     """Every citation in a page's data (any mapping with a ``quote`` and a ``source`` or ``url``), once each, in order.
 
-    It walks the data as it is, so a citation list a trace gains in a new field is gathered too.
+    It walks the data as it is, so a citation list a trace gains in a new field is gathered too. Records listed
+    on the page (a treaty's provisions) are only named there, so their own citations are not walked into; the
+    page's record gives its citations as ``data["citations"]``.
     """
     found: dict[tuple, dict] = {}
 
@@ -132,8 +134,6 @@ def citations(value: object) -> list[dict]:
         elif isinstance(item, (list, tuple)):
             for value in item:
                 walk(value)
-        elif isinstance(item, Entity):
-            walk(item.citations)
 
     walk(value)
     return list(found.values())
