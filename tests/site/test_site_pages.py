@@ -49,3 +49,15 @@ def test_citations_are_gathered_once_in_order():
     second = {"url": "https://example.org/x", "locator": None, "quote": "q2"}
     found = citations({"x": [first, {"deeper": (second, dict(first))}], "y": "not a citation"})
     assert [c["quote"] for c in found] == ["q1", "q2"]
+
+
+def test_render_pages_lang_ja_puts_japanese_at_the_root(tmp_path):
+    """--lang ja: Japanese pages at the root, English under en/, each linking to the same page in the other."""
+    data = _data(_trace())
+    render_pages(tmp_path, site_pages(data), data, "ja")
+    root = (tmp_path / "policy" / "p" / "index.html").read_text(encoding="utf-8")
+    english = (tmp_path / "en" / "policy" / "p" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in root and "<h1>法律</h1>" in root
+    assert '<html lang="en">' in english and "<h1>A law</h1>" in english
+    assert 'href="../../en/policy/p/index.html" hreflang="en"' in root
+    assert 'href="../../../policy/p/index.html" hreflang="ja"' in english
