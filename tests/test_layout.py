@@ -34,9 +34,10 @@ PARTS = {
     "validation": 4,
     "tracing": 4,
     "network": 4,
-    "cli": 5,
-    "": 5,  # the package itself (policygraph/__init__.py): the public API, re-exporting load_graph from graph/
-    "__main__": 6,  # `python -m policygraph`: calls cli.main
+    "site": 5,  # the static website: renders traces (tracing) and the network (network), so it sits above both
+    "cli": 6,
+    "": 6,  # the package itself (policygraph/__init__.py): the public API, re-exporting load_graph from graph/
+    "__main__": 7,  # `python -m policygraph`: calls cli.main
 }
 
 # Known upward imports, each to be removed (then delete its line here: the test fails on a stale entry).
@@ -58,7 +59,7 @@ OVER_LIMIT = {
     "validation/shacl_oxigraph.py",  # 517: SHACL Core compiled to SPARQL (shapes are read by shacl_shapes)
 }
 
-HEAVY = ("rdflib", "pyoxigraph", "networkx", "pyshacl", "matplotlib", "igraph")
+HEAVY = ("rdflib", "pyoxigraph", "networkx", "pyshacl", "matplotlib", "igraph", "jinja2")
 
 
 def _module_name(path: Path) -> str:

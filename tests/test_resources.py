@@ -48,6 +48,9 @@ def test_wheel_bundles_resources(wheel):
     assert "policygraph/data/sources.yaml" in names
     assert any(n.startswith("policygraph/queries/") and n.endswith(".rq") for n in names)
     assert "policygraph/cli/__init__.py" in names
+    # the site's templates, stylesheet and vendored browser libraries with their licences
+    for name in ("templates/base.html", "static/style.css", "static/vendor/minisearch.umd.js", "static/vendor/cytoscape.LICENSE.txt"):
+        assert f"policygraph/site/{name}" in names
 
 
 def test_wheel_runs_from_any_directory(wheel, tmp_path):

@@ -23,6 +23,7 @@ from policygraph.cli import (
     export_commands,
     graph_commands,
     query_commands,
+    site_commands,
     trace_commands,
     validate_commands,
 )
@@ -96,6 +97,7 @@ for _command in (
     query_commands.serve,
     validate_commands.validate,
     trace_commands.trace,
+    site_commands.site,
     analyze_commands.analyze,
     export_commands.export_command,
     cache_commands.cache,
