@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
+from policygraph.records.canonical import readable_url
 from policygraph.terms import ID_BASE
 
 __all__ = ["SECTIONS", "Fact", "Entity", "SiteData", "read_site_data", "dataset_version", "within"]
@@ -167,7 +168,7 @@ def _plain(term: Node | None) -> str | None:
     if term is None:
         return None
     if isinstance(term, URIRef):
-        return local_id(term) if str(term).startswith(ID_BASE) else str(term)
+        return local_id(term) if str(term).startswith(ID_BASE) else readable_url(term)  # a web page: as people read it
     return str(term)
 
 
@@ -209,7 +210,7 @@ def _add_facts(loaded: LoadedGraph, entities: dict[str, Entity]) -> None:
             continue
         target = local_id(value)
         known = target in entities and str(value) == ID_BASE + target
-        entity.facts.append(Fact(name, label, target if known else str(value), known))
+        entity.facts.append(Fact(name, label, target if known else readable_url(value), known))
         if known:
             entities[target].referenced_by.append(Fact(name, label, entity.id, True))
 
