@@ -156,7 +156,7 @@ class Generator:
                     [
                         ("a", "pg:Source"),
                         ("skos:prefLabel", _en(f"Report {number} on {state}")),
-                        ("pg:url", f'"https://example.org/{state}/report-{number}"^^xsd:anyURI'),
+                        ("pg:url", f"<https://example.org/{state}/report-{number}>"),
                         ("pg:date", _year(2024)),
                         ("pg:sourceKind", _lit("report")),
                     ],

@@ -112,13 +112,23 @@ def test_ontology_metadata_follows_the_package_version(ontology):
 
 
 def test_every_property_has_a_domain_and_a_range_where_they_hold(ontology):
-    """Every pg property has an rdfs:domain and an rdfs:range, but those that apply to any record or take any IRI."""
-    any_subject = {PG.citation, PG.url}  # every record kind may be cited and have a page
-    any_value = {PG.url, PG.sourceUrl, PG.about}  # a web page (an IRI of no class of ours); about: any record
+    """Every pg property has an rdfs:domain and an rdfs:range, but where no single class is true of all its uses.
+
+    A union of classes would be true, but takes blank nodes, and a graph with blank nodes in its
+    ontology holds them twice once a built graph is read back with the ontology (``--data japan.ttl``).
+    The ontology therefore has no blank node, and these properties no domain (or range):
+    """
+    from rdflib import BNode
+
+    several_subjects = {  # used by two or more classes with no common superclass
+        PG.about, PG.actor, PG.addressedTo, PG.affectsGroup, PG.affectsStatus, PG.grantsStatus, PG.usesPractice,
+        PG.jurisdiction, PG.provision, PG.kind, PG.summary, PG.text, PG.withdrawn, PG.date, PG.entryIntoForce,
+        PG.citation, PG.url,  # every record kind may be cited and have a page
+    }
+    any_value = {PG.url, PG.sourceUrl, PG.about, PG.policy}  # a web page (an IRI of no class of ours), any record, a policy or feature
+    assert not [t for t in ontology if any(isinstance(term, BNode) for term in t)]
     for prop in _declared(ontology):
         if (prop, RDF.type, OWL.Class) in ontology:
             continue
-        if prop not in any_subject:
-            assert ontology.value(prop, RDFS.domain) is not None, f"{prop} has no rdfs:domain"
-        if prop not in any_value:
-            assert ontology.value(prop, RDFS.range) is not None, f"{prop} has no rdfs:range"
+        assert (ontology.value(prop, RDFS.domain) is None) == (prop in several_subjects), f"{prop}: rdfs:domain"
+        assert (ontology.value(prop, RDFS.range) is None) == (prop in any_value), f"{prop}: rdfs:range"

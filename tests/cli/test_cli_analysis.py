@@ -382,7 +382,7 @@ def test_python_m_export_gexf_real_process(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("wrote japan.gexf: ") and result.stderr == ""
+    assert result.stderr.startswith("wrote japan.gexf: ") and result.stdout == ""  # status on stderr, stdout for data
     assert (
         (tmp_path / "japan.gexf")
         .read_text(encoding="utf-8")

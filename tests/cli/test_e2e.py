@@ -18,7 +18,7 @@ def test_console_script_builds_from_any_directory(tmp_path):
     script = shutil.which("policygraph") or str(__import__("pathlib").Path(sys.executable).with_name("policygraph"))
     result = _run([script, "build"], tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "records:" in result.stdout and "Traceback" not in result.stderr
+    assert "records:" in result.stderr and "Traceback" not in result.stderr and result.stdout == ""  # the summary is status: stderr
 
 
 def test_python_m_show_unknown_id_exit_2(tmp_path):

@@ -195,14 +195,14 @@ def test_parse_date_ascii_digits_only(year, rest):
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ANY_TEXT)
 def test_cli_build_never_prints_a_traceback(invoke, tmp_path_factory, text):
-    """``build`` on a label of any code points: exit 0 and nothing on stderr, or exit 2 and one error line."""
+    """``build`` on a label of any code points: exit 0 and only the summary and status on stderr, or exit 2 and one error line."""
     escaped = "".join(c if c.isalnum() else f"\\U{ord(c):08x}" for c in text)
     path = tmp_path_factory.mktemp("fuzz") / "records.yaml"
     path.write_text(f'- id: a\n  type: practice\n  label: "{escaped}"\n', encoding="utf-8")
     result = invoke("build", "--no-bundled", "--data", path, "-o", path.with_suffix(".rdf"), "--format", "xml", "--no-validate")
     assert "Traceback" not in result.stderr
     if result.exit_code == 0:
-        assert result.stderr == ""
+        assert result.stdout == "" and result.stderr.endswith(f"wrote {path.with_suffix('.rdf')} (xml)\n")
     else:
         assert result.exit_code == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
 

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from policygraph import load_graph
 from policygraph.errors import InputError
 from policygraph.records.load import parse_date
-from policygraph.terms import ID, ORG, PG, RDF, SKOS, XSD
+from policygraph.terms import ID, ORG, PG, RDF, SKOS, XSD, controlled_value
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny"
 
@@ -228,11 +228,12 @@ _UPR_AND_PARTIAL = """\
 
 
 def test_load_graph_maps_response_and_coverage(tmp_path):
-    """A UPR recommendation's response becomes pg:stateResponse; a source's coverage becomes pg:coverage."""
+    """A UPR recommendation's response becomes pg:stateResponse; a source's coverage becomes pg:coverage: concepts with the word as notation."""
     (tmp_path / "upr.yaml").write_text(_UPR_AND_PARTIAL.replace("RESPONSE", "noted"), encoding="utf-8")
     g = load_graph([tmp_path], bundled=False).graph
-    assert (ID["upr-rec-1"], PG.stateResponse, Literal("noted")) in g
-    assert (ID["upr-doc"], PG.coverage, Literal("partial")) in g
+    assert (ID["upr-rec-1"], PG.stateResponse, controlled_value("response", "noted")) in g
+    assert (ID["upr-doc"], PG.coverage, controlled_value("coverage", "partial")) in g
+    assert (controlled_value("coverage", "partial"), SKOS.notation, Literal("partial")) in g
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,7 @@ def test_validate_response_and_coverage(triple, code):
 def test_validate_response_and_coverage_accepted_where_they_belong():
     """A recommendation's response and a source's coverage, with allowed values, give no finding."""
     loaded = load_graph([BASE], bundled=False)
-    loaded.graph.add((ID["rec-detention-children"], PG.stateResponse, Literal("supported")))
-    loaded.graph.add((ID["src"], PG.coverage, Literal("partial")))
+    loaded.graph.add((ID["rec-detention-children"], PG.stateResponse, controlled_value("response", "supported")))
+    loaded.graph.add((ID["src"], PG.coverage, controlled_value("coverage", "partial")))
     report = validate(loaded, sources=SOURCES)
     assert report.findings == ()

@@ -156,7 +156,7 @@ def _incoming(graph: Graph, node: URIRef) -> list[Link]:
     links = [
         _link(graph, label_of(graph, p), s, brief=True)
         for s, p in graph.subject_predicates(node)
-        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s) and not is_controlled(node)
+        if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s)
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
