@@ -121,9 +121,9 @@ def test_every_property_has_a_domain_and_a_range_where_they_hold(ontology):
     from rdflib import BNode
 
     several_subjects = {  # used by two or more classes with no common superclass
-        PG.about, PG.actor, PG.addressedTo, PG.affectsGroup, PG.affectsStatus, PG.grantsStatus, PG.usesPractice,
+        PG.about, PG.actor, PG.addressedTo, PG.affectsGroup, PG.affectsStatus, PG.grantsStatus, PG.usesPractice, PG.addressesPractice,
         PG.jurisdiction, PG.provision, PG.kind, PG.summary, PG.text, PG.withdrawn, PG.date, PG.entryIntoForce,
-        PG.citation, PG.url,  # every record kind may be cited and have a page
+        PG.citation, PG.url, PG.wikidataId,  # every record kind may be cited, have a page and a Wikidata item
     }
     any_value = {PG.url, PG.sourceUrl, PG.about, PG.policy}  # a web page (an IRI of no class of ours), any record, a policy or feature
     assert not [t for t in ontology if any(isinstance(term, BNode) for term in t)]

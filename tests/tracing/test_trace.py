@@ -131,7 +131,8 @@ def test_addressed_practice_is_not_inferred(world):
 
 def test_default_min_strength_hides_group_links_and_counts_them(world):
     """By default group-only links are left out and counted; --min-strength group shows them."""
-    from policygraph.tracing.report import render_html, render_markdown, render_text
+    from policygraph.tracing.report import render_markdown, render_text
+    from policygraph.tracing.report_html import render_html
 
     trace = trace_policy(world, "bill")
     assert trace.filters["min_strength"] == "status"

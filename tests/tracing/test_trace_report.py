@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.tracing.report import render_html, render_markdown, render_text
+from policygraph.tracing.report import render_markdown, render_text
+from policygraph.tracing.report_html import render_html
 from policygraph.tracing.trace import trace_policy
 
 WORLD = Path(__file__).parents[1] / "fixtures" / "trace"

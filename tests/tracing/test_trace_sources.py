@@ -13,7 +13,8 @@ import pytest
 
 from policygraph import load_graph
 from policygraph.terms import PG, RDF
-from policygraph.tracing.report import render_html, render_markdown, render_provision_html, render_text
+from policygraph.tracing.report import render_markdown, render_text
+from policygraph.tracing.report_html import render_html, render_provision_html
 from policygraph.tracing.trace import trace_policy, trace_provision
 
 WORLD = Path(__file__).parents[1] / "fixtures" / "binding" / "world.ttl"

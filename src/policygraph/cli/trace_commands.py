@@ -41,7 +41,7 @@ def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, n
       policygraph trace titp --format html -o titp.html
       policygraph trace --provision crc-art-9
     """
-    from policygraph.tracing import report
+    from policygraph.tracing import report, report_html
     from policygraph.tracing import trace as tracing
 
     if policy and provision:
@@ -51,10 +51,10 @@ def trace(policy, provision, as_of, treaties, min_strength, fmt, output, data, n
     loaded = load_from_options(data, no_bundled)
     if policy:
         result = tracing.trace_policy(loaded, policy, as_of=as_of, treaties=treaties, min_strength=min_strength)
-        renderers = {"text": report.render_text, "md": report.render_markdown, "html": report.render_html}
+        renderers = {"text": report.render_text, "md": report.render_markdown, "html": report_html.render_html}
     else:
         result = tracing.trace_provision(loaded, provision or treaties[0], as_of=as_of, min_strength=min_strength)
-        renderers = {"text": report.render_provision_text, "md": report.render_provision_markdown, "html": report.render_provision_html}
+        renderers = {"text": report.render_provision_text, "md": report.render_provision_markdown, "html": report_html.render_provision_html}
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else renderers[fmt](result)
     if output:
         from policygraph.output import write_atomic
