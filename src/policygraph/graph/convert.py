@@ -128,6 +128,9 @@ def store_view(store, triples: int) -> Graph:  # noqa: ANN001 - a pyoxigraph.Sto
             self._prefixes: dict[str, URIRef] = {}
 
         def triples(self, triple_pattern, context=None):  # noqa: ANN001, ANN202 - rdflib's Store API
+            subject, predicate, _ = triple_pattern
+            if isinstance(subject, Literal) or isinstance(predicate, (Literal, BNode)):
+                return  # no triple has them there (serialisers ask)
             s, p, o = (pattern_term(t) for t in triple_pattern)
             for quad in store.quads_for_pattern(s, p, o, default):
                 yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)), iter((context,))
