@@ -11,7 +11,7 @@ from ``build --store``) and hands out what each stage needs:
 
 A graph built from YAML starts as the rdflib graph the loader made (so nothing is converted when
 nothing asks for the store); a store opened from disk starts as the store (and its rdflib view is
-oxrdflib's, reading through to Oxigraph; an in-memory store read from a graph file is copied into
+a read-through rdflib Store over Oxigraph (``convert.store_view``); an in-memory store read from a graph file is copied into
 rdflib when rdflib is asked for). Either way the two forms hold the same triples: the handle is
 read-only, so code that edits the rdflib graph builds a new handle from it (the store of the old
 one would not see the change).
