@@ -12,7 +12,7 @@ from rdflib.term import Node
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
 from policygraph.tracing.model import Gap, SourceEntry
-from policygraph.tracing.rules import label, run, text
+from policygraph.tracing.rules import label, run, run_for_each, text
 
 __all__ = ["cannot_see"]
 
@@ -26,12 +26,11 @@ def cannot_see(
     engagement, treaties with no provision recorded (in that order)."""
     reviews: dict[Node, Gap] = {}
     partial: dict[str, Gap] = {}
-    for treaty in treaties:
-        for row in run(loaded, "trace-coverage-treaty", state=state, treaty=treaty):
-            if str(row.kind) == "review-without-recommendations":
-                reviews.setdefault(row.item, _review(row, state_label))
-            else:
-                partial.setdefault(local_id(row.item), _partial(label(row, "item"), text(row.symbol), text(row.date), local_id(row.item)))
+    for row in run_for_each(loaded, "trace-coverage-treaty", "treaty", treaties, state=state):  # one query for every treaty
+        if str(row.kind) == "review-without-recommendations":
+            reviews.setdefault(row.item, _review(row, state_label))
+        else:
+            partial.setdefault(local_id(row.item), _partial(label(row, "item"), text(row.symbol), text(row.date), local_id(row.item)))
     for entry in sources:
         if entry.coverage == "partial" and entry.id:
             partial.setdefault(entry.id, _partial(entry.title or entry.id, entry.symbol, entry.date, entry.id))

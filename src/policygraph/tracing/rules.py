@@ -40,17 +40,21 @@ def text(value: Node | None) -> str | None:
     return None if value is None else str(value)
 
 
-def run_for_each(loaded: LoadedGraph, name: str, variable: str, values: list[Node]) -> list[SimpleNamespace]:
-    """The rows of a named rule for every value of ``?variable`` at once (one ``VALUES`` row each), as ``run`` gives them.
+def run_for_each(loaded: LoadedGraph, name: str, variable: str, values: list[Node], **bindings: Node) -> list[SimpleNamespace]:
+    """The rows of a named rule for every value of ``?variable`` at once (one ``VALUES`` row each), as ``run`` gives them,
+    its other parameters (``bindings``) bound as ``run`` binds them.
 
     For a question asked of many nodes (every source a report cites), so it is one query, not one per node.
     """
     from policygraph.sparql.engines import evaluate_oxigraph
+    from policygraph.sparql.params import with_values
     from policygraph.sparql.syntax import sparql_term
 
     if not values:
         return []
     query = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    if bindings:
+        query = with_values(query, bindings, "SELECT")
     block = f"VALUES ?{variable} {{ {' '.join(sparql_term(v) for v in values)} }}"
     where = query.index("WHERE {") + len("WHERE {")
     result = evaluate_oxigraph(loaded.store, query[:where] + f" {block}" + query[where:], "SELECT")
