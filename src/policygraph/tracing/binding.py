@@ -9,17 +9,18 @@ Nothing here decides binding: ``?bound`` does.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from types import SimpleNamespace
 
 from rdflib import Literal
 from rdflib.term import Node
 
-from policygraph import resources
 from policygraph.errors import SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.terms import XSD
 from policygraph.tracing.model import Binding
+from policygraph.tracing.rules import rule_text, run_text
 
 __all__ = ["RULE", "binding_rows", "binding_status", "delay_in_words"]
 
@@ -30,9 +31,10 @@ _ASK = re.compile(r"^ASK\s*\{", re.MULTILINE)
 _LAST_FILTER = re.compile(r"^\s*FILTER\(\?bound\)\s*\n\}\s*$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=1)
 def _select_text() -> str:
     """The rule as ``SELECT *``: its ASK head and its final ``FILTER(?bound)`` line taken away, nothing else."""
-    text = (resources.queries_dir() / f"{RULE}.rq").read_text(encoding="utf-8")
+    text = rule_text(RULE)
     if len(_ASK.findall(text)) != 1 or not _LAST_FILTER.search(text):
         raise SchemaError(f"queries/{RULE}.rq must be 'ASK {{ ... FILTER(?bound) }}': the binding rule reads it as SELECT *")
     return _LAST_FILTER.sub("\n}\n", _ASK.sub("SELECT * WHERE {", text, count=1))
@@ -40,12 +42,7 @@ def _select_text() -> str:
 
 def binding_rows(loaded: LoadedGraph, state: Node, treaty: Node, day: _dt.date) -> list[SimpleNamespace]:
     """The rule's rows for (state, treaty) judged on ``day``: one per participation, with ``bound`` true or false."""
-    from policygraph.sparql.engines import evaluate_oxigraph
-    from policygraph.sparql.params import with_values
-
-    bindings = {"state": state, "treaty": treaty, "date": Literal(day.isoformat(), datatype=XSD.date)}
-    result = evaluate_oxigraph(loaded.store, with_values(_select_text(), bindings, "SELECT"), "SELECT")
-    return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]
+    return run_text(loaded, _select_text(), state=state, treaty=treaty, date=Literal(day.isoformat(), datatype=XSD.date))
 
 
 def binding_status(loaded: LoadedGraph, treaty: Node | None, is_binding: bool, state: Node, state_label: str, day: _dt.date) -> Binding:

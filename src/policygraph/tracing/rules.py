@@ -8,6 +8,7 @@ only falls back to the id where a node has no label at all.
 
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
 from rdflib.term import Node
@@ -16,16 +17,31 @@ from policygraph import resources
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
 
-__all__ = ["run", "run_for_each", "label", "text"]
+__all__ = ["run", "run_text", "run_for_each", "rule_text", "label", "text"]
 
 
 def run(loaded: LoadedGraph, name: str, **bindings: Node) -> list[SimpleNamespace]:
     """The rows of a named rule, its parameters in VALUES blocks, each row with the rule's variables as attributes (unbound: None)."""
-    from policygraph.sparql.engines import evaluate_oxigraph
+    return run_text(loaded, rule_text(name), **bindings)
+
+
+def run_text(loaded: LoadedGraph, query: str, **bindings: Node) -> list[SimpleNamespace]:
+    """``run`` for a rule's text already in hand (the binding rule reads its ASK file as SELECT)."""
     from policygraph.sparql.params import with_values
 
-    query = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
-    result = evaluate_oxigraph(loaded.store, with_values(query, bindings, "SELECT"), "SELECT")
+    return _rows(loaded, with_values(query, bindings, "SELECT"))
+
+
+@functools.lru_cache(maxsize=None)
+def rule_text(name: str) -> str:
+    """The text of ``queries/NAME.rq``, read once a process (a trace runs the same rules hundreds of times)."""
+    return (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _rows(loaded: LoadedGraph, query: str) -> list[SimpleNamespace]:
+    from policygraph.sparql.engines import evaluate_oxigraph
+
+    result = evaluate_oxigraph(loaded.store, query, "SELECT")
     return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]
 
 
@@ -46,16 +62,14 @@ def run_for_each(loaded: LoadedGraph, name: str, variable: str, values: list[Nod
 
     For a question asked of many nodes (every source a report cites), so it is one query, not one per node.
     """
-    from policygraph.sparql.engines import evaluate_oxigraph
     from policygraph.sparql.params import with_values
     from policygraph.sparql.syntax import sparql_term
 
     if not values:
         return []
-    query = (resources.queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    query = rule_text(name)
     if bindings:
         query = with_values(query, bindings, "SELECT")
     block = f"VALUES ?{variable} {{ {' '.join(sparql_term(v) for v in values)} }}"
     where = query.index("WHERE {") + len("WHERE {")
-    result = evaluate_oxigraph(loaded.store, query[:where] + f" {block}" + query[where:], "SELECT")
-    return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]
+    return _rows(loaded, query[:where] + f" {block}" + query[where:])

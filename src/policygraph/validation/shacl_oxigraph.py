@@ -122,9 +122,7 @@ class _Engine:
         self.sg = shapes
         self.results: list[_Result] = []
         self._fresh = itertools.count()
-        self._python_checks: list[tuple] = []
         self._subclasses: dict[Node, list[Node]] = {}
-
 
     # -- running ------------------------------------------------------------------------------
 
