@@ -315,21 +315,21 @@ def display_term(term: Node | None, labels: Mapping[URIRef, str] | None = None) 
 def _table(result: QueryResult, labels: Mapping[URIRef, str], max_width: int) -> str:
     header = list(result.variables)
     cells = [[_cut(display_term(term, labels), max_width) for term in row] for row in result.rows]
-    widths = [_width(name) for name in header]
-    for row in cells:
-        widths = [max(w, _width(cell)) for w, cell in zip(widths, row)]
+    sized = [[(name, _width(name)) for name in header]] + [[(cell, _width(cell)) for cell in row] for row in cells]
+    widths = [max(width for _, width in column) for column in zip(*sized)] if header else []
     lines = []
     if header:
-        lines.append(_join_cells(header, widths))
+        lines.append(_join_cells(sized[0], widths))
         lines.append("  ".join("-" * w for w in widths))
-        lines += [_join_cells(row, widths) for row in cells]
+        lines += [_join_cells(row, widths) for row in sized[1:]]
     count = len(result.rows)
     lines.append(f"{count} row" + ("" if count == 1 else "s"))
     return "\n".join(lines) + "\n"
 
 
-def _join_cells(cells: Sequence[str], widths: Sequence[int]) -> str:
-    padded = [cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths)]
+def _join_cells(cells: Sequence[tuple[str, int]], widths: Sequence[int]) -> str:
+    """Each (cell, its width) padded to its column's width."""
+    padded = [cell + " " * (width - used) for (cell, used), width in zip(cells, widths)]
     return "  ".join(padded).rstrip()
 
 
@@ -345,7 +345,9 @@ def _markdown(result: QueryResult, labels: Mapping[URIRef, str]) -> str:
 
 
 def _width(text: str) -> int:
-    """Terminal columns: East Asian wide and full-width characters take two."""
+    """Terminal columns: East Asian wide and full-width characters take two, combining marks none."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
