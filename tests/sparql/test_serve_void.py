@@ -18,7 +18,8 @@ from rdflib.compare import isomorphic
 from policygraph import load_graph
 from policygraph.errors import ConfigError
 from policygraph.graph.void import DATASET, LICENCE, VOID
-from policygraph.sparql.serve import VOID_PATH, OxigraphServer, oxigraph_binary
+from policygraph.sparql.discovery import VOID_PATH
+from policygraph.sparql.serve import OxigraphServer, oxigraph_binary
 from policygraph.terms import DCTERMS
 
 DATA = Path(__file__).parents[1] / "fixtures" / "query"

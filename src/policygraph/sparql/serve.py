@@ -9,12 +9,7 @@ server therefore listens on a private port, and the address users get is a small
 and forwards only queries it allows. Requests are bounded in size before they are read; updates
 are refused by the front as by the read-only server. With ``cors`` the front also lets web pages of
 one origin read the answers (``Access-Control-Allow-Origin`` on every answer, preflight ``OPTIONS``
-answered); Oxigraph's own ``--cors`` would allow every origin.
-
-The front also publishes the dataset's VoID description where the VoID specification (§7.2,
-"Discovery via well-known URI") says a client looks for it: ``GET /.well-known/void`` answers the
-description the server was given (``graph.void.dataset_description``, which names this endpoint as
-``void:sparqlEndpoint``), as Turtle unless the ``Accept`` header prefers N-Triples, JSON-LD or RDF/XML.
+answered); Oxigraph's own ``--cors`` would allow every origin. It answers ``/.well-known/void`` itself (discovery.py).
 """
 
 from __future__ import annotations
@@ -38,8 +33,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from policygraph.errors import ConfigError, InputError, PolicygraphError
+from policygraph.sparql.discovery import answer_void, is_void_path
 
-__all__ = ["OxigraphServer", "oxigraph_binary", "check_origin", "MAX_REQUEST_BYTES", "VOID_PATH"]
+__all__ = ["OxigraphServer", "oxigraph_binary", "check_origin", "MAX_REQUEST_BYTES"]
 
 MAX_REQUEST_BYTES = 1_000_000
 """The largest request body (a query) the front reads; larger requests are refused with 413."""
@@ -48,14 +44,6 @@ _FORWARDED_HEADERS = ("Accept", "Content-Type", "Accept-Encoding", "Accept-Langu
 _DROPPED_HEADERS = (  # hop-by-hop, set by the front itself, or CORS (the front's --cors decides, not the server's)
     "connection", "transfer-encoding", "keep-alive", "server", "date", "content-length", "access-control-allow-origin", "vary"
 )
-VOID_PATH = "/.well-known/void"
-"""Where the front answers the dataset's VoID description (VoID §7.2)."""
-_VOID_FORMATS = {  # media type -> rdflib format; the first is the default
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
 _PARSE_LOCK = threading.Lock()  # parse_query raises the recursion limit for its call: one parse at a time
 
 
@@ -199,7 +187,7 @@ class _Front(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, timeout: float | None, cors: str | None = None, description: Graph | None = None) -> None:
+    def __init__(self, port: int, timeout: float | None, cors: str | None, description: Graph | None) -> None:
         super().__init__(("127.0.0.1", port), _FrontHandler)
         self.inner_port = 0
         self.timeout_seconds = timeout
@@ -224,22 +212,16 @@ class _FrontHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        if _is_void_path(self.path):
+        if is_void_path(self.path):
             return self._void()
         self._relay()
 
     do_HEAD = do_GET
 
     def _void(self) -> None:
-        """Answer the VoID description in the media type the client's ``Accept`` prefers (Turtle by default)."""
-        if self.server.description is None:
-            return self._refuse(404, "this server has no VoID description")
-        media_type = _negotiate(self.headers.get("Accept") or "*/*", list(_VOID_FORMATS))
-        if media_type is None:
-            return self._refuse(406, f"the VoID description is available as {', '.join(_VOID_FORMATS)}")
-        data = self.server.description.serialize(format=_VOID_FORMATS[media_type], encoding="utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", f"{media_type}; charset=utf-8")
+        status, content_type, data = answer_void(self.server.description, self.headers.get("Accept"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Vary", "Accept")
         self.end_headers()
@@ -331,42 +313,6 @@ class _FrontHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-
-
-def _is_void_path(path: str) -> bool:
-    return urllib.parse.urlsplit(path).path == VOID_PATH
-
-
-def _negotiate(accept: str, offered: list[str]) -> str | None:
-    """The media type of ``offered`` that an HTTP ``Accept`` header ranks highest (ties: ``offered``'s order), or None.
-
-    A specific type outranks ``type/*``, which outranks ``*/*``; ``q=0`` refuses a type.
-    """
-    ranges = []
-    for part in accept.split(","):
-        media, *params = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media:
-            ranges.append((media.lower(), quality))
-
-    def quality_of(candidate: str) -> float:
-        best, specificity = 0.0, -1
-        for media, quality in ranges:
-            level = 2 if media == candidate else 1 if media == candidate.split("/")[0] + "/*" else 0 if media == "*/*" else -1
-            if level > specificity:
-                best, specificity = quality, level
-        return best
-
-    scored = [(quality_of(candidate), -index, candidate) for index, candidate in enumerate(offered)]
-    quality, _, chosen = max(scored)
-    return chosen if quality > 0 else None
 
 
 def _refusal(path: str, content_type: str, body: bytes) -> str | None:
