@@ -2,11 +2,13 @@
 OWL API's OWL 2 DL profile check finds no violation in the built graph.
 
 The dates stay xsd:date, xsd:gYearMonth and xsd:gYear (and the entry-into-force delays xsd:dayTimeDuration), as
-SPARQL compares them. Those datatypes are not in the OWL 2 datatype map (OWL 2 Structural Specification §4), so
-a data property cannot carry them; the properties that do are annotation properties, which have no meaning in
-the Direct Semantics (§10), and HermiT reasons over the rest. ``test_values_outside_the_datatype_map_are_annotations``
-holds that rule without Java. The HermiT tests skip where Java is missing (``.ci/run`` installs
-``default-jre-headless``); owlready2 comes with the ``test`` extra.
+SPARQL compares them. Those datatypes are not in the OWL 2 datatype map (OWL 2 Structural Specification §4): an
+OWL 2 DL ontology may name them (declared, as any datatype outside the map), but a reasoner knows no value space
+for them, so HermiT refuses them in a data property assertion, and a datatype definition may not give them one
+(it must not define an IRI of the reserved vocabulary). The properties that carry them are therefore annotation
+properties, to which the Direct Semantics gives no meaning, and HermiT reasons over the rest.
+``test_values_outside_the_datatype_map_are_annotations`` holds that rule without Java. The HermiT tests skip where
+Java is missing (``.ci/run`` installs ``default-jre-headless``); owlready2 comes with the ``test`` extra.
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def graph_file(bundled, tmp_path_factory) -> Path:
 
 
 def test_values_outside_the_datatype_map_are_annotations(graph_file):
-    """Every property whose values have a datatype outside the OWL 2 datatype map is an owl:AnnotationProperty."""
+    """Every property whose values have a datatype outside the OWL 2 datatype map is an owl:AnnotationProperty,
+    and each such datatype is declared (rdfs:Datatype), as OWL 2 DL asks of a datatype outside the map."""
     graph = Graph().parse(graph_file, format="nt")
     outside: dict = {}
     for _, predicate, value in graph:
@@ -75,6 +78,7 @@ def test_values_outside_the_datatype_map_are_annotations(graph_file):
     seen = set().union(*outside.values())
     assert {XSD.date, XSD.gYearMonth, XSD.gYear} <= seen, "the graph's dates are no longer xsd:date/gYearMonth/gYear"
     assert {p for p in outside if (p, RDF.type, OWL.AnnotationProperty) not in graph} == set()
+    assert {d for d in seen if (d, RDF.type, RDFS.Datatype) not in graph} == set()
 
 
 @needs_java
