@@ -15,7 +15,7 @@ def ontology():
 
 
 def _declared(ontology):
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     return {s for kind in kinds for s in ontology.subjects(RDF.type, kind) if str(s).startswith(str(PG._NS))}
 
 

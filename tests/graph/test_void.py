@@ -47,3 +47,17 @@ def test_build_void_writes_the_description_beside_the_graph(invoke, tmp_path):
     description = Graph().parse(void_file, format="turtle")
     assert _count(description, VOID.triples) == len(graph_file.read_text(encoding="utf-8").splitlines())
     assert f"wrote {void_file} (VoID and DCAT description)" in result.stderr
+
+
+def test_void_and_ontology_name_the_licence(bundled):
+    """The dataset, each distribution and the ontology carry dcterms:license CC BY 4.0."""
+    from policygraph import resources
+    from policygraph.graph.void import LICENCE
+
+    assert str(LICENCE) == "https://creativecommons.org/licenses/by/4.0/"
+    description = dataset_description(bundled)
+    assert list(description.objects(DATASET, DCTERMS.license)) == [LICENCE]
+    for distribution in description.objects(DATASET, DCAT.distribution):
+        assert description.value(distribution, DCTERMS.license) == LICENCE
+    ontology = Graph().parse(resources.ontology_path(), format="turtle")
+    assert list(ontology.objects(URIRef("https://w3id.org/policygraph/ontology"), DCTERMS.license)) == [LICENCE]

@@ -208,19 +208,24 @@ def serve(data, no_bundled, graph_file, port, timeout, cors):
 
     Runs until interrupted (Ctrl-C); the temporary store is deleted on exit.
     Updates and SERVICE (federated) queries are refused, as by the local query.
+    The graph's VoID and DCAT description is at /.well-known/void.
 
     \b
     Example:
       policygraph serve --port 7878
       policygraph serve --cors https://example.org
       policygraph query treaties-party --endpoint http://127.0.0.1:7878/query
+      curl http://127.0.0.1:7878/.well-known/void
     """
+    from policygraph.graph.void import dataset_description
     from policygraph.sparql.serve import OxigraphServer, check_origin
 
     if cors is not None:
         check_origin(cors)
-    graph = load_from_options(data, no_bundled, graph_file).graph
+    loaded = load_from_options(data, no_bundled, graph_file)
+    graph = loaded.graph
     server = OxigraphServer(graph, port, timeout=timeout, cors=cors)
+    server.description = dataset_description(loaded, endpoint=server.url)
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -3,9 +3,10 @@
 ``build --void FILE`` writes it beside the graph, in a file of its own: a description inside the graph
 would change the counts it states. The counts are computed from the built graph (``void:triples`` is
 ``len(loaded)``), so they are true of the graph ``build -o`` writes from the same inputs. The
-description names the graph's sources (``dcterms:source``, every ``pg:Source`` record), its
-vocabularies, a ``dcat:Distribution`` per RDF format ``build`` writes, and the SPARQL endpoint
-when one is given (``serve`` answers at ``http://HOST:PORT/query``).
+description names the licence (CC BY 4.0, ``dcterms:license``), the graph's sources
+(``dcterms:source``, every ``pg:Source`` record), its vocabularies, a ``dcat:Distribution`` per RDF
+format ``build`` writes, and the SPARQL endpoint when one is given (``serve`` answers at
+``http://HOST:PORT/query`` and publishes this description at ``/.well-known/void``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from policygraph.graph.handle import LoadedGraph
 from policygraph.terms import DCTERMS, ID_BASE, PG, RDF, SKOS, VOCAB_BASE, XSD
 
-__all__ = ["DATASET", "MEDIA_TYPES", "dataset_description"]
+__all__ = ["DATASET", "LICENCE", "MEDIA_TYPES", "dataset_description"]
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -23,6 +24,9 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 
 DATASET = URIRef("https://w3id.org/policygraph/dataset")
 """The dataset the description is about: the graph ``build`` makes from the bundled data (and any ``--data``)."""
+
+LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+"""The dataset's licence, CC BY 4.0 (the code is MIT): the description, each distribution and the ontology name it."""
 
 MEDIA_TYPES = {
     "ttl": "text/turtle",
@@ -67,6 +71,7 @@ def dataset_description(loaded: LoadedGraph, *, endpoint: str | None = None) -> 
     add((DATASET, DCTERMS.publisher, publisher))
     add((publisher, RDF.type, FOAF.Agent))
     add((publisher, FOAF.name, Literal("the policygraph project", lang="en")))
+    add((DATASET, DCTERMS.license, LICENCE))
     add((DATASET, VOID.uriSpace, Literal(ID_BASE)))
     for vocabulary in _VOCABULARIES:
         add((DATASET, VOID.vocabulary, URIRef(vocabulary)))
@@ -85,6 +90,7 @@ def dataset_description(loaded: LoadedGraph, *, endpoint: str | None = None) -> 
         add((DATASET, DCAT.distribution, distribution))
         add((distribution, RDF.type, DCAT.Distribution))
         add((distribution, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
+        add((distribution, DCTERMS.license, LICENCE))
         add((distribution, DCTERMS.title, Literal(f"the graph as {fmt} (policygraph build --format {fmt})", lang="en")))
     add((DATASET, SKOS.editorialNote, Literal(
         "Counts are of the graph built from the same inputs: the ontology, the concept schemes and the records.", lang="en")))

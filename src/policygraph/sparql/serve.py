@@ -9,7 +9,7 @@ server therefore listens on a private port, and the address users get is a small
 and forwards only queries it allows. Requests are bounded in size before they are read; updates
 are refused by the front as by the read-only server. With ``cors`` the front also lets web pages of
 one origin read the answers (``Access-Control-Allow-Origin`` on every answer, preflight ``OPTIONS``
-answered); Oxigraph's own ``--cors`` would allow every origin.
+answered); Oxigraph's own ``--cors`` would allow every origin. It answers ``/.well-known/void`` itself (discovery.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from policygraph.errors import ConfigError, InputError, PolicygraphError
+from policygraph.sparql.discovery import answer_void, is_void_path
 
 __all__ = ["OxigraphServer", "oxigraph_binary", "check_origin", "MAX_REQUEST_BYTES"]
 
@@ -74,6 +75,7 @@ class OxigraphServer:
     port: int
     timeout: float | None = None  # per-query limit passed to the server
     cors: str | None = None  # the web origin (scheme://host[:port]) allowed to read answers, or "*"
+    description: Graph | None = None  # the VoID description answered at /.well-known/void (404 without one)
     startup_seconds: float = 30.0
     process: subprocess.Popen | None = field(default=None, init=False)
     directory: str | None = field(default=None, init=False)
@@ -112,7 +114,7 @@ class OxigraphServer:
                 raise InputError(f"oxigraph could not load the graph: {_last_line(loaded.stderr)}")
             dump.unlink()
             try:
-                self.front = _Front(self.port, self.timeout, self.cors)
+                self.front = _Front(self.port, self.timeout, self.cors, self.description)
             except OSError as error:
                 raise InputError(f"cannot serve on 127.0.0.1:{self.port}: {error.strerror or error}") from None
             inner = _free_port()
@@ -185,11 +187,12 @@ class _Front(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int, timeout: float | None, cors: str | None = None) -> None:
+    def __init__(self, port: int, timeout: float | None, cors: str | None, description: Graph | None) -> None:
         super().__init__(("127.0.0.1", port), _FrontHandler)
         self.inner_port = 0
         self.timeout_seconds = timeout
         self.cors = cors
+        self.description = description
         self.serving = False
 
     def serve_forever(self, poll_interval: float = 0.2) -> None:
@@ -209,10 +212,21 @@ class _FrontHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        if is_void_path(self.path):
+            return self._void()
         self._relay()
 
-    def do_HEAD(self) -> None:
-        self._relay()
+    do_HEAD = do_GET
+
+    def _void(self) -> None:
+        status, content_type, data = answer_void(self.server.description, self.headers.get("Accept"))
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Vary", "Accept")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def do_POST(self) -> None:
         self._relay()
