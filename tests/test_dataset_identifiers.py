@@ -71,6 +71,14 @@ def test_ilo_codes_are_cited_by_a_quote_showing_them():
         assert any(re.search(rf"\b{code}\b", q) for q in _quotes(record)), f"{record['id']}: no quote shows {code}"
 
 
+def test_unts_numbers_are_cited_by_a_quote_showing_them():
+    registered = [r for r in _records() if "unts" in r]
+    assert registered
+    for record in registered:
+        assert record["type"] == "treaty" and "untc" not in record, record["id"]
+        assert any(f"No. {record['unts']} " in q for q in _quotes(record)), f"{record['id']}: no quote shows No. {record['unts']}"
+
+
 def test_every_state_has_an_iso_3166_code_cited_by_a_quote_showing_it():
     states = [r for r in _records() if r["type"] == "state"]
     assert states
@@ -109,6 +117,9 @@ def test_identifier_triples_land_in_the_graph(bundled):
     normlex = URIRef("https://www.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:C029")
     assert (convention, RDFS.seeAlso, normlex) in graph
     assert (URIRef(ID + "jp"), PG.iso3166Code, Literal("JPN")) in graph
+    peace = URIRef(ID + "treaty-of-peace-with-japan")
+    assert (peace, PG.untsRegistrationNumber, Literal("1832")) in graph
+    assert (peace, DCTERMS.identifier, Literal("1832")) in graph
     # the chapter of the status page is the Roman part of the number
     palermo = URIRef(ID + "palermo-protocol")
     assert (palermo, RDFS.seeAlso, URIRef(SCHEMES["untc"].iri("XVIII-12-a"))) in graph
@@ -178,6 +189,7 @@ def test_durations_keep_their_form_and_get_their_type(text, datatype):
         ("in-force-after-deposit", "30 days", "bad duration '30 days'"),
         ("untc", "4-11", "bad untc '4-11'"),
         ("ilo", "29", "bad ilo '29'"),
+        ("unts", "I-1832", "bad unts 'I-1832'"),
     ],
 )
 def test_a_malformed_value_is_an_input_error_with_its_line(tmp_path, key, value, message):

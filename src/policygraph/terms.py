@@ -163,6 +163,7 @@ class PG(DefinedNamespace):
     egovLawId: URIRef  # The law's id in Japan's e-Gov law database, e.g. 326CO0000000319.
     wikidataId: URIRef  # The entity's Wikidata item (Q followed by digits).
     iloInstrumentCode: URIRef  # The code of an ILO instrument in NORMLEX, e.g. C029.
+    untsRegistrationNumber: URIRef  # The number under which a treaty is registered in the UN Treaty Series.
 
 
 PREFIXES: dict[str, str] = {
