@@ -86,7 +86,7 @@ def test_every_state_has_an_iso_3166_code_cited_by_a_quote_showing_it():
         codes = state.get("iso3166")
         assert codes, f"{state['id']}: no iso3166"
         for code in codes if isinstance(codes, list) else [codes]:
-            assert any(f'"ISO3": "{code}"' in q for q in _quotes(state)), f"{state['id']}: no quote shows {code}"
+            assert any(re.search(rf"\b{code}\b", q) for q in _quotes(state)), f"{state['id']}: no quote shows {code}"
 
 
 def test_every_un_document_source_has_its_symbol():
