@@ -51,6 +51,44 @@ def test_untc_numbers_are_cited_by_a_quote_showing_them():
         assert any(f"mtdsg_no={record['untc']}&" in q for q in quotes), f"{record['id']}: no quote shows {record['untc']}"
 
 
+def _quotes(record: dict) -> list[str]:
+    return [q if isinstance(q, str) else next(iter(q.values())) for q in (c.get("quote") for c in record["cite"]) if q]
+
+
+def test_every_ilo_convention_has_its_normlex_code_or_a_known_gap():
+    conventions = [r for r in _records() if r["type"] == "treaty" and r["id"].startswith("ilo-")]
+    assert conventions
+    gaps = _known_gaps("ILO instrument codes")
+    for record in conventions:
+        assert ("ilo" in record) != (record["id"] in gaps), f"{record['id']}: code {'and' if 'ilo' in record else 'nor'} a Known gaps line"
+    assert sum("ilo" in r for r in conventions) >= 4
+
+
+def test_ilo_codes_are_cited_by_a_quote_showing_them():
+    for record in (r for r in _records() if "ilo" in r):
+        code = record["ilo"]
+        assert re.match(r"^C[0-9]{3}$", code) and record["id"] == f"ilo-{code.lower()}", record["id"]
+        assert any(re.search(rf"\b{code}\b", q) for q in _quotes(record)), f"{record['id']}: no quote shows {code}"
+
+
+def test_unts_numbers_are_cited_by_a_quote_showing_them():
+    registered = [r for r in _records() if "unts" in r]
+    assert registered
+    for record in registered:
+        assert record["type"] == "treaty" and "untc" not in record, record["id"]
+        assert any(f"No. {record['unts']} " in q for q in _quotes(record)), f"{record['id']}: no quote shows No. {record['unts']}"
+
+
+def test_every_state_has_an_iso_3166_code_cited_by_a_quote_showing_it():
+    states = [r for r in _records() if r["type"] == "state"]
+    assert states
+    for state in states:
+        codes = state.get("iso3166")
+        assert codes, f"{state['id']}: no iso3166"
+        for code in codes if isinstance(codes, list) else [codes]:
+            assert any(re.search(rf"\b{code}\b", q) for q in _quotes(state)), f"{state['id']}: no quote shows {code}"
+
+
 def test_every_un_document_source_has_its_symbol():
     sources = [r for r in yaml.safe_load((DATA / "sources-un.yaml").read_text(encoding="utf-8")) if r["kind"] != "communication"]
     assert sources
@@ -73,6 +111,15 @@ def test_identifier_triples_land_in_the_graph(bundled):
     icrra = URIRef(ID + "icrra")
     assert (icrra, PG.egovLawId, Literal("326CO0000000319")) in graph
     assert (icrra, RDFS.seeAlso, URIRef("https://laws.e-gov.go.jp/law/326CO0000000319")) in graph
+    convention = URIRef(ID + "ilo-c029")
+    assert (convention, PG.iloInstrumentCode, Literal("C029")) in graph
+    assert (convention, DCTERMS.identifier, Literal("C029")) in graph
+    normlex = URIRef("https://www.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:C029")
+    assert (convention, RDFS.seeAlso, normlex) in graph
+    assert (URIRef(ID + "jp"), PG.iso3166Code, Literal("JPN")) in graph
+    peace = URIRef(ID + "treaty-of-peace-with-japan")
+    assert (peace, PG.untsRegistrationNumber, Literal("1832")) in graph
+    assert (peace, DCTERMS.identifier, Literal("1832")) in graph
     # the chapter of the status page is the Roman part of the number
     palermo = URIRef(ID + "palermo-protocol")
     assert (palermo, RDFS.seeAlso, URIRef(SCHEMES["untc"].iri("XVIII-12-a"))) in graph
@@ -97,6 +144,14 @@ def test_show_lists_the_untc_number(invoke):
     assert after[0].split()[:2] == ["UNTC", "IV-4"]
     assert "mtdsg_no=IV-4" in after[0]
     assert not any(line.strip() == "identifier: IV-4" for line in lines), "the number is listed twice"
+
+
+def test_show_lists_the_ilo_code_with_its_normlex_page(invoke):
+    result = invoke("show", "ilo-c189")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    after = lines[lines.index("identifiers:") + 1 :]
+    assert after[0].split() == ["ILO", "NORMLEX", "C189", "<" + SCHEMES["ilo"].iri("C189") + ">"]
 
 
 def test_every_reservation_or_declaration_has_text_or_a_known_gap(bundled):
@@ -133,6 +188,8 @@ def test_durations_keep_their_form_and_get_their_type(text, datatype):
     [
         ("in-force-after-deposit", "30 days", "bad duration '30 days'"),
         ("untc", "4-11", "bad untc '4-11'"),
+        ("ilo", "29", "bad ilo '29'"),
+        ("unts", "I-1832", "bad unts 'I-1832'"),
     ],
 )
 def test_a_malformed_value_is_an_input_error_with_its_line(tmp_path, key, value, message):

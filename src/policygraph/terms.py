@@ -162,6 +162,8 @@ class PG(DefinedNamespace):
     iso3166Code: URIRef  # The state's ISO 3166-1 code (alpha-2, alpha-3 or numeric).
     egovLawId: URIRef  # The law's id in Japan's e-Gov law database, e.g. 326CO0000000319.
     wikidataId: URIRef  # The entity's Wikidata item (Q followed by digits).
+    iloInstrumentCode: URIRef  # The code of an ILO instrument in NORMLEX, e.g. C029.
+    untsRegistrationNumber: URIRef  # The number under which a treaty is registered in the UN Treaty Series.
 
 
 PREFIXES: dict[str, str] = {

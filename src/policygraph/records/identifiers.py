@@ -1,7 +1,7 @@
 """External identifiers and durations: how their YAML values are checked and the RDF they become.
 
 A record names itself in other registries (the UN Treaty Collection, UN document symbols, ISO 3166,
-e-Gov, Wikidata) with one key per scheme. Each scheme has its own sub-property of ``dcterms:identifier``
+e-Gov, Wikidata, the ILO's NORMLEX, the UN Treaty Series) with one key per scheme. Each scheme has its own sub-property of ``dcterms:identifier``
 so a query can tell the schemes apart, and the plain ``dcterms:identifier`` triple is asserted too so
 generic Linked Data tools see the identifier. Where the scheme has IRIs of its own whose form was read
 in a published copy, the record also links to that IRI.
@@ -59,6 +59,16 @@ SCHEMES: dict[str, IdentifierScheme] = {
         "Wikidata", PG.wikidataId, r"^Q[1-9][0-9]*$", "Q123", OWL.sameAs,
         lambda qid: f"http://www.wikidata.org/entity/{qid}",
     ),
+    # ILO conventions are deposited with the ILO, not the UN Secretary-General, so they have no UNTC
+    # number; NORMLEX names each instrument by its code (C = convention, P = protocol, R = recommendation).
+    "ilo": IdentifierScheme(
+        "ILO NORMLEX", PG.iloInstrumentCode, r"^[CPR][0-9]{3}$", "C029", RDFS.seeAlso,
+        lambda code: f"https://www.ilo.org/dyn/normlex/en/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:{code}",
+    ),
+    # A treaty not deposited with the Secretary-General (a bilateral one, or one deposited with a
+    # government) can still be registered with the UN Secretariat and printed in the UN Treaty Series
+    # under its registration number. No address form of the UNTS pages by that number has been read.
+    "unts": IdentifierScheme("UNTS No.", PG.untsRegistrationNumber, r"^[1-9][0-9]*$", "1832"),
 }
 """The identifier keys of the data format, by YAML key."""
 
