@@ -1,9 +1,12 @@
 """The projection: the graph in the store as a ``Network`` that ``measures`` measure and ``export`` writes.
 
 ``project`` reads the store in SPARQL queries that Oxigraph answers from its indexes and writes out
-as CSV in one call each (walking it triple by triple costs a Python round trip per look-up, minutes
-on a million triples; one filtered scan of every triple, three times what one query per predicate
-costs):
+as CSV or TSV in one call each (walking it triple by triple costs a Python round trip per look-up,
+minutes on a million triples; one filtered scan of every triple, three times what one query per
+predicate costs), straight into the lists of a ``NetworkTable``: node ids in order, their
+attributes, and edges as pairs of positions. No rdflib graph and no networkx graph is built on the
+way; the measures and exports read the lists, and ``Network.graph`` is made from them only for the
+analyses that need networkx:
 
 1. the entities: every instance typed with a policygraph class, with its most specific class;
 2. the edges: object properties between two entities (citations only if asked for), or only the
@@ -19,7 +22,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-import networkx as nx
 from rdflib import Graph, URIRef
 
 from policygraph.errors import ConfigError, SchemaError
@@ -27,7 +29,7 @@ from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import best_label, local_id
 from policygraph.model import Location
 from policygraph.network.folding import fold
-from policygraph.network.model import Network, ProjectionOptions, node_id, one_line
+from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line
 from policygraph.network.schema import (
     CITATION_PROPERTIES,
     DATE_PROPERTIES,
@@ -55,7 +57,9 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
         options: what to keep; or pass ``fold=True, types=("body",)`` and so on.
 
     Returns:
-        The network, nodes added in id order so that every measure is deterministic.
+        The network, nodes in id order so that every measure is deterministic. Without folding or
+        filters it holds only the lists the store's answers were read into (``NetworkTable``); the
+        networkx graph is built from them when an analysis asks for it.
 
     Raises:
         ConfigError: an unknown type or edge kind, or a bad or unsafe ``query``.
@@ -63,72 +67,118 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
     options = options or ProjectionOptions(**kwargs)
     store = loaded.store
     schema = Schema(loaded.graph)
-    network = Network(nx.MultiDiGraph(), loaded, options)
-    entities = _entities(store, schema, options.citations)
-    ids = {iri: node_id(URIRef(iri)) for iri in entities}
+    entities = _entities(store, schema, options.citations)  # "<iri>" (as the TSV results write it) -> class
 
     skipped = {_RDF_TYPE} | (set() if options.citations else {str(p) for p in CITATION_PROPERTIES})
     if options.query is not None:
         selection = construct(loaded, options.query, options.query_origin)
-        rows = ((str(s), str(p), str(o)) for s, p, o in selection if isinstance(o, URIRef) and isinstance(s, URIRef))
-        wanted = {str(t) for s, _, o in selection for t in (s, o) if str(t) in entities and isinstance(t, URIRef)}
+        rows = [
+            (f"<{s}>", str(p), f"<{o}>")
+            for s, p, o in selection
+            if isinstance(o, URIRef) and isinstance(s, URIRef) and str(p) not in skipped
+        ]
+        wanted = {f"<{t}>" for s, _, o in selection for t in (s, o) if isinstance(t, URIRef) and f"<{t}>" in entities}
     else:
-        rows = _links(store, skipped)
-        wanted = set(entities)
-    edges = [(s, p, o) for s, p, o in rows if s in wanted and o in wanted and s != o and p not in skipped]
+        rows = None
+        wanted = entities.keys()
+
+    ids_of = {term: node_id(URIRef(term[1:-1])) for term in wanted}
+    ordered = sorted(ids_of, key=ids_of.__getitem__)
+    ids = [ids_of[term] for term in ordered]
+    position = {term: i for i, term in enumerate(ordered)}
+
+    edges: list[tuple[int, int, str, dict]] = []
+    kinds: dict[str, dict] = {}  # predicate -> the attributes its edges share
+    for predicate, pairs in _links(store, skipped) if rows is None else _grouped(rows):
+        found = [(position[a], position[b]) for a, b in pairs if a in position and b in position and a != b]
+        if found:
+            kind = schema.kind(URIRef(predicate))
+            data = kinds[predicate] = {
+                "kind": kind,
+                "label": schema.property_label(URIRef(predicate)),
+                "predicate": predicate,
+                "weight": 1,
+                "via": (),
+                "start": None,
+                "end": None,
+            }
+            edges += [(a, b, kind, data) for a, b in found]
+    # Each (subject, predicate, object) comes once and every predicate has its own kind: one edge each.
+    edges.sort(key=lambda e: (e[0], e[1], e[2]))
 
     labels, dates = _labels_and_dates(store)
     literals = _literals(store) if options.literals else {}
     class_labels: dict[str, str] = {}
-    nodes = []
-    for iri in sorted(wanted, key=lambda n: ids[n]):
-        cls = entities[iri]
+    participation = str(PG.Participation)
+    notes: list[str] = []
+    attributes = []
+    for term, identifier in zip(ordered, ids):
+        iri = term[1:-1]
+        cls = entities[term]
         if cls not in class_labels:
             class_labels[cls] = schema.class_label(URIRef(cls))
-        found = dates.get(iri, {})
-        node_dates = {_DATE_NAMES[p]: min(found[p]) for p in _DATES if p in found}
-        start, end = _span(node_dates, cls == str(PG.Participation))
-        identifier = ids[iri]
-        if start and end and end < start:
-            network.notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
-            end = None
+        found = dates.get(iri)
+        if found:
+            node_dates = {_DATE_NAMES[p]: min(found[p]) for p in _DATES if p in found}
+            start, end = _span(node_dates, cls == participation)
+            if start and end and end < start:
+                notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
+                end = None
+        else:
+            node_dates, start, end = {}, None, None
         label = best_label(labels[iri]) if iri in labels else None
-        attributes = {
-            "label": one_line(label or local_id(URIRef(iri))),
-            "type": class_labels[cls],
-            "class": cls,
-            "iri": iri,
-            "dates": node_dates,
-            "start": start,
-            "end": end,
-            "properties": literals.get(iri, {}),
-        }
-        nodes.append((identifier, attributes))
-    network.graph.add_nodes_from(nodes)
-    kinds: dict[str, tuple[str, str]] = {}
-    for p in {p for _, p, _ in edges}:
-        kinds[p] = (schema.kind(URIRef(p)), schema.property_label(URIRef(p)))
-    # Each (subject, predicate, object) comes once and every predicate has its own kind, so each
-    # edge is new, of one statement: added directly, in sorted order, as ``add_edge`` would add it.
-    add = network.graph.add_edge
-    for s, p, o in sorted(edges):
-        kind, label = kinds[p]
-        add(ids[s], ids[o], kind, kind=kind, label=label, predicate=p, weight=1, via=(), start=None, end=None)
+        attributes.append(
+            {
+                "label": one_line(label) if label else local_id(URIRef(iri)),
+                "type": class_labels[cls],
+                "class": cls,
+                "iri": iri,
+                "dates": node_dates,
+                "start": start,
+                "end": end,
+                "properties": literals.get(iri, {}),
+            }
+        )
+    network = Network(None, loaded, options, notes, table=NetworkTable(ids, attributes, edges))
     return _select(network, schema, options)
 
 
-def _links(store, skipped: set[str]):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of (s, p, o)
-    """Every triple with an IRI object, as strings, but those of the ``skipped`` predicates.
+def _grouped(rows: list[tuple[str, str, str]]):  # noqa: ANN202 - an iterator of (predicate, [(s, o)])
+    """CONSTRUCT result rows ``(s, p, o)`` grouped by predicate, as ``_links`` gives them."""
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s, p, o in rows:
+        grouped[p].append((s, o))
+    return grouped.items()
+
+
+def _links(store, skipped: set[str]):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of (p, [(s, o)])
+    """Each predicate but the ``skipped`` with its ``(subject, object)`` pairs, terms as TSV writes them (``<iri>``).
 
     One query per predicate (Oxigraph lists the distinct predicates from its index without a scan):
     each reads only its own triples, and only subjects and objects are written out; one scan of the
-    whole store with a filter takes about three times as long on a million triples.
+    whole store with a filter takes about three times as long on a million triples. Literal and
+    blank-node objects come out too (no filter: it costs a third more) and match no entity.
     """
     predicates = [row[0] for row in _table(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
     for predicate in predicates:
         if predicate not in skipped:
-            for subject, target in _table(store, f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}"):
-                yield subject, predicate, target
+            yield predicate, _pairs(store, f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")
+
+
+def _pairs(store, query: str) -> list[tuple[str, str]]:  # noqa: ANN001 - a pyoxigraph.Store
+    """The rows of a two-column SELECT as TSV cells: IRIs as ``<iri>``, so that a literal never looks like one."""
+    import pyoxigraph as ox
+
+    lines = store.query(query).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    return [tuple(line.split("\t", 1)) for line in lines[1:] if line]
+
+
+def _column(store, query: str) -> list[str]:  # noqa: ANN001 - a pyoxigraph.Store
+    """The cells of a one-column SELECT as TSV writes them (``<iri>``, ``_:b``, ``"literal"``)."""
+    import pyoxigraph as ox
+
+    lines = store.query(query).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    return [line for line in lines[1:] if line]
 
 
 def _table(store, query: str):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of lists of str
@@ -177,24 +227,29 @@ def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
 def _entities(store, schema: Schema, citations: bool) -> dict[str, str]:
     """Every instance typed with a policygraph class → its most specific class (sources only with ``citations``).
 
-    One query per class in use (Oxigraph lists them from its index): each writes out only subjects.
+    Keys are the IRIs as ``<iri>`` (the TSV form ``_links`` reads). One query per class in use
+    (Oxigraph lists them from its index): each writes out only subjects. Citations (and sources
+    without ``citations``) are never read: there are as many as all the rest, and none is a node;
+    the few instances typed with one of them and another class are found by one query and left out.
     """
-    excluded = {PG.Citation} if citations else {PG.Citation, PG.Source}
+    excluded = {str(PG.Citation)} if citations else {str(PG.Citation), str(PG.Source)}
     classes: dict[str, set[str]] = defaultdict(set)
+    instances = f"<{PG_NAMESPACE}"
     for (cls,) in _table(store, f"SELECT DISTINCT ?c WHERE {{ ?s <{_RDF_TYPE}> ?c FILTER(isIRI(?c)) }}"):
-        if cls.startswith(PG_NAMESPACE):
-            for (subject,) in _table(store, f"SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> FILTER(isIRI(?s)) }}"):
-                if not subject.startswith(PG_NAMESPACE):  # instances, not the ontology's own terms
+        if cls.startswith(PG_NAMESPACE) and cls not in excluded:
+            for subject in _column(store, f"SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> }}"):
+                if subject.startswith("<") and not subject.startswith(instances):  # instances, not the ontology's terms
                     classes[subject].add(cls)
+    for cls in excluded:
+        for subject in _column(store, f"SELECT DISTINCT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}>, ?c FILTER(?c != <{cls}>) }}"):
+            classes.pop(subject, None)
     specific: dict[frozenset[str], str] = {}
     result = {}
     for subject, found in classes.items():
         key = frozenset(found)
         if key not in specific:
-            typed = {URIRef(c) for c in key}
-            specific[key] = "" if typed & excluded else str(schema.most_specific(typed))
-        if specific[key]:
-            result[subject] = specific[key]
+            specific[key] = str(schema.most_specific({URIRef(c) for c in key}))
+        result[subject] = specific[key]
     return result
 
 
@@ -275,7 +330,10 @@ def _day(text: str, first: bool) -> str | None:
 
 
 def _select(network: Network, schema: Schema, options: ProjectionOptions) -> Network:
-    """Fold n-ary nodes and keep the types and edge kinds ``options`` asks for."""
+    """Fold n-ary nodes and keep the types and edge kinds ``options`` asks for (on the networkx graph)."""
+    if not (options.fold or options.types or options.exclude_types or options.exclude_kinds or options.edge_kinds):
+        return network
+    network = Network(network.graph, network.source, network.options, network.notes)  # the graph changes: no table
     if options.fold:
         fold(network, schema)
     if options.types or options.exclude_types:
