@@ -147,26 +147,18 @@ def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[st
     yield "    </nodes>\n"
     yield f'    <edges count="{len(edges)}">\n'
     edge_fields = _fields(EDGE_COLUMNS, "        ")
-    shared: dict[str, str] = {}  # kinds, labels and predicates: a few values, each quoted once
-
-    def once(value: str) -> str:
-        found = shared.get(value)
-        if found is None:
-            found = shared[value] = _attr(value)
-        return found
-
+    tails: dict[int, str] = {}  # id(attributes) -> the edge's text after its target: edges of a kind share them
     for edge_id, source, target, data in edges:
-        span = _span_attributes(data["start"], data["end"]) if dynamic else ""
-        values = edge_values(data)
-        if "predicate" in values:
-            once(values["predicate"])
-        yield (
-            f"      <edge id={_attr(edge_id)} source={quoted[source]} target={quoted[target]}"
-            f" label={once(data['label'])}"
-            f' kind={once(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
-            + _attvalues(values, edge_fields, "        ", shared)
-            + "      </edge>\n"
-        )
+        tail = tails.get(id(data))
+        if tail is None:
+            span = _span_attributes(data["start"], data["end"]) if dynamic else ""
+            tail = tails[id(data)] = (
+                f" label={_attr(data['label'])}"
+                f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
+                + _attvalues(edge_values(data), edge_fields, "        ")
+                + "      </edge>\n"
+            )
+        yield f"      <edge id={_attr(edge_id)} source={quoted[source]} target={quoted[target]}{tail}"
     yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
@@ -181,20 +173,17 @@ def write_gexf(
     write_atomic_chunks(path, gexf_chunks(network, dynamic, measures, progress))
 
 
-def _fields(columns: list[Column], indent: str) -> list[tuple[str, str]]:
-    """Each column's id with the start of its ``<attvalue>`` line, made once per export."""
-    return [(c.id, f"{indent}  <attvalue for={_attr(c.id)} value=") for c in columns]
+def _fields(columns: list[Column], indent: str) -> dict[str, tuple[int, str]]:
+    """Each column's id → its place and the start of its ``<attvalue>`` line, made once per export."""
+    return {c.id: (i, f"{indent}  <attvalue for={_attr(c.id)} value=") for i, c in enumerate(columns)}
 
 
-def _attvalues(values: dict[str, object], fields: list[tuple[str, str]], indent: str, quoted: dict | None = None) -> str:
-    """The ``<attvalues>`` of a node or edge (``quoted``: values already quoted, used as they are)."""
-    lines = [
-        f"{start}{quoted[value] if quoted is not None and value in quoted else _attr(value)}/>\n"
-        for column, start in fields
-        if (value := values.get(column)) is not None and value != ""
-    ]
-    if not lines:
+def _attvalues(values: dict[str, object], fields: dict[str, tuple[int, str]], indent: str) -> str:
+    """The ``<attvalues>`` of a node or edge: its values present, in column order."""
+    present = sorted((fields[column], value) for column, value in values.items() if value is not None and value != "")
+    if not present:
         return ""
+    lines = [f"{start}{_attr(value)}/>\n" for (_, start), value in present]
     return f"{indent}<attvalues>\n" + "".join(lines) + f"{indent}</attvalues>\n"
 
 

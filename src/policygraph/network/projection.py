@@ -18,7 +18,10 @@ analyses that need networkx:
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -29,7 +32,7 @@ from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import best_label, local_id
 from policygraph.model import Location
 from policygraph.network.folding import fold
-from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line
+from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line, paused_gc
 from policygraph.network.schema import (
     CITATION_PROPERTIES,
     DATE_PROPERTIES,
@@ -44,6 +47,7 @@ __all__ = ["construct", "project"]
 _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 _DATES = [str(p) for p in DATE_PROPERTIES]
 _DATE_NAMES = {str(p): local_id(p) for p in DATE_PROPERTIES}
+_ENDS = {local_id(p): ends for p, ends in DATE_PROPERTIES.items()}  # date name -> whether it ends a time span
 _RDF_TYPE = str(RDF.type)
 _NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
 _DATE_RE = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
@@ -65,11 +69,28 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
         ConfigError: an unknown type or edge kind, or a bad or unsafe ``query``.
     """
     options = options or ProjectionOptions(**kwargs)
-    store = loaded.store
-    schema = Schema(loaded.graph)
-    entities = _entities(store, schema, options.citations)  # "<iri>" (as the TSV results write it) -> class
+    with ThreadPoolExecutor(max_workers=2) as pool, paused_gc():
+        return _project(loaded, options, _Answers(loaded.store, pool))
 
+
+def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: _Answers) -> Network:
+    schema = Schema(loaded.graph)
     skipped = {_RDF_TYPE} | (set() if options.citations else {str(p) for p in CITATION_PROPERTIES})
+    excluded = {str(PG.Citation)} if options.citations else {str(PG.Citation), str(PG.Source)}
+    # Every query is asked first, so that Oxigraph answers the next ones while Python reads the first.
+    answers.ask(_CLASSES, tsv=False)
+    if options.query is None:
+        answers.ask(_PREDICATES, tsv=False)
+    classes = [c for (c,) in answers.table(_CLASSES) if c.startswith(PG_NAMESPACE) and c not in excluded]
+    for query in [*map(_instances, classes), *map(_also_typed, excluded)]:
+        answers.ask(query)
+    predicates = [p for (p,) in answers.table(_PREDICATES) if p not in skipped] if options.query is None else []
+    for query in map(_objects, predicates):
+        answers.ask(query)
+    for query in _LITERALS:
+        answers.ask(query, tsv=False)
+    entities = _entities(answers, schema, classes, excluded)  # "<iri>" (as the TSV results write it) -> class
+
     if options.query is not None:
         selection = construct(loaded, options.query, options.query_origin)
         rows = [
@@ -82,32 +103,25 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
         rows = None
         wanted = entities.keys()
 
-    ids_of = {term: node_id(URIRef(term[1:-1])) for term in wanted}
+    ids_of = {term: node_id(term[1:-1]) for term in wanted}
     ordered = sorted(ids_of, key=ids_of.__getitem__)
     ids = [ids_of[term] for term in ordered]
-    position = {term: i for i, term in enumerate(ordered)}
+    at = {term: i for i, term in enumerate(ordered)}.get  # "<iri>" -> node position
 
-    edges: list[tuple[int, int, str, dict]] = []
-    kinds: dict[str, dict] = {}  # predicate -> the attributes its edges share
-    for predicate, pairs in _links(store, skipped) if rows is None else _grouped(rows):
-        found = [(position[a], position[b]) for a, b in pairs if a in position and b in position and a != b]
+    groups = []  # (kind, the attributes its edges share, [(source, target)])
+    links = ((p, answers.terms(_objects(p))) for p in predicates) if rows is None else _grouped(rows)
+    for predicate, terms in links:
+        cells = list(map(at, terms))  # subject, object, subject, object...
+        found = [(i, j) for i, j in zip(cells[::2], cells[1::2]) if i is not None and j is not None and i != j]
         if found:
             kind = schema.kind(URIRef(predicate))
-            data = kinds[predicate] = {
-                "kind": kind,
-                "label": schema.property_label(URIRef(predicate)),
-                "predicate": predicate,
-                "weight": 1,
-                "via": (),
-                "start": None,
-                "end": None,
-            }
-            edges += [(a, b, kind, data) for a, b in found]
-    # Each (subject, predicate, object) comes once and every predicate has its own kind: one edge each.
-    edges.sort(key=lambda e: (e[0], e[1], e[2]))
+            label = schema.property_label(URIRef(predicate))
+            data = {"kind": kind, "label": label, "predicate": predicate, "weight": 1, "via": (), "start": None, "end": None}
+            groups.append((kind, data, found))
+    edges = _in_order(groups, len(ids))
 
-    labels, dates = _labels_and_dates(store)
-    literals = _literals(store) if options.literals else {}
+    labels, dates = _labels_and_dates(answers)
+    literals = _literals(loaded.store) if options.literals else {}
     class_labels: dict[str, str] = {}
     participation = str(PG.Participation)
     notes: list[str] = []
@@ -129,7 +143,7 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
         label = best_label(labels[iri]) if iri in labels else None
         attributes.append(
             {
-                "label": one_line(label) if label else local_id(URIRef(iri)),
+                "label": one_line(label) if label else local_id(iri),
                 "type": class_labels[cls],
                 "class": cls,
                 "iri": iri,
@@ -143,59 +157,99 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
     return _select(network, schema, options)
 
 
-def _grouped(rows: list[tuple[str, str, str]]):  # noqa: ANN202 - an iterator of (predicate, [(s, o)])
-    """CONSTRUCT result rows ``(s, p, o)`` grouped by predicate, as ``_links`` gives them."""
-    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def _in_order(groups: list[tuple[str, dict, list[tuple[int, int]]]], nodes: int) -> list[tuple[int, int, str, dict]]:
+    """The edges of every kind as ``(source, target, kind, attributes)``, sorted by source, target and kind.
+
+    Each (subject, predicate, object) comes once and every predicate has its own kind: one edge each.
+    Sorted by one number per edge (numpy: comparing 300,000 tuples in Python takes a second).
+    """
+    import numpy as np
+
+    rank = {kind: r for r, kind in enumerate(sorted(kind for kind, _, _ in groups))}
+    width = len(groups) or 1
+    keys: list[int] = []
+    edges: list[tuple[int, int, str, dict]] = []
+    for kind, data, found in groups:
+        r = rank[kind]
+        keys += [(i * nodes + j) * width + r for i, j in found]
+        edges += [(i, j, kind, data) for i, j in found]
+    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+    return [edges[i] for i in order.tolist()]
+
+
+def _grouped(rows: list[tuple[str, str, str]]):  # noqa: ANN202 - an iterator of (predicate, [s, o, s, o...])
+    """CONSTRUCT result rows ``(s, p, o)`` grouped by predicate, subjects and objects in turn, as the links are read."""
+    grouped: dict[str, list[str]] = defaultdict(list)
     for s, p, o in rows:
-        grouped[p].append((s, o))
+        grouped[p] += (s, o)
     return grouped.items()
 
 
-def _links(store, skipped: set[str]):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of (p, [(s, o)])
-    """Each predicate but the ``skipped`` with its ``(subject, object)`` pairs, terms as TSV writes them (``<iri>``).
+class _Answers:
+    """The answers to SELECT queries, serialized by Oxigraph two at a time on a pool of two threads.
 
-    One query per predicate (Oxigraph lists the distinct predicates from its index without a scan):
-    each reads only its own triples, and only subjects and objects are written out; one scan of the
-    whole store with a filter takes about three times as long on a million triples. Literal and
-    blank-node objects come out too (no filter: it costs a third more) and match no entity.
+    Oxigraph lets go of Python's lock while it evaluates a query and writes its answer (reading the
+    IRIs' text from the store is most of a projection's time), so on two cores the next query runs
+    while Python reads the last answer. Answers come as CSV or TSV text in one call each: on a
+    million triples that is several times faster than a Python object for every solution and term.
     """
-    predicates = [row[0] for row in _table(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
-    for predicate in predicates:
-        if predicate not in skipped:
-            yield predicate, _pairs(store, f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}")
+
+    def __init__(self, store, pool: ThreadPoolExecutor):  # noqa: ANN001 - a pyoxigraph.Store
+        self.store, self.pool = store, pool
+        self.asked: dict[tuple[str, bool], Future] = {}
+
+    def ask(self, query: str, tsv: bool = True) -> Future:
+        """Start answering ``query`` (as TSV, else CSV), once."""
+        key = (query, tsv)
+        if key not in self.asked:
+            import pyoxigraph as ox
+
+            fmt = ox.QueryResultsFormat.TSV if tsv else ox.QueryResultsFormat.CSV
+            self.asked[key] = self.pool.submit(lambda: self.store.query(query).serialize(format=fmt))
+        return self.asked[key]
+
+    def terms(self, query: str) -> list[str]:
+        """The cells of a SELECT whose every cell is an IRI or a blank node, row after row, as TSV writes
+        them: IRIs as ``<iri>``, so that they never look like a literal, and never with a tab or a line
+        break in them, so that one ``split`` reads them all."""
+        cells = self.ask(query).result().decode("utf-8").replace("\t", "\n").split("\n")
+        columns = sum(1 for word in query.split(" WHERE ", 1)[0].split() if word.startswith("?"))
+        return cells[columns:-1]  # no header, nor the empty cell after the last line break
+
+    def table(self, query: str):  # noqa: ANN201 - an iterator of lists of str
+        """The rows of a SELECT as lists of strings (IRIs and lexical forms, as CSV writes them; "" when unbound)."""
+        reader = csv.reader(io.StringIO(self.ask(query, tsv=False).result().decode("utf-8"), newline=""))
+        next(reader, None)  # the header
+        return reader
 
 
-def _pairs(store, query: str) -> list[tuple[str, str]]:  # noqa: ANN001 - a pyoxigraph.Store
-    """The rows of a two-column SELECT as TSV cells: IRIs as ``<iri>``, so that a literal never looks like one."""
-    import pyoxigraph as ox
+_CLASSES = f"SELECT DISTINCT ?c WHERE {{ ?s <{_RDF_TYPE}> ?c FILTER(isIRI(?c)) }}"
+"""The classes in use: Oxigraph lists them from its index."""
 
-    lines = store.query(query).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-    return [tuple(line.split("\t", 1)) for line in lines[1:] if line]
-
-
-def _column(store, query: str) -> list[str]:  # noqa: ANN001 - a pyoxigraph.Store
-    """The cells of a one-column SELECT as TSV writes them (``<iri>``, ``_:b``, ``"literal"``)."""
-    import pyoxigraph as ox
-
-    lines = store.query(query).serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-    return [line for line in lines[1:] if line]
+_PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+"""The predicates in use: Oxigraph lists them from its index."""
 
 
-def _table(store, query: str):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of lists of str
-    """The rows of a SELECT ``query`` as lists of strings (IRIs and lexical forms; "" when unbound).
+def _instances(cls: str) -> str:
+    return f"SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> }}"
 
-    Oxigraph writes the whole result as CSV in one call: on a million triples that is several times
-    faster than a Python object for every solution and term.
-    """
-    import csv
-    import io
 
-    import pyoxigraph as ox
+def _also_typed(cls: str) -> str:
+    return f"SELECT DISTINCT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}>, ?c FILTER(?c != <{cls}>) }}"
 
-    data = store.query(query).serialize(format=ox.QueryResultsFormat.CSV)
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    next(reader, None)  # the header
-    return reader
+
+def _objects(predicate: str) -> str:
+    """One predicate's links (one query each: only its own triples are read, and only subjects and objects
+    written out; one scan of the whole store with a filter takes about three times as long on a million
+    triples). The filter leaves literals out inside Oxigraph, before their text is read."""
+    return f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?o)) }}"
+
+
+_LITERALS = [
+    f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{p}> ?o FILTER(isIRI(?s) && isLiteral(?o)) }}"
+    for p in (*_LABELS, *_DATES)
+]
+"""Label and date values, a query per property (``_labels_and_dates``)."""
 
 
 def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
@@ -224,41 +278,39 @@ def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
 # -- 1-3: entities, labels, dates and literals, each in one query --------------------------------
 
 
-def _entities(store, schema: Schema, citations: bool) -> dict[str, str]:
-    """Every instance typed with a policygraph class → its most specific class (sources only with ``citations``).
+def _entities(answers: _Answers, schema: Schema, classes: list[str], excluded: set[str]) -> dict[str, str]:
+    """Every instance typed with one of ``classes`` → its most specific class.
 
-    Keys are the IRIs as ``<iri>`` (the TSV form ``_links`` reads). One query per class in use
-    (Oxigraph lists them from its index): each writes out only subjects. Citations (and sources
-    without ``citations``) are never read: there are as many as all the rest, and none is a node;
-    the few instances typed with one of them and another class are found by one query and left out.
+    Keys are the IRIs as ``<iri>`` (the TSV form the links are read in). One query per class: each
+    writes out only subjects. The ``excluded`` classes (citations, and sources unless asked for)
+    are never read: there are as many citations as all the rest, and none is a node; the few
+    instances typed with one of them and another class are found by one query and left out.
     """
-    excluded = {str(PG.Citation)} if citations else {str(PG.Citation), str(PG.Source)}
-    classes: dict[str, set[str]] = defaultdict(set)
-    instances = f"<{PG_NAMESPACE}"
-    for (cls,) in _table(store, f"SELECT DISTINCT ?c WHERE {{ ?s <{_RDF_TYPE}> ?c FILTER(isIRI(?c)) }}"):
-        if cls.startswith(PG_NAMESPACE) and cls not in excluded:
-            for subject in _column(store, f"SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> }}"):
-                if subject.startswith("<") and not subject.startswith(instances):  # instances, not the ontology's terms
-                    classes[subject].add(cls)
+    found: dict[str, set[str]] = defaultdict(set)
+    ontology = f"<{PG_NAMESPACE}"
+    for cls in classes:
+        for subject in answers.terms(_instances(cls)):
+            if subject.startswith("<") and not subject.startswith(ontology):  # instances, not the ontology's terms
+                found[subject].add(cls)
     for cls in excluded:
-        for subject in _column(store, f"SELECT DISTINCT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}>, ?c FILTER(?c != <{cls}>) }}"):
-            classes.pop(subject, None)
+        for subject in answers.terms(_also_typed(cls)):
+            found.pop(subject, None)
     specific: dict[frozenset[str], str] = {}
     result = {}
-    for subject, found in classes.items():
-        key = frozenset(found)
+    for subject, types in found.items():
+        key = frozenset(types)
         if key not in specific:
             specific[key] = str(schema.most_specific({URIRef(c) for c in key}))
         result[subject] = specific[key]
     return result
 
 
-def _labels_and_dates(store) -> tuple[dict, dict]:
+def _labels_and_dates(answers: _Answers) -> tuple[dict, dict]:
     """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date property: [values]}}``."""
     labels: dict[str, list] = defaultdict(list)
     dates: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for rank, predicate in enumerate((*_LABELS, *_DATES)):
-        rows = _table(store, f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?s) && isLiteral(?o)) }}")
+    for rank, (predicate, query) in enumerate(zip((*_LABELS, *_DATES), _LITERALS)):
+        rows = answers.table(query)
         if predicate in _LABELS:
             for subject, value, language in rows:
                 labels[subject].append((rank, language or None, value))
@@ -303,8 +355,8 @@ def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str |
 
     A participation starts at entry into force where known (when the treaty binds the state).
     """
-    starts = [_day(v, first=True) for k, v in dates.items() if not DATE_PROPERTIES[PG[k]]]
-    ends = [_day(v, first=False) for k, v in dates.items() if DATE_PROPERTIES[PG[k]]]
+    starts = [_day(v, first=True) for k, v in dates.items() if not _ENDS[k]]
+    ends = [_day(v, first=False) for k, v in dates.items() if _ENDS[k]]
     if participation and "entryIntoForce" in dates:
         starts = [_day(dates["entryIntoForce"], first=True)]
     starts = [d for d in starts if d]

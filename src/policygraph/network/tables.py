@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from policygraph.graph.labels import local_id
 from policygraph.network.communities import community_of
 from policygraph.network.measures import node_scores
-from policygraph.network.model import Network
+from policygraph.network.model import Network, paused_gc
 from policygraph.network.schema import DATE_PROPERTIES
 
 __all__ = [
@@ -95,6 +95,11 @@ def node_table(network: Network, measures: bool = False) -> tuple[list[Column], 
     present, each literal property (with the projection's ``literals``), and with ``measures``
     ``betweenness``, ``pagerank``, ``eigenvector`` and ``community`` (Louvain, seed 0).
     """
+    with paused_gc():
+        return _node_table(network, measures)
+
+
+def _node_table(network: Network, measures: bool) -> tuple[list[Column], dict[str, dict[str, object]]]:
     table = network.table
     nodes = list(zip(table.ids, table.attributes, network.degrees))
     date_names = [local_id(p) for p in DATE_PROPERTIES]
@@ -151,7 +156,8 @@ def sorted_edges(network: Network) -> list[tuple[str, int, int, dict]]:
     """The edges as ``(id, source position, target position, attributes)``, sorted by id (``source--kind--target``)."""
     table = network.table
     ids = table.ids
-    edges = [(f"{ids[s]}--{kind}--{ids[t]}", s, t, data) for s, t, kind, data in table.edges]
+    with paused_gc():
+        edges = [(f"{ids[s]}--{kind}--{ids[t]}", s, t, data) for s, t, kind, data in table.edges]
     edges.sort(key=lambda e: e[0])
     return edges
 
