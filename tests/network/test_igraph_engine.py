@@ -126,3 +126,18 @@ def test_network_igraph_is_to_igraph_of_simple(bundled, fold):
     assert direct.get_edgelist() == converted.get_edgelist()
     assert network.degrees == converted.degree()
     assert list(network.simple.edges(data="weight")) == list(expected.edges(data="weight"))
+
+
+def test_fast_path_builds_no_networkx_graph(bundled):
+    """PageRank and communities on igraph and the GEXF export read the projection's lists: no networkx graph
+    is built for them (building one is what made these commands slow on a million triples)."""
+    from policygraph.network.communities import communities
+    from policygraph.network.export import gexf_text
+
+    network = project(bundled)
+    ranking = measures.centrality(network, "pagerank", engine="igraph")
+    found = communities(network, engine="igraph")
+    text = gexf_text(network)
+    assert ranking.ranking and found.communities and text.count("<node ") == network.number_of_nodes()
+    assert network._graph is None
+    assert "simple" not in vars(network)

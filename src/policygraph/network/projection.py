@@ -18,10 +18,8 @@ analyses that need networkx:
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -31,6 +29,7 @@ from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import best_label, local_id
 from policygraph.model import Location
+from policygraph.network.answers import CLASSES, LITERALS, PREDICATES, Answers, also_typed, instances, objects
 from policygraph.network.folding import fold
 from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line, paused_gc
 from policygraph.network.schema import (
@@ -70,24 +69,24 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
     """
     options = options or ProjectionOptions(**kwargs)
     with ThreadPoolExecutor(max_workers=2) as pool, paused_gc():
-        return _project(loaded, options, _Answers(loaded.store, pool))
+        return _project(loaded, options, Answers(loaded.store, pool))
 
 
-def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: _Answers) -> Network:
+def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: Answers) -> Network:
     schema = Schema(loaded.graph)
     skipped = {_RDF_TYPE} | (set() if options.citations else {str(p) for p in CITATION_PROPERTIES})
     excluded = {str(PG.Citation)} if options.citations else {str(PG.Citation), str(PG.Source)}
     # Every query is asked first, so that Oxigraph answers the next ones while Python reads the first.
-    answers.ask(_CLASSES, tsv=False)
+    answers.ask(CLASSES, tsv=False)
     if options.query is None:
-        answers.ask(_PREDICATES, tsv=False)
-    classes = [c for (c,) in answers.table(_CLASSES) if c.startswith(PG_NAMESPACE) and c not in excluded]
-    for query in [*map(_instances, classes), *map(_also_typed, excluded)]:
+        answers.ask(PREDICATES, tsv=False)
+    classes = [c for (c,) in answers.table(CLASSES) if c.startswith(PG_NAMESPACE) and c not in excluded]
+    for query in [*map(instances, classes), *map(also_typed, excluded)]:
         answers.ask(query)
-    predicates = [p for (p,) in answers.table(_PREDICATES) if p not in skipped] if options.query is None else []
-    for query in map(_objects, predicates):
+    predicates = [p for (p,) in answers.table(PREDICATES) if p not in skipped] if options.query is None else []
+    for query in map(objects, predicates):
         answers.ask(query)
-    for query in _LITERALS:
+    for query in LITERALS:
         answers.ask(query, tsv=False)
     entities = _entities(answers, schema, classes, excluded)  # "<iri>" (as the TSV results write it) -> class
 
@@ -109,7 +108,7 @@ def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: _Answers)
     at = {term: i for i, term in enumerate(ordered)}.get  # "<iri>" -> node position
 
     groups = []  # (kind, the attributes its edges share, [(source, target)])
-    links = ((p, answers.terms(_objects(p))) for p in predicates) if rows is None else _grouped(rows)
+    links = ((p, answers.terms(objects(p))) for p in predicates) if rows is None else _grouped(rows)
     for predicate, terms in links:
         cells = list(map(at, terms))  # subject, object, subject, object...
         found = [(i, j) for i, j in zip(cells[::2], cells[1::2]) if i is not None and j is not None and i != j]
@@ -185,73 +184,6 @@ def _grouped(rows: list[tuple[str, str, str]]):  # noqa: ANN202 - an iterator of
     return grouped.items()
 
 
-class _Answers:
-    """The answers to SELECT queries, serialized by Oxigraph two at a time on a pool of two threads.
-
-    Oxigraph lets go of Python's lock while it evaluates a query and writes its answer (reading the
-    IRIs' text from the store is most of a projection's time), so on two cores the next query runs
-    while Python reads the last answer. Answers come as CSV or TSV text in one call each: on a
-    million triples that is several times faster than a Python object for every solution and term.
-    """
-
-    def __init__(self, store, pool: ThreadPoolExecutor):  # noqa: ANN001 - a pyoxigraph.Store
-        self.store, self.pool = store, pool
-        self.asked: dict[tuple[str, bool], Future] = {}
-
-    def ask(self, query: str, tsv: bool = True) -> Future:
-        """Start answering ``query`` (as TSV, else CSV), once."""
-        key = (query, tsv)
-        if key not in self.asked:
-            import pyoxigraph as ox
-
-            fmt = ox.QueryResultsFormat.TSV if tsv else ox.QueryResultsFormat.CSV
-            self.asked[key] = self.pool.submit(lambda: self.store.query(query).serialize(format=fmt))
-        return self.asked[key]
-
-    def terms(self, query: str) -> list[str]:
-        """The cells of a SELECT whose every cell is an IRI or a blank node, row after row, as TSV writes
-        them: IRIs as ``<iri>``, so that they never look like a literal, and never with a tab or a line
-        break in them, so that one ``split`` reads them all."""
-        cells = self.ask(query).result().decode("utf-8").replace("\t", "\n").split("\n")
-        columns = sum(1 for word in query.split(" WHERE ", 1)[0].split() if word.startswith("?"))
-        return cells[columns:-1]  # no header, nor the empty cell after the last line break
-
-    def table(self, query: str):  # noqa: ANN201 - an iterator of lists of str
-        """The rows of a SELECT as lists of strings (IRIs and lexical forms, as CSV writes them; "" when unbound)."""
-        reader = csv.reader(io.StringIO(self.ask(query, tsv=False).result().decode("utf-8"), newline=""))
-        next(reader, None)  # the header
-        return reader
-
-
-_CLASSES = f"SELECT DISTINCT ?c WHERE {{ ?s <{_RDF_TYPE}> ?c FILTER(isIRI(?c)) }}"
-"""The classes in use: Oxigraph lists them from its index."""
-
-_PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
-"""The predicates in use: Oxigraph lists them from its index."""
-
-
-def _instances(cls: str) -> str:
-    return f"SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> }}"
-
-
-def _also_typed(cls: str) -> str:
-    return f"SELECT DISTINCT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}>, ?c FILTER(?c != <{cls}>) }}"
-
-
-def _objects(predicate: str) -> str:
-    """One predicate's links (one query each: only its own triples are read, and only subjects and objects
-    written out; one scan of the whole store with a filter takes about three times as long on a million
-    triples). The filter leaves literals out inside Oxigraph, before their text is read."""
-    return f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?o)) }}"
-
-
-_LITERALS = [
-    f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{p}> ?o FILTER(isIRI(?s) && isLiteral(?o)) }}"
-    for p in (*_LABELS, *_DATES)
-]
-"""Label and date values, a query per property (``_labels_and_dates``)."""
-
-
 def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
     """The result of a CONSTRUCT query on ``loaded``, checked by the query module first.
 
@@ -278,7 +210,7 @@ def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
 # -- 1-3: entities, labels, dates and literals, each in one query --------------------------------
 
 
-def _entities(answers: _Answers, schema: Schema, classes: list[str], excluded: set[str]) -> dict[str, str]:
+def _entities(answers: Answers, schema: Schema, classes: list[str], excluded: set[str]) -> dict[str, str]:
     """Every instance typed with one of ``classes`` → its most specific class.
 
     Keys are the IRIs as ``<iri>`` (the TSV form the links are read in). One query per class: each
@@ -289,11 +221,11 @@ def _entities(answers: _Answers, schema: Schema, classes: list[str], excluded: s
     found: dict[str, set[str]] = defaultdict(set)
     ontology = f"<{PG_NAMESPACE}"
     for cls in classes:
-        for subject in answers.terms(_instances(cls)):
+        for subject in answers.terms(instances(cls)):
             if subject.startswith("<") and not subject.startswith(ontology):  # instances, not the ontology's terms
                 found[subject].add(cls)
     for cls in excluded:
-        for subject in answers.terms(_also_typed(cls)):
+        for subject in answers.terms(also_typed(cls)):
             found.pop(subject, None)
     specific: dict[frozenset[str], str] = {}
     result = {}
@@ -305,11 +237,11 @@ def _entities(answers: _Answers, schema: Schema, classes: list[str], excluded: s
     return result
 
 
-def _labels_and_dates(answers: _Answers) -> tuple[dict, dict]:
+def _labels_and_dates(answers: Answers) -> tuple[dict, dict]:
     """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date property: [values]}}``."""
     labels: dict[str, list] = defaultdict(list)
     dates: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for rank, (predicate, query) in enumerate(zip((*_LABELS, *_DATES), _LITERALS)):
+    for rank, (predicate, query) in enumerate(zip((*_LABELS, *_DATES), LITERALS)):
         rows = answers.table(query)
         if predicate in _LABELS:
             for subject, value, language in rows:
