@@ -57,7 +57,7 @@ class NetworkTable:
 
     ids: list[str]  # node ids, sorted
     attributes: list[dict]  # each node's attributes, as ``Network.graph`` holds them
-    edges: list[tuple[int, int, str, dict]]  # (source position, target position, kind, attributes), sorted so
+    edges: list[tuple[int, int, str, dict]]  # (source position, target position, kind, attributes), sorted
 
     @cached_property
     def position(self) -> dict[str, int]:
