@@ -29,7 +29,7 @@ def test_pagerank_same_as_networkx():
     """PageRank agrees with networkx to within networkx's own convergence tolerance."""
     simple = _random_graph()
     expected = nx.pagerank(simple, alpha=0.85, weight=None)
-    actual = igraph_engine.pagerank(simple)
+    actual = igraph_engine.pagerank(igraph_engine.to_igraph(simple))
     assert actual.keys() == expected.keys()
     assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-5
 
@@ -38,7 +38,7 @@ def test_betweenness_exact_same_as_networkx():
     """Exact normalised betweenness equals networkx's up to rounding."""
     simple = _random_graph()
     expected = nx.betweenness_centrality(simple, normalized=True)
-    actual = igraph_engine.betweenness(simple)
+    actual = igraph_engine.betweenness(igraph_engine.to_igraph(simple))
     assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-12
 
 
@@ -46,7 +46,7 @@ def test_betweenness_sampled_same_as_networkx():
     """Betweenness from 50 sampled sources uses networkx's seeded sample and scale: the same estimate."""
     simple = _random_graph()
     expected = nx.betweenness_centrality(simple, k=50, normalized=True, seed=0)
-    actual = igraph_engine.betweenness(simple, 50)
+    actual = igraph_engine.betweenness(igraph_engine.to_igraph(simple), 50)
     assert max(abs(actual[n] - expected[n]) for n in expected) < 1e-12
 
 
@@ -54,10 +54,10 @@ def test_betweenness_sampled_same_as_networkx():
 def test_communities_partition_and_modularity(method):
     """igraph's partition covers every node once, is seeded, and its modularity is networkx's formula."""
     simple = _random_graph()
-    parts, modularity = igraph_engine.communities(simple, method, seed=7)
+    parts, modularity = igraph_engine.communities(igraph_engine.to_igraph(simple), method, seed=7)
     assert sorted(n for part in parts for n in part) == sorted(simple)
     assert modularity == pytest.approx(nx.community.modularity(simple, parts, weight=None), abs=1e-9)
-    again, _ = igraph_engine.communities(simple, method, seed=7)
+    again, _ = igraph_engine.communities(igraph_engine.to_igraph(simple), method, seed=7)
     assert sorted(map(sorted, again)) == sorted(map(sorted, parts))
 
 
@@ -66,7 +66,7 @@ def test_communities_seed_leaves_python_random_alone():
     random.seed(1)
     expected = random.random()
     random.seed(1)
-    igraph_engine.communities(_random_graph(), "louvain", seed=3)
+    igraph_engine.communities(igraph_engine.to_igraph(_random_graph()), "louvain", seed=3)
     assert random.random() == expected
 
 
@@ -100,3 +100,44 @@ def test_cli_communities_engine_option(invoke):
     assert result.output.splitlines()[0].startswith(result.output.split(" communities (louvain, seed 0; ")[0])
     bad = invoke("analyze", "communities", "--engine", "gephi")
     assert bad.exit_code == 2
+
+
+def _simple_of(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The simple graph as a networkx user makes it: one link per pair, edges taken in source, target, kind order."""
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph.nodes))
+    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])):
+        if simple.has_edge(source, target):
+            simple[source][target]["weight"] += data["weight"]
+        else:
+            simple.add_edge(source, target, weight=data["weight"])
+    return simple
+
+
+@pytest.mark.parametrize("fold", [False, True])
+def test_network_igraph_is_to_igraph_of_simple(bundled, fold):
+    """The igraph Graph made from the projection's lists has the vertices and links, in the same order,
+    that converting the networkx simple graph gives (igraph's results depend on that order)."""
+    network = project(bundled, fold=fold)
+    direct = network.igraph
+    expected = _simple_of(project(bundled, fold=fold).graph)
+    converted = igraph_engine.to_igraph(expected)
+    assert direct.vs["name"] == converted.vs["name"]
+    assert direct.get_edgelist() == converted.get_edgelist()
+    assert network.degrees == converted.degree()
+    assert list(network.simple.edges(data="weight")) == list(expected.edges(data="weight"))
+
+
+def test_fast_path_builds_no_networkx_graph(bundled):
+    """PageRank and communities on igraph and the GEXF export read the projection's lists: no networkx graph
+    is built for them (building one is what made these commands slow on a million triples)."""
+    from policygraph.network.communities import communities
+    from policygraph.network.export import gexf_text
+
+    network = project(bundled)
+    ranking = measures.centrality(network, "pagerank", engine="igraph")
+    found = communities(network, engine="igraph")
+    text = gexf_text(network)
+    assert ranking.ranking and found.communities and text.count("<node ") == network.number_of_nodes()
+    assert network._graph is None
+    assert "simple" not in vars(network)

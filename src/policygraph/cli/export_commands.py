@@ -59,7 +59,7 @@ def export_command(fmt, output, dynamic, measures, **projection):
     from policygraph.network import export
 
     network = network_from_options(**projection)
-    nodes, edges = network.graph.number_of_nodes(), network.graph.number_of_edges()
+    nodes, edges = network.number_of_nodes(), network.number_of_edges()
     if fmt == "gexf":
         export.write_gexf(network, output, dynamic=dynamic, measures=measures, progress=progress_reporter("writing GEXF"))
         echo_status(f"wrote {output}: {nodes} nodes, {edges} edges (GEXF 1.3{', dynamic' if dynamic else ''})")

@@ -13,7 +13,7 @@ import networkx as nx
 
 from policygraph.errors import ConfigError
 from policygraph.network.measures import choose_engine
-from policygraph.network.model import Network
+from policygraph.network.model import Network, NetworkTable
 
 __all__ = ["COMMUNITY_METHODS", "Communities", "Community", "Member", "communities", "community_of"]
 
@@ -85,15 +85,16 @@ def community_of(network: Network, method: str = "louvain", seed: int | None = 0
 
 def _partition(network: Network, method: str, seed: int | None, engine: str) -> tuple[list[set[str]], float | None]:
     """The sorted partition, and its modularity when the engine computed it already."""
-    graph = network.simple
     if method not in COMMUNITY_METHODS:
         raise ConfigError(f"unknown method {method!r}", hint="one of: " + ", ".join(COMMUNITY_METHODS))
     modularity = None
-    if choose_engine(network, engine) == "igraph" and len(graph):
+    if choose_engine(network, engine) == "igraph" and network.number_of_nodes():
         from policygraph.network import igraph_engine
 
-        parts, modularity = igraph_engine.communities(graph, method, seed)
-    elif method == "louvain":
+        parts, modularity = igraph_engine.communities(network.igraph, method, seed)
+        return sorted(parts, key=lambda p: (-len(p), min(p))), modularity
+    graph = network.simple
+    if method == "louvain":
         parts = nx.community.louvain_communities(graph, weight=None, seed=seed) if len(graph) else []
     elif graph.number_of_edges():
         parts = nx.community.greedy_modularity_communities(graph, weight=None)
@@ -111,35 +112,40 @@ def communities(
         ConfigError: unknown method or engine.
     """
     parts, modularity = _partition(network, method, seed, engine)
-    graph, simple = network.graph, network.simple
-    where = {node: index for index, part in enumerate(parts) for node in part}
+    table, degrees = network.table, network.degrees
+    position = table.position
+    where = [0] * len(table.ids)  # node position -> community index
+    for index, part in enumerate(parts):
+        for node in part:
+            where[position[node]] = index
     inside: list[Counter] = [Counter() for _ in parts]
     labels: dict[str, str] = {}
-    for source, target, data in graph.edges(data=True):
+    for source, target, kind, data in table.edges:
         if where[source] == where[target]:
-            inside[where[source]][data["kind"]] += data["weight"]
-            labels[data["kind"]] = data["label"]
+            inside[where[source]][kind] += data["weight"]
+            labels[kind] = data["label"]
     shown = []
     for index, part in enumerate(parts):
         if len(part) < min_size:
             continue
-        members = sorted(part, key=lambda n: (-simple.degree(n), n))
+        members = sorted((-degrees[position[n]], n) for n in part)
         shown.append(
             Community(
                 number=index + 1,
-                members=tuple(_member(network, n) for n in members),
+                members=tuple(_member(table, node, -negative) for negative, node in members),
                 edge_kinds=tuple(
                     (k, labels[k], c) for k, c in sorted(inside[index].items(), key=lambda i: (-i[1], i[0]))
                 ),
             )
         )
     if modularity is None:
+        simple = network.simple
         modularity = nx.community.modularity(simple, parts, weight=None) if simple.number_of_edges() else 0.0
     return Communities(
         method, seed if method == "louvain" else None, modularity, tuple(shown), len(parts) - len(shown), min_size
     )
 
 
-def _member(network: Network, node: str) -> Member:
-    data = network.graph.nodes[node]
-    return Member(node, data["label"], data["type"], network.simple.degree(node))
+def _member(table: NetworkTable, node: str, degree: int) -> Member:
+    data = table.attributes[table.position[node]]
+    return Member(node, data["label"], data["type"], degree)

@@ -29,7 +29,16 @@ from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.serialize import RDF_OUTPUT_FORMATS, serialize
 from policygraph.network.model import Network
-from policygraph.network.tables import Column, colour_of, edge_table, edge_values, node_table, text_value
+from policygraph.network.tables import (
+    EDGE_COLUMNS,
+    Column,
+    colour_of,
+    edge_table,
+    edge_values,
+    node_table,
+    sorted_edges,
+    text_value,
+)
 from policygraph.output import write_atomic, write_atomic_chunks, write_atomic_files
 
 __all__ = [
@@ -48,8 +57,15 @@ RDF_FORMATS = tuple(RDF_OUTPUT_FORMATS)
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_PLAIN = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+"""What ``quoteattr`` would escape or ``_BAD_XML`` remove: text without any of it is quoted as it is."""
+
+
 def _attr(value: object) -> str:
-    return quoteattr(_BAD_XML.sub("", text_value(value)))
+    text = text_value(value)
+    if _PLAIN.search(text) is None:  # nearly every value: skip quoteattr's replacements (a third of the export)
+        return f'"{text}"'
+    return quoteattr(_BAD_XML.sub("", text))
 
 
 # -- GEXF -----------------------------------------------------------------------------------------
@@ -74,7 +90,7 @@ def gexf_chunks(
     Args:
         progress: called as ``progress(pieces done, pieces)`` (a piece is a node, an edge or a header part).
     """
-    total = network.graph.number_of_nodes() + network.graph.number_of_edges() + 12
+    total = network.number_of_nodes() + network.number_of_edges() + 12
     out: list[str] = []
     size = done = 0
     for piece in _gexf_pieces(network, dynamic, measures):
@@ -94,8 +110,8 @@ def gexf_chunks(
 
 def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[str]:
     node_columns, node_rows = node_table(network, measures)
-    edge_columns, edges = edge_table(network)
-    graph = network.graph
+    edges = sorted_edges(network)
+    table = network.table
     yield from [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n',
@@ -106,33 +122,43 @@ def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[st
         '  <graph defaultedgetype="directed" '
         + ('mode="dynamic" timeformat="date">\n' if dynamic else 'mode="static">\n'),
     ]
-    for cls, columns in (("node", node_columns), ("edge", edge_columns)):
+    for cls, columns in (("node", node_columns), ("edge", EDGE_COLUMNS)):
         yield f'    <attributes class="{cls}" mode="static">\n'
         yield from [f'      <attribute id={_attr(c.id)} title={_attr(c.id)} type="{c.type}"/>\n' for c in columns]
         yield "    </attributes>\n"
-    yield f'    <nodes count="{graph.number_of_nodes()}">\n'
-    for node in sorted(graph.nodes):
-        data, row = graph.nodes[node], node_rows[node]
+    yield f'    <nodes count="{len(table.ids)}">\n'
+    node_fields = _fields(node_columns, "        ")
+    colours: dict[str, str] = {}
+    quoted = [_attr(node) for node in table.ids]
+    for node, name, data in zip(table.ids, quoted, table.attributes):
+        row = node_rows[node]
         span = _span_attributes(data["start"], data["end"]) if dynamic else ""
-        red, green, blue = (int(colour_of(data["class"])[i : i + 2], 16) for i in (1, 3, 5))
+        colour = colours.get(data["class"])
+        if colour is None:
+            red, green, blue = (int(colour_of(data["class"])[i : i + 2], 16) for i in (1, 3, 5))
+            colour = colours[data["class"]] = f'        <viz:color r="{red}" g="{green}" b="{blue}"/>\n'
         yield (
-            f"      <node id={_attr(node)} label={_attr(data['label'])}{span}>\n"
-            + _attvalues(row, node_columns, "        ")
-            + f'        <viz:color r="{red}" g="{green}" b="{blue}"/>\n'
+            f"      <node id={name} label={_attr(data['label'])}{span}>\n"
+            + _attvalues(row, node_fields, "        ")
+            + colour
             + f'        <viz:size value="{_size(int(row["degree"]))}"/>\n'
             + "      </node>\n"
         )
     yield "    </nodes>\n"
     yield f'    <edges count="{len(edges)}">\n'
+    edge_fields = _fields(EDGE_COLUMNS, "        ")
+    tails: dict[int, str] = {}  # id(attributes) -> the edge's text after its target: edges of a kind share them
     for edge_id, source, target, data in edges:
-        span = _span_attributes(data["start"], data["end"]) if dynamic else ""
-        yield (
-            f"      <edge id={_attr(edge_id)} source={_attr(source)} target={_attr(target)}"
-            f" label={_attr(data['label'])}"
-            f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
-            + _attvalues(edge_values(data), edge_columns, "        ")
-            + "      </edge>\n"
-        )
+        tail = tails.get(id(data))
+        if tail is None:
+            span = _span_attributes(data["start"], data["end"]) if dynamic else ""
+            tail = tails[id(data)] = (
+                f" label={_attr(data['label'])}"
+                f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
+                + _attvalues(edge_values(data), edge_fields, "        ")
+                + "      </edge>\n"
+            )
+        yield f"      <edge id={_attr(edge_id)} source={quoted[source]} target={quoted[target]}{tail}"
     yield "    </edges>\n  </graph>\n</gexf>\n"
 
 
@@ -147,14 +173,18 @@ def write_gexf(
     write_atomic_chunks(path, gexf_chunks(network, dynamic, measures, progress))
 
 
-def _attvalues(values: dict[str, object], columns: list[Column], indent: str) -> str:
-    present = [c for c in columns if c.id in values and values[c.id] not in (None, "")]
+def _fields(columns: list[Column], indent: str) -> dict[str, tuple[int, str]]:
+    """Each column's id → its place and the start of its ``<attvalue>`` line, made once per export."""
+    return {c.id: (i, f"{indent}  <attvalue for={_attr(c.id)} value=") for i, c in enumerate(columns)}
+
+
+def _attvalues(values: dict[str, object], fields: dict[str, tuple[int, str]], indent: str) -> str:
+    """The ``<attvalues>`` of a node or edge: its values present, in column order."""
+    present = sorted((fields[column], value) for column, value in values.items() if value is not None and value != "")
     if not present:
         return ""
-    lines = [f"{indent}<attvalues>\n"]
-    lines += [f"{indent}  <attvalue for={_attr(c.id)} value={_attr(values[c.id])}/>\n" for c in present]
-    lines.append(f"{indent}</attvalues>\n")
-    return "".join(lines)
+    lines = [f"{start}{_attr(value)}/>\n" for (_, start), value in present]
+    return f"{indent}<attvalues>\n" + "".join(lines) + f"{indent}</attvalues>\n"
 
 
 def _span_attributes(start: str | None, end: str | None) -> str:
@@ -199,8 +229,9 @@ def write_graphml(network: Network, path: str | Path, measures: bool = False) ->
     _, node_rows = node_table(network, measures)
     _, edges = edge_table(network)
     flat = nx.MultiDiGraph()
-    for node in sorted(network.graph.nodes):
-        flat.add_node(node, **_xml_safe({"label": network.graph.nodes[node]["label"], **node_rows[node]}))
+    table = network.table
+    for node, data in zip(table.ids, table.attributes):
+        flat.add_node(node, **_xml_safe({"label": data["label"], **node_rows[node]}))
     for edge_id, source, target, data in edges:
         values = {"label": data["label"], "kind": data["kind"], "weight": float(data["weight"]), **edge_values(data)}
         flat.add_edge(source, target, key=edge_id, **_xml_safe(values))
@@ -240,9 +271,10 @@ def write_csv(network: Network, folder: str | Path, measures: bool = False) -> l
     node_columns, node_rows = node_table(network, measures)
     header = ["Id", "Label", "Type"] + [c.id for c in node_columns if c.id != "type"]
     rows = []
-    for node in sorted(network.graph.nodes):
+    table = network.table
+    for node, data in zip(table.ids, table.attributes):
         row = node_rows[node]
-        rows.append([node, network.graph.nodes[node]["label"], row["type"]] + [_cell(row.get(h)) for h in header[3:]])
+        rows.append([node, data["label"], row["type"]] + [_cell(row.get(h)) for h in header[3:]])
     nodes_path, edges_path = folder / "nodes.csv", folder / "edges.csv"
     nodes_csv = _csv(header, rows)
     edge_columns, edges = edge_table(network)

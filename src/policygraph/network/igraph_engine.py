@@ -1,6 +1,7 @@
 """The measures of ``measures`` and ``communities`` computed with igraph (C), for networks too big for networkx.
 
-Each function takes the network's undirected simple graph (``Network.simple``) and returns what the
+Each function takes the network's undirected simple graph as an igraph Graph (``Network.igraph``, made
+straight from the projection's lists; ``to_igraph`` for a networkx graph) and returns what the
 networkx function it replaces returns, on the same scale:
 
 - ``pagerank``: the same stationary distribution (igraph solves it exactly with PRPACK; networkx
@@ -46,26 +47,24 @@ def to_igraph(simple: nx.Graph):
     return graph
 
 
-def pagerank(simple: nx.Graph) -> dict[str, float]:
+def pagerank(graph) -> dict[str, float]:  # noqa: ANN001 - an igraph.Graph with vertex names
     """PageRank (damping 0.85, unweighted), as ``networkx.pagerank``."""
-    if not len(simple):
+    if not graph.vcount():
         return {}
-    graph = to_igraph(simple)
     return dict(zip(graph.vs["name"], graph.pagerank(damping=0.85, directed=False)))
 
 
-def betweenness(simple: nx.Graph, sample: int | None = None, seed: int = 0) -> dict[str, float]:
+def betweenness(graph, sample: int | None = None, seed: int = 0) -> dict[str, float]:  # noqa: ANN001 - igraph.Graph
     """Normalised betweenness as ``networkx.betweenness_centrality(normalized=True, k=sample, seed=seed)``."""
-    n = len(simple)
+    n = graph.vcount()
     if n == 0:
         return {}
-    graph = to_igraph(simple)
     names = graph.vs["name"]
     if sample is None or sample >= n:
         raw = graph.betweenness(directed=False)
         scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0  # igraph counts unordered pairs; networkx ordered ones
         return {name: value * scale for name, value in zip(names, raw)}
-    chosen = random.Random(seed).sample(list(simple.nodes()), sample)  # networkx's own draw
+    chosen = random.Random(seed).sample(names, sample)  # networkx's own draw (its nodes in the same order)
     index = {name: i for i, name in enumerate(names)}
     raw = graph.betweenness(sources=[index[s] for s in chosen], directed=False)
     sources, big_n = set(chosen), n - 1
@@ -76,9 +75,8 @@ def betweenness(simple: nx.Graph, sample: int | None = None, seed: int = 0) -> d
     }
 
 
-def communities(simple: nx.Graph, method: str, seed: int | None = 0) -> tuple[list[set[str]], float]:
+def communities(graph, method: str, seed: int | None = 0) -> tuple[list[set[str]], float]:  # noqa: ANN001 - igraph.Graph
     """The partition (``louvain`` = multilevel, ``greedy`` = fast-greedy) and its modularity."""
-    graph = to_igraph(simple)
     names = graph.vs["name"]
     if graph.ecount() == 0:
         return [{name} for name in names], 0.0

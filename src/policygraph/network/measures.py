@@ -89,7 +89,7 @@ def choose_engine(network: Network, engine: str = "auto") -> str:
     if engine == "igraph" and not igraph_engine.available():
         raise ConfigError("igraph is not installed", hint="pip install igraph, or use --engine networkx")
     if engine == "auto":
-        big = network.graph.number_of_nodes() >= IGRAPH_NODES
+        big = network.number_of_nodes() >= IGRAPH_NODES
         return "igraph" if big and igraph_engine.available() else "networkx"
     return engine
 
@@ -113,8 +113,8 @@ def node_scores(network: Network, measure: str, sample: int | None = None, engin
         from policygraph.network import igraph_engine
 
         if measure == "pagerank":
-            return igraph_engine.pagerank(network.simple)
-        return igraph_engine.betweenness(network.simple, sample)
+            return igraph_engine.pagerank(network.igraph)
+        return igraph_engine.betweenness(network.igraph, sample)
     if sample is not None:
         return _betweenness(network.simple, sample)
     return MEASURES[measure](network.simple)
@@ -254,17 +254,17 @@ def centrality(
     scores = node_scores(network, measure, sample, engine)
     if sample is not None and sample >= len(scores):
         sample = None  # as many sources as nodes: exact
-    simple, graph = network.simple, network.graph
-    candidates = sorted(scores)
+    table = network.table
+    candidates = scores
     if type is not None:
         wanted = nodes_of_type(network, type)
-        candidates = [n for n in candidates if n in wanted]
+        candidates = [n for n in scores if n in wanted]
     ordered = sorted(candidates, key=lambda n: (-round(scores[n], 12), n))
     rows, rank, previous = [], 0, None
     for position, node in enumerate(ordered[:top], start=1):
         score = round(scores[node], 12)
         if score != previous:
             rank, previous = position, score
-        data = graph.nodes[node]
-        rows.append(CentralityRow(rank, node, data["label"], data["type"], scores[node], simple.degree(node)))
+        data = table.attributes[table.position[node]]
+        rows.append(CentralityRow(rank, node, data["label"], data["type"], scores[node], network.degree(node)))
     return Centrality(measure, len(scores), type, tuple(rows), sample)

@@ -1,9 +1,12 @@
 """The projection: the graph in the store as a ``Network`` that ``measures`` measure and ``export`` writes.
 
 ``project`` reads the store in SPARQL queries that Oxigraph answers from its indexes and writes out
-as CSV in one call each (walking it triple by triple costs a Python round trip per look-up, minutes
-on a million triples; one filtered scan of every triple, three times what one query per predicate
-costs):
+as CSV or TSV in one call each (walking it triple by triple costs a Python round trip per look-up,
+minutes on a million triples; one filtered scan of every triple, three times what one query per
+predicate costs), straight into the lists of a ``NetworkTable``: node ids in order, their
+attributes, and edges as pairs of positions. No rdflib graph and no networkx graph is built on the
+way; the measures and exports read the lists, and ``Network.graph`` is made from them only for the
+analyses that need networkx:
 
 1. the entities: every instance typed with a policygraph class, with its most specific class;
 2. the edges: object properties between two entities (citations only if asked for), or only the
@@ -16,18 +19,19 @@ from __future__ import annotations
 
 import calendar
 import re
+from concurrent.futures import ThreadPoolExecutor
 from collections import defaultdict
 from collections.abc import Iterable
 
-import networkx as nx
 from rdflib import Graph, URIRef
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import best_label, local_id
 from policygraph.model import Location
+from policygraph.network.answers import CLASSES, LITERALS, PREDICATES, Answers, also_typed, instances, objects
 from policygraph.network.folding import fold
-from policygraph.network.model import Network, ProjectionOptions, node_id, one_line
+from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line, paused_gc
 from policygraph.network.schema import (
     CITATION_PROPERTIES,
     DATE_PROPERTIES,
@@ -42,6 +46,7 @@ __all__ = ["construct", "project"]
 _LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
 _DATES = [str(p) for p in DATE_PROPERTIES]
 _DATE_NAMES = {str(p): local_id(p) for p in DATE_PROPERTIES}
+_ENDS = {local_id(p): ends for p, ends in DATE_PROPERTIES.items()}  # date name -> whether it ends a time span
 _RDF_TYPE = str(RDF.type)
 _NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
 _DATE_RE = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
@@ -55,97 +60,128 @@ def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwa
         options: what to keep; or pass ``fold=True, types=("body",)`` and so on.
 
     Returns:
-        The network, nodes added in id order so that every measure is deterministic.
+        The network, nodes in id order so that every measure is deterministic. Without folding or
+        filters it holds only the lists the store's answers were read into (``NetworkTable``); the
+        networkx graph is built from them when an analysis asks for it.
 
     Raises:
         ConfigError: an unknown type or edge kind, or a bad or unsafe ``query``.
     """
     options = options or ProjectionOptions(**kwargs)
-    store = loaded.store
-    schema = Schema(loaded.graph)
-    network = Network(nx.MultiDiGraph(), loaded, options)
-    entities = _entities(store, schema, options.citations)
-    ids = {iri: node_id(URIRef(iri)) for iri in entities}
+    with ThreadPoolExecutor(max_workers=2) as pool, paused_gc():
+        return _project(loaded, options, Answers(loaded.store, pool))
 
+
+def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: Answers) -> Network:
+    schema = Schema(loaded.graph)
     skipped = {_RDF_TYPE} | (set() if options.citations else {str(p) for p in CITATION_PROPERTIES})
+    excluded = {str(PG.Citation)} if options.citations else {str(PG.Citation), str(PG.Source)}
+    # Every query is asked first, so that Oxigraph answers the next ones while Python reads the first.
+    answers.ask(CLASSES, tsv=False)
+    if options.query is None:
+        answers.ask(PREDICATES, tsv=False)
+    classes = [c for (c,) in answers.table(CLASSES) if c.startswith(PG_NAMESPACE) and c not in excluded]
+    for query in [*map(instances, classes), *map(also_typed, excluded)]:
+        answers.ask(query)
+    predicates = [p for (p,) in answers.table(PREDICATES) if p not in skipped] if options.query is None else []
+    for query in map(objects, predicates):
+        answers.ask(query)
+    for query in LITERALS:
+        answers.ask(query, tsv=False)
+    entities = _entities(answers, schema, classes, excluded)  # "<iri>" (as the TSV results write it) -> class
+
     if options.query is not None:
         selection = construct(loaded, options.query, options.query_origin)
-        rows = ((str(s), str(p), str(o)) for s, p, o in selection if isinstance(o, URIRef) and isinstance(s, URIRef))
-        wanted = {str(t) for s, _, o in selection for t in (s, o) if str(t) in entities and isinstance(t, URIRef)}
+        rows = [
+            (f"<{s}>", str(p), f"<{o}>")
+            for s, p, o in selection
+            if isinstance(o, URIRef) and isinstance(s, URIRef) and str(p) not in skipped
+        ]
+        wanted = {f"<{t}>" for s, _, o in selection for t in (s, o) if isinstance(t, URIRef) and f"<{t}>" in entities}
     else:
-        rows = _links(store, skipped)
-        wanted = set(entities)
-    edges = [(s, p, o) for s, p, o in rows if s in wanted and o in wanted and s != o and p not in skipped]
+        rows = None
+        wanted = entities.keys()
 
-    labels, dates = _labels_and_dates(store)
-    literals = _literals(store) if options.literals else {}
+    ids_of = {term: node_id(term[1:-1]) for term in wanted}
+    ordered = sorted(ids_of, key=ids_of.__getitem__)
+    ids = [ids_of[term] for term in ordered]
+    at = {term: i for i, term in enumerate(ordered)}.get  # "<iri>" -> node position
+
+    groups = []  # (kind, the attributes its edges share, [(source, target)])
+    links = ((p, answers.terms(objects(p))) for p in predicates) if rows is None else _grouped(rows)
+    for predicate, terms in links:
+        cells = list(map(at, terms))  # subject, object, subject, object...
+        found = [(i, j) for i, j in zip(cells[::2], cells[1::2]) if i is not None and j is not None and i != j]
+        if found:
+            kind = schema.kind(URIRef(predicate))
+            label = schema.property_label(URIRef(predicate))
+            data = {"kind": kind, "label": label, "predicate": predicate, "weight": 1, "via": (), "start": None, "end": None}
+            groups.append((kind, data, found))
+    edges = _in_order(groups, len(ids))
+
+    labels, dates = _labels_and_dates(answers)
+    literals = _literals(loaded.store) if options.literals else {}
     class_labels: dict[str, str] = {}
-    nodes = []
-    for iri in sorted(wanted, key=lambda n: ids[n]):
-        cls = entities[iri]
+    participation = str(PG.Participation)
+    notes: list[str] = []
+    attributes = []
+    for term, identifier in zip(ordered, ids):
+        iri = term[1:-1]
+        cls = entities[term]
         if cls not in class_labels:
             class_labels[cls] = schema.class_label(URIRef(cls))
-        found = dates.get(iri, {})
-        node_dates = {_DATE_NAMES[p]: min(found[p]) for p in _DATES if p in found}
-        start, end = _span(node_dates, cls == str(PG.Participation))
-        identifier = ids[iri]
-        if start and end and end < start:
-            network.notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
-            end = None
+        found = dates.get(iri)
+        if found:
+            node_dates = {_DATE_NAMES[p]: min(found[p]) for p in _DATES if p in found}
+            start, end = _span(node_dates, cls == participation)
+            if start and end and end < start:
+                notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
+                end = None
+        else:
+            node_dates, start, end = {}, None, None
         label = best_label(labels[iri]) if iri in labels else None
-        attributes = {
-            "label": one_line(label or local_id(URIRef(iri))),
-            "type": class_labels[cls],
-            "class": cls,
-            "iri": iri,
-            "dates": node_dates,
-            "start": start,
-            "end": end,
-            "properties": literals.get(iri, {}),
-        }
-        nodes.append((identifier, attributes))
-    network.graph.add_nodes_from(nodes)
-    kinds: dict[str, tuple[str, str]] = {}
-    for p in {p for _, p, _ in edges}:
-        kinds[p] = (schema.kind(URIRef(p)), schema.property_label(URIRef(p)))
-    # Each (subject, predicate, object) comes once and every predicate has its own kind, so each
-    # edge is new, of one statement: added directly, in sorted order, as ``add_edge`` would add it.
-    add = network.graph.add_edge
-    for s, p, o in sorted(edges):
-        kind, label = kinds[p]
-        add(ids[s], ids[o], kind, kind=kind, label=label, predicate=p, weight=1, via=(), start=None, end=None)
+        attributes.append(
+            {
+                "label": one_line(label) if label else local_id(iri),
+                "type": class_labels[cls],
+                "class": cls,
+                "iri": iri,
+                "dates": node_dates,
+                "start": start,
+                "end": end,
+                "properties": literals.get(iri, {}),
+            }
+        )
+    network = Network(None, loaded, options, notes, table=NetworkTable(ids, attributes, edges))
     return _select(network, schema, options)
 
 
-def _links(store, skipped: set[str]):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of (s, p, o)
-    """Every triple with an IRI object, as strings, but those of the ``skipped`` predicates.
+def _in_order(groups: list[tuple[str, dict, list[tuple[int, int]]]], nodes: int) -> list[tuple[int, int, str, dict]]:
+    """The edges of every kind as ``(source, target, kind, attributes)``, sorted by source, target and kind.
 
-    One query per predicate (Oxigraph lists the distinct predicates from its index without a scan):
-    each reads only its own triples, and only subjects and objects are written out; one scan of the
-    whole store with a filter takes about three times as long on a million triples.
+    Each (subject, predicate, object) comes once and every predicate has its own kind: one edge each.
+    Sorted by one number per edge (numpy: comparing 300,000 tuples in Python takes a second).
     """
-    predicates = [row[0] for row in _table(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
-    for predicate in predicates:
-        if predicate not in skipped:
-            for subject, target in _table(store, f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?s) && isIRI(?o)) }}"):
-                yield subject, predicate, target
+    import numpy as np
+
+    rank = {kind: r for r, kind in enumerate(sorted(kind for kind, _, _ in groups))}
+    width = len(groups) or 1
+    keys: list[int] = []
+    edges: list[tuple[int, int, str, dict]] = []
+    for kind, data, found in groups:
+        r = rank[kind]
+        keys += [(i * nodes + j) * width + r for i, j in found]
+        edges += [(i, j, kind, data) for i, j in found]
+    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+    return [edges[i] for i in order.tolist()]
 
 
-def _table(store, query: str):  # noqa: ANN001, ANN202 - a pyoxigraph.Store; an iterator of lists of str
-    """The rows of a SELECT ``query`` as lists of strings (IRIs and lexical forms; "" when unbound).
-
-    Oxigraph writes the whole result as CSV in one call: on a million triples that is several times
-    faster than a Python object for every solution and term.
-    """
-    import csv
-    import io
-
-    import pyoxigraph as ox
-
-    data = store.query(query).serialize(format=ox.QueryResultsFormat.CSV)
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    next(reader, None)  # the header
-    return reader
+def _grouped(rows: list[tuple[str, str, str]]):  # noqa: ANN202 - an iterator of (predicate, [s, o, s, o...])
+    """CONSTRUCT result rows ``(s, p, o)`` grouped by predicate, subjects and objects in turn, as the links are read."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for s, p, o in rows:
+        grouped[p] += (s, o)
+    return grouped.items()
 
 
 def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
@@ -174,36 +210,39 @@ def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
 # -- 1-3: entities, labels, dates and literals, each in one query --------------------------------
 
 
-def _entities(store, schema: Schema, citations: bool) -> dict[str, str]:
-    """Every instance typed with a policygraph class → its most specific class (sources only with ``citations``).
+def _entities(answers: Answers, schema: Schema, classes: list[str], excluded: set[str]) -> dict[str, str]:
+    """Every instance typed with one of ``classes`` → its most specific class.
 
-    One query per class in use (Oxigraph lists them from its index): each writes out only subjects.
+    Keys are the IRIs as ``<iri>`` (the TSV form the links are read in). One query per class: each
+    writes out only subjects. The ``excluded`` classes (citations, and sources unless asked for)
+    are never read: there are as many citations as all the rest, and none is a node; the few
+    instances typed with one of them and another class are found by one query and left out.
     """
-    excluded = {PG.Citation} if citations else {PG.Citation, PG.Source}
-    classes: dict[str, set[str]] = defaultdict(set)
-    for (cls,) in _table(store, f"SELECT DISTINCT ?c WHERE {{ ?s <{_RDF_TYPE}> ?c FILTER(isIRI(?c)) }}"):
-        if cls.startswith(PG_NAMESPACE):
-            for (subject,) in _table(store, f"SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> FILTER(isIRI(?s)) }}"):
-                if not subject.startswith(PG_NAMESPACE):  # instances, not the ontology's own terms
-                    classes[subject].add(cls)
+    found: dict[str, set[str]] = defaultdict(set)
+    ontology = f"<{PG_NAMESPACE}"
+    for cls in classes:
+        for subject in answers.terms(instances(cls)):
+            if subject.startswith("<") and not subject.startswith(ontology):  # instances, not the ontology's terms
+                found[subject].add(cls)
+    for cls in excluded:
+        for subject in answers.terms(also_typed(cls)):
+            found.pop(subject, None)
     specific: dict[frozenset[str], str] = {}
     result = {}
-    for subject, found in classes.items():
-        key = frozenset(found)
+    for subject, types in found.items():
+        key = frozenset(types)
         if key not in specific:
-            typed = {URIRef(c) for c in key}
-            specific[key] = "" if typed & excluded else str(schema.most_specific(typed))
-        if specific[key]:
-            result[subject] = specific[key]
+            specific[key] = str(schema.most_specific({URIRef(c) for c in key}))
+        result[subject] = specific[key]
     return result
 
 
-def _labels_and_dates(store) -> tuple[dict, dict]:
+def _labels_and_dates(answers: Answers) -> tuple[dict, dict]:
     """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date property: [values]}}``."""
     labels: dict[str, list] = defaultdict(list)
     dates: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for rank, predicate in enumerate((*_LABELS, *_DATES)):
-        rows = _table(store, f"SELECT ?s ?o (LANG(?o) AS ?lang) WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?s) && isLiteral(?o)) }}")
+    for rank, (predicate, query) in enumerate(zip((*_LABELS, *_DATES), LITERALS)):
+        rows = answers.table(query)
         if predicate in _LABELS:
             for subject, value, language in rows:
                 labels[subject].append((rank, language or None, value))
@@ -248,8 +287,8 @@ def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str |
 
     A participation starts at entry into force where known (when the treaty binds the state).
     """
-    starts = [_day(v, first=True) for k, v in dates.items() if not DATE_PROPERTIES[PG[k]]]
-    ends = [_day(v, first=False) for k, v in dates.items() if DATE_PROPERTIES[PG[k]]]
+    starts = [_day(v, first=True) for k, v in dates.items() if not _ENDS[k]]
+    ends = [_day(v, first=False) for k, v in dates.items() if _ENDS[k]]
     if participation and "entryIntoForce" in dates:
         starts = [_day(dates["entryIntoForce"], first=True)]
     starts = [d for d in starts if d]
@@ -275,7 +314,10 @@ def _day(text: str, first: bool) -> str | None:
 
 
 def _select(network: Network, schema: Schema, options: ProjectionOptions) -> Network:
-    """Fold n-ary nodes and keep the types and edge kinds ``options`` asks for."""
+    """Fold n-ary nodes and keep the types and edge kinds ``options`` asks for (on the networkx graph)."""
+    if not (options.fold or options.types or options.exclude_types or options.exclude_kinds or options.edge_kinds):
+        return network
+    network = Network(network.graph, network.source, network.options, network.notes)  # the graph changes: no table
     if options.fold:
         fold(network, schema)
     if options.types or options.exclude_types:

@@ -15,10 +15,20 @@ from dataclasses import dataclass
 from policygraph.graph.labels import local_id
 from policygraph.network.communities import community_of
 from policygraph.network.measures import node_scores
-from policygraph.network.model import Network
+from policygraph.network.model import Network, paused_gc
 from policygraph.network.schema import DATE_PROPERTIES
 
-__all__ = ["TYPE_COLOURS", "Column", "colour_of", "edge_table", "edge_values", "node_table", "text_value"]
+__all__ = [
+    "EDGE_COLUMNS",
+    "TYPE_COLOURS",
+    "Column",
+    "colour_of",
+    "edge_table",
+    "edge_values",
+    "node_table",
+    "sorted_edges",
+    "text_value",
+]
 
 #: Node colours by class (local name): bodies blue, policies red and orange, treaties green,
 #: concepts purple, n-ary records brown, pink and grey. Fixed, so every export looks the same.
@@ -79,17 +89,23 @@ class Column:
 
 
 def node_table(network: Network, measures: bool = False) -> tuple[list[Column], dict[str, dict[str, object]]]:
-    """The node attribute columns and each node's values (missing values left out).
+    """The node attribute columns and each node's values (missing values left out), nodes in id order.
 
     Columns: ``type``, ``iri``, ``degree``, ``time_start``, ``time_end``, each date property
     present, each literal property (with the projection's ``literals``), and with ``measures``
     ``betweenness``, ``pagerank``, ``eigenvector`` and ``community`` (Louvain, seed 0).
     """
-    graph, simple = network.graph, network.simple
+    with paused_gc():
+        return _node_table(network, measures)
+
+
+def _node_table(network: Network, measures: bool) -> tuple[list[Column], dict[str, dict[str, object]]]:
+    table = network.table
+    nodes = list(zip(table.ids, table.attributes, network.degrees))
     date_names = [local_id(p) for p in DATE_PROPERTIES]
-    present_dates = {k for _, d in graph.nodes(data=True) for k in d["dates"]}
+    present_dates = {k for data in table.attributes if data["dates"] for k in data["dates"]}
     literal_values: dict[str, list] = {}
-    for _, data in graph.nodes(data=True):
+    for data in table.attributes:
         for name, value in data["properties"].items():
             literal_values.setdefault(name, []).append(value)
     fixed = ["type", "iri", "degree", "time_start", "time_end"]
@@ -112,16 +128,10 @@ def node_table(network: Network, measures: bool = False) -> tuple[list[Column], 
         else:
             kind = "string"
         columns.append(Column(column_id, kind))
-    scores: dict[str, dict[str, float]] = {}
-    community: dict[str, int] = {}
-    if measures:
-        columns += [Column(m, "double") for m in _MEASURE_COLUMNS] + [Column("community", "integer")]
-        scores = {m: node_scores(network, m) for m in _MEASURE_COLUMNS}
-        community = {n: i + 1 for i, part in enumerate(community_of(network, "louvain", 0)) for n in part}
     types = {c.id: c.type for c in columns}
     rows: dict[str, dict[str, object]] = {}
-    for node, data in graph.nodes(data=True):
-        row: dict[str, object] = {"type": data["type"], "iri": data["iri"], "degree": simple.degree(node)}
+    for node, data, degree in nodes:
+        row: dict[str, object] = {"type": data["type"], "iri": data["iri"], "degree": degree}
         if data["start"]:
             row["time_start"] = data["start"]
         if data["end"]:
@@ -130,26 +140,41 @@ def node_table(network: Network, measures: bool = False) -> tuple[list[Column], 
         for name, value in data["properties"].items():
             column_id = literal_ids[name]
             row[column_id] = value if types[column_id] != "string" else text_value(value)
-        for measure in scores:
-            row[measure] = round(scores[measure][node], 8)
-        if community:
-            row["community"] = community[node]
         rows[node] = row
+    if measures:
+        columns += [Column(m, "double") for m in _MEASURE_COLUMNS] + [Column("community", "integer")]
+        for measure in _MEASURE_COLUMNS:
+            for node, score in node_scores(network, measure).items():
+                rows[node][measure] = round(score, 8)
+        for number, part in enumerate(community_of(network, "louvain", 0), start=1):
+            for node in part:
+                rows[node]["community"] = number
     return columns, rows
+
+
+def sorted_edges(network: Network) -> list[tuple[str, int, int, dict]]:
+    """The edges as ``(id, source position, target position, attributes)``, sorted by id (``source--kind--target``)."""
+    table = network.table
+    ids = table.ids
+    with paused_gc():
+        edges = [(f"{ids[s]}--{kind}--{ids[t]}", s, t, data) for s, t, kind, data in table.edges]
+    edges.sort(key=lambda e: e[0])
+    return edges
 
 
 def edge_table(network: Network) -> tuple[list[Column], list[tuple[str, str, str, dict]]]:
     """The edge attribute columns and the edges as ``(id, source, target, data)``, sorted by id."""
-    columns = [
-        Column("predicate", "string"),
-        Column("via", "string"),
-        Column("time_start", "string"),
-        Column("time_end", "string"),
-    ]
-    edges = []
-    for source, target, kind, data in network.graph.edges(keys=True, data=True):
-        edges.append((f"{source}--{kind}--{target}", source, target, data))
-    return columns, sorted(edges, key=lambda e: e[0])
+    ids = network.table.ids
+    return EDGE_COLUMNS, [(edge_id, ids[s], ids[t], data) for edge_id, s, t, data in sorted_edges(network)]
+
+
+#: The edge attribute columns (``edge_values``).
+EDGE_COLUMNS = [
+    Column("predicate", "string"),
+    Column("via", "string"),
+    Column("time_start", "string"),
+    Column("time_end", "string"),
+]
 
 
 def edge_values(data: dict) -> dict[str, object]:
