@@ -141,3 +141,16 @@ def test_fast_path_builds_no_networkx_graph(bundled):
     assert ranking.ranking and found.communities and text.count("<node ") == network.number_of_nodes()
     assert network._graph is None
     assert "simple" not in vars(network)
+
+
+def test_igraph_is_imported_without_matplotlib():
+    """``import_igraph`` keeps igraph's drawing backend from importing matplotlib (0.7 s of a command's start)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from policygraph.network.igraph_engine import import_igraph; g = import_igraph();"
+        "print(g.Graph(n=2, edges=[(0, 1)]).pagerank(), 'matplotlib' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("False")

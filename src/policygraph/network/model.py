@@ -192,8 +192,11 @@ class Network:
         Its links come in the order ``igraph_engine.to_igraph(simple)`` gives them (each node's links to
         later nodes, in the order ``simple`` added them), so that every igraph result is the same.
         """
-        import igraph as ig
         import numpy as np
+
+        from policygraph.network.igraph_engine import import_igraph
+
+        ig = import_igraph()
 
         source, target, _ = self._links
         low, high = np.minimum(source, target), np.maximum(source, target)

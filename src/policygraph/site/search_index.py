@@ -72,9 +72,9 @@ def network_script(data: SiteData, network) -> str:  # noqa: ANN001 - a network.
 def _layout(simple) -> dict[str, tuple[float, float]]:  # noqa: ANN001 - a networkx Graph
     import random
 
-    import igraph
+    from policygraph.network.igraph_engine import import_igraph, to_igraph
 
-    from policygraph.network.igraph_engine import to_igraph
+    igraph = import_igraph()
 
     if not len(simple):
         return {}
