@@ -51,17 +51,40 @@ def compose_documents(text: str) -> list[yaml.Node]:
     """
     loader = _LOADER(text)
     try:
-        return _compose(loader)
+        # Only a double-quoted scalar can hold a character that the text does not (an escape: "\x01"),
+        # so a clean text leaves just those to check one by one.
+        return _compose(loader, check_all=bad_character(text) is not None)
     finally:
         loader.dispose()
 
 
-def _compose(loader) -> list[yaml.Node]:  # noqa: ANN001 - a PyYAML loader
+def _implicit_tags() -> dict[str, list]:
+    """The loader's implicit resolvers (plain scalar → bool, int, null, ...) by first character."""
+    table = _LOADER.yaml_implicit_resolvers
+    wildcard = table.get(None, [])
+    return {first: resolvers + wildcard for first, resolvers in table.items() if first is not None}
+
+
+_IMPLICIT = _implicit_tags()
+_WILDCARD = _LOADER.yaml_implicit_resolvers.get(None, [])
+_STR = _LOADER.DEFAULT_SCALAR_TAG
+
+
+def _scalar_tag(value: str) -> str:
+    """The tag ``Resolver.resolve`` gives a plain scalar, without its per-call set-up (a million calls in a big file)."""
+    for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+def _compose(loader, check_all: bool) -> list[yaml.Node]:  # noqa: ANN001 - a PyYAML loader
     documents: list[yaml.Node] = []
     stack: list[yaml.Node] = []  # the open sequences and mappings
     keys: list[yaml.Node | None] = []  # for each open mapping, its key waiting for a value
     root: yaml.Node | None = None
     get_event, resolve = loader.get_event, loader.resolve
+    plain_resolve = not loader.yaml_path_resolvers  # no resolver looks at the node's path (the safe loaders have none)
     while True:
         event = get_event()
         kind = type(event)
@@ -73,12 +96,17 @@ def _compose(loader) -> list[yaml.Node]:  # noqa: ANN001 - a PyYAML loader
             if len(stack) >= MAX_DEPTH:
                 raise YamlRefusal(f"YAML nested deeper than {MAX_DEPTH} levels", event.start_mark)
             if kind is ScalarEvent:
-                problem = bad_character(event.value)
-                if problem:
-                    raise YamlRefusal(problem, event.start_mark)
+                value = event.value
+                if check_all or event.style == '"':
+                    problem = bad_character(value)
+                    if problem:
+                        raise YamlRefusal(problem, event.start_mark)
                 if tag is None or tag == "!":
-                    tag = resolve(ScalarNode, event.value, event.implicit)
-                node: yaml.Node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                    if plain_resolve:
+                        tag = _scalar_tag(value) if event.implicit[0] else _STR
+                    else:
+                        tag = resolve(ScalarNode, value, event.implicit)
+                node: yaml.Node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
             elif kind is SequenceStartEvent:
                 node = SequenceNode(tag or resolve(SequenceNode, None, event.implicit), [], event.start_mark, None, event.flow_style)
             else:
