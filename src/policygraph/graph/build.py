@@ -45,10 +45,11 @@ def load_graph(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Load
     add_inputs(store, inputs)
     return LoadedGraph(
         store=store,
-        source_map=inputs.source_map,
+        source_map=inputs.locate,  # made when a message needs a line
         record_counts=inputs.record_counts,
         files=inputs.files,
         namespaces=list(inputs.graph.namespaces()),
+        graph_follows_view=True,
     )
 
 

@@ -16,11 +16,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+from yaml import ScalarNode
 
 from policygraph import resources
 from policygraph.errors import InputError
@@ -78,9 +79,13 @@ class Inputs:
 
     graph: Graph
     records: list[str]
-    source_map: SourceMap
     record_counts: Counter
     files: list[Path]
+    locate: Callable[[], SourceMap]  # makes the source map: most commands never need it, so only on first use
+
+    @functools.cached_property
+    def source_map(self) -> SourceMap:
+        return self.locate()
 
 
 def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inputs:
@@ -114,7 +119,7 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     finally:
         if collecting:
             gc.enable()
-    return Inputs(graph, builder.lines, builder.source_map, builder.counts, files)
+    return Inputs(graph, builder.lines, builder.counts, files, builder.source_map)
 
 
 def parse_date(text: str) -> Literal:
@@ -203,9 +208,12 @@ class _Builder:
 
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.source_map = SourceMap()
+        # Where each node and key was written, as (path, IRI, line) and (path, IRI, predicate, line):
+        # plain tuples, made into the ``SourceMap`` only when asked (``source_map``).
+        self.node_lines: list[tuple[str, str, int]] = []
+        self.property_lines: list[tuple[str, str, URIRef, int]] = []
         self.counts: Counter = Counter()
-        self.defined: dict[str, Location] = {}
+        self.defined: dict[str, tuple[str, int]] = {}  # record id → (path, line)
         self.references: list[tuple[str, Location, str, str]] = []  # (id, where, key, record id)
         self.path = ""
 
@@ -252,6 +260,23 @@ class _Builder:
     def _loc(self, mark) -> Location:  # noqa: ANN001
         return Location(self.path, mark.line + 1 if mark is not None else None)
 
+    def source_map(self) -> SourceMap:
+        """The source map of every record, citation and key read."""
+        source_map = SourceMap()
+        nodes, properties = source_map.nodes, source_map.properties
+        locations: dict[tuple[str, int], Location] = {}
+        for path, node, line in self.node_lines:
+            where = locations.get((path, line))
+            if where is None:
+                where = locations[(path, line)] = Location(path, line)
+            nodes[URIRef(node)] = where
+        for path, node, predicate, line in self.property_lines:
+            where = locations.get((path, line))
+            if where is None:
+                where = locations[(path, line)] = Location(path, line)
+            properties[(URIRef(node), predicate)] = where
+        return source_map
+
     def _mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
             raise InputError(f"{what} must be a mapping of keys to values", self._loc(node.start_mark))
@@ -269,9 +294,9 @@ class _Builder:
 
     def _add_record(self, node: yaml.Node) -> None:
         fields = self._mapping(node, "a record")
-        where = self._loc(node.start_mark)
+        path, line = self.path, node.start_mark.line + 1
         if "id" not in fields:
-            raise InputError("record has no 'id'", where)
+            raise InputError("record has no 'id'", Location(path, line))
         record_id = self._scalar(fields["id"][1], "id")
         if not _ID_RE.match(record_id):
             raise InputError(
@@ -279,7 +304,7 @@ class _Builder:
                 self._loc(fields["id"][1].start_mark),
             )
         if "type" not in fields:
-            raise InputError(f"record {record_id!r} has no 'type'", where)
+            raise InputError(f"record {record_id!r} has no 'type'", Location(path, line))
         type_name = self._scalar(fields["type"][1], "type")
         kind = RECORD_KINDS.get(type_name)
         if kind is None:
@@ -289,16 +314,18 @@ class _Builder:
                 hint="one of: " + ", ".join(sorted(RECORD_KINDS)),
             )
         if record_id in self.defined:
-            raise InputError(f"duplicate id {record_id!r} (first defined at {self.defined[record_id]})", where)
-        self.defined[record_id] = where
-        subject = URIRef(ID_BASE + record_id)
-        s = iri(subject)
-        self.source_map.nodes[subject] = where
+            first = Location(*self.defined[record_id])
+            raise InputError(f"duplicate id {record_id!r} (first defined at {first})", Location(path, line))
+        self.defined[record_id] = (path, line)
+        subject = ID_BASE + record_id
+        s = f"<{subject}>"
+        self.node_lines.append((path, subject, line))
         self.counts[type_name] += 1
         self.lines.append(_kind_lines(type_name) % {"s": s})
         keys = _record_keys(type_name)
+        property_lines = self.property_lines
         for name, (key_node, value_node) in fields.items():
-            if name in ("id", "type"):
+            if name == "id" or name == "type":
                 continue
             key = keys.get(name)
             if key is None:
@@ -307,19 +334,27 @@ class _Builder:
                     self._loc(key_node.start_mark),
                     hint="see data/README.md",
                 )
-            self.source_map.properties[(subject, key.predicate)] = self._loc(key_node.start_mark)
+            property_lines.append((path, subject, key.predicate, key_node.start_mark.line + 1))
             self._add_value(subject, s, record_id, name, key, value_node)
         if kind.rdf_class is _OBSERVATION and "measures" in fields:  # statistics as RDF Data Cube
-            for triple in cube_triples(subject, self._scalar(fields["measures"][1], "measures")):
+            for triple in cube_triples(URIRef(subject), self._scalar(fields["measures"][1], "measures")):
                 self._add(*triple)
 
     def _add(self, subject: URIRef, predicate: URIRef, value: Node) -> None:
         self.lines.append(f"{term(subject)} {term(predicate)} {term(value)} .\n")
 
-    def _add_value(self, subject: URIRef, s: str, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
-        if _is_null(node):
+    def _add_value(self, subject: str, s: str, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
+        if node.tag == _NULL and isinstance(node, ScalarNode):
             return
-        add, p = self._add, iri(key.predicate)
+        kind, p = key.kind, f"<{key.predicate}>"
+        if kind == "langtext":  # the commonest: first
+            for literal in self._langtexts(node, name):
+                self.lines.append(f"{s} {p} {literal} .\n")
+            return
+        if kind == "text":
+            self.lines.append(f"{s} {p} {plain_literal(self._scalar(node, name))} .\n")
+            return
+        add, subject = self._add, URIRef(subject)
         if key.kind in ("refs", "texts", "langtexts", "cite", "identifier"):
             items = node.value if isinstance(node, yaml.SequenceNode) else None
             if items is None:
@@ -345,11 +380,6 @@ class _Builder:
                     self._add_citation(subject, s, record_id, index, item)
         elif key.kind == "ref":
             self._add_reference(s, record_id, name, p, node)
-        elif key.kind == "langtext":
-            for literal in self._langtexts(node, name):
-                self.lines.append(f"{s} {p} {literal} .\n")
-        elif key.kind == "text":
-            self.lines.append(f"{s} {p} {plain_literal(self._scalar(node, name))} .\n")
         elif key.kind == "url":
             add(subject, key.predicate, web_iri(self._url(node, name)))
         elif key.kind == "date":
@@ -382,7 +412,7 @@ class _Builder:
         self.references.append((target, self._loc(node.start_mark), name, record_id))
         self.lines.append(f"{s} {p} <{ID_BASE}{target}> .\n")
 
-    def _add_citation(self, subject: URIRef, s: str, record_id: str, index: int, node: yaml.Node) -> None:
+    def _add_citation(self, subject: str, s: str, record_id: str, index: int, node: yaml.Node) -> None:
         fields = self._mapping(node, "a citation")
         where = self._loc(node.start_mark)
         unknown = set(fields) - {"source", "url", "locator", "quote"}
@@ -400,7 +430,7 @@ class _Builder:
                 raise InputError(f"a citation of {record_id!r} has no {required!r}", where)
         citation = URIRef(f"{subject}/cite/{index}")
         c = iri(citation)
-        self.source_map.nodes[citation] = where
+        self.node_lines.append((self.path, citation, where.line))
         lines = self.lines
         lines.append(f"{s} {_CITATION} {c} .\n{c} {_TYPE} {_CITATION_CLASS} .\n")
         if "source" in fields:
@@ -412,7 +442,7 @@ class _Builder:
         lines.append(f"{c} {_QUOTE} {self._quote(fields['quote'][1])} .\n")
         for name in ("source", "url", "locator", "quote"):
             if name in fields:
-                self.source_map.properties[(citation, _CITATION_PREDICATES[name])] = self._loc(fields[name][0].start_mark)
+                self.property_lines.append((self.path, citation, _CITATION_PREDICATES[name], fields[name][0].start_mark.line + 1))
 
     def resolve_references(self) -> None:
         """Fail on the first reference to an id that no record defines."""
@@ -500,7 +530,10 @@ def _kind_lines(type_name: str) -> str:
     return lines
 
 
+_NULL = "tag:yaml.org,2002:null"
+
+
 def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
 
