@@ -119,7 +119,8 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     finally:
         if collecting:
             gc.enable()
-    return Inputs(graph, builder.lines, builder.counts, files, builder.source_map)
+    locate = functools.partial(_source_map, builder.node_lines, builder.property_lines)  # not the builder: its lines go
+    return Inputs(graph, builder.lines, builder.counts, files, locate)
 
 
 def parse_date(text: str) -> Literal:
@@ -209,7 +210,7 @@ class _Builder:
     def __init__(self) -> None:
         self.lines: list[str] = []
         # Where each node and key was written, as (path, IRI, line) and (path, IRI, predicate, line):
-        # plain tuples, made into the ``SourceMap`` only when asked (``source_map``).
+        # plain tuples, made into the ``SourceMap`` only when asked (``_source_map``).
         self.node_lines: list[tuple[str, str, int]] = []
         self.property_lines: list[tuple[str, str, URIRef, int]] = []
         self.counts: Counter = Counter()
@@ -259,23 +260,6 @@ class _Builder:
 
     def _loc(self, mark) -> Location:  # noqa: ANN001
         return Location(self.path, mark.line + 1 if mark is not None else None)
-
-    def source_map(self) -> SourceMap:
-        """The source map of every record, citation and key read."""
-        source_map = SourceMap()
-        nodes, properties = source_map.nodes, source_map.properties
-        locations: dict[tuple[str, int], Location] = {}
-        for path, node, line in self.node_lines:
-            where = locations.get((path, line))
-            if where is None:
-                where = locations[(path, line)] = Location(path, line)
-            nodes[URIRef(node)] = where
-        for path, node, predicate, line in self.property_lines:
-            where = locations.get((path, line))
-            if where is None:
-                where = locations[(path, line)] = Location(path, line)
-            properties[(URIRef(node), predicate)] = where
-        return source_map
 
     def _mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
@@ -513,6 +497,24 @@ _OBSERVATION = PG.Observation
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
 _SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
+
+
+def _source_map(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> SourceMap:
+    """The source map of the records, citations and keys that ``_Builder`` noted."""
+    source_map = SourceMap()
+    nodes, properties = source_map.nodes, source_map.properties
+    locations: dict[tuple[str, int], Location] = {}
+    for path, node, line in node_lines:
+        where = locations.get((path, line))
+        if where is None:
+            where = locations[(path, line)] = Location(path, line)
+        nodes[URIRef(node)] = where
+    for path, node, predicate, line in property_lines:
+        where = locations.get((path, line))
+        if where is None:
+            where = locations[(path, line)] = Location(path, line)
+        properties[(URIRef(node), predicate)] = where
+    return source_map
 
 
 @functools.lru_cache(maxsize=None)
