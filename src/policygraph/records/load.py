@@ -365,7 +365,7 @@ class _Builder:
         elif key.kind == "ref":
             self._add_reference(s, record_id, name, p, node)
         elif key.kind == "url":
-            add(subject, key.predicate, web_iri(self._url(node, name)))
+            self.lines.append(f"{s} {p} {self._url(node, name)} .\n")
         elif key.kind == "date":
             add(subject, key.predicate, self._date(node, name))
         elif key.kind == "duration":
@@ -421,7 +421,7 @@ class _Builder:
             self._add_reference(c, record_id, "source", _SOURCE, fields["source"][1])
             lines.append(f"{s} {_DERIVED_FROM} <{ID_BASE}{self._scalar(fields['source'][1], 'source')}> .\n")
         else:
-            self._add(citation, PG.sourceUrl, web_iri(self._url(fields["url"][1], "url")))
+            lines.append(f"{c} {_SOURCE_URL} {self._url(fields['url'][1], 'url')} .\n")
         lines.append(f"{c} {_LOCATOR} {plain_literal(self._scalar(fields['locator'][1], 'locator'))} .\n")
         lines.append(f"{c} {_QUOTE} {self._quote(fields['quote'][1])} .\n")
         for name in ("source", "url", "locator", "quote"):
@@ -465,10 +465,14 @@ class _Builder:
         return texts[0]
 
     def _url(self, node: yaml.Node, name: str) -> str:
+        """A web address as an IRI (N-Triples), checked as Oxigraph checks IRIs."""
         value = self._scalar(node, name)
         if not re.match(r"^https?://\S+$", value):
             raise InputError(f"bad URL {value!r} in {name!r}: use http(s)://...", self._loc(node.start_mark))
-        return value
+        try:
+            return term(web_iri(value))
+        except ValueError as error:
+            raise InputError(f"bad URL {value!r} in {name!r}: {_one_line(error)}", self._loc(node.start_mark)) from None
 
     def _date(self, node: yaml.Node, name: str) -> Literal:
         value = self._scalar(node, name)
@@ -497,6 +501,7 @@ _OBSERVATION = PG.Observation
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
 _SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
+_SOURCE_URL = iri(PG.sourceUrl)
 
 
 def _source_map(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> SourceMap:
