@@ -8,6 +8,7 @@ line; the first problem found is reported, so a curator fixes one thing at a tim
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import gc
@@ -16,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import yaml
 from rdflib import Graph, Literal, URIRef
@@ -107,18 +108,13 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
     check_data_size(files)  # before reading any: bounds the memory rdflib needs
     builder = _Builder()
-    collecting = gc.isenabled()
-    gc.disable()  # loading makes millions of objects and no cycles: the collector's passes made it quadratic
-    try:
+    with _collector_paused():
         for path in files:
             if path.suffix.lower() in _YAML_SUFFIXES:
                 builder.add_yaml(path)
             else:
                 read_rdf(graph, path, RDF_FORMATS[path.suffix.lower()])
         builder.resolve_references()
-    finally:
-        if collecting:
-            gc.enable()
     locate = functools.partial(_source_map, builder.node_lines, builder.property_lines)  # not the builder: its lines go
     return Inputs(graph, builder.lines, builder.counts, files, locate)
 
@@ -504,8 +500,25 @@ _SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFr
 _SOURCE_URL = iri(PG.sourceUrl)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes millions of objects and no cycles: the collector's passes made loading quadratic, the source map twice as slow."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _source_map(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> SourceMap:
     """The source map of the records, citations and keys that ``_Builder`` noted."""
+    with _collector_paused():
+        return _make_source_map(node_lines, property_lines)
+
+
+def _make_source_map(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> SourceMap:
     source_map = SourceMap()
     nodes, properties = source_map.nodes, source_map.properties
     locations: dict[tuple[str, int], Location] = {}
