@@ -95,12 +95,24 @@ def _resolve(kind, value, implicit):  # noqa: ANN001, ANN202 - PyYAML's Resolver
 def _too_deep(root: yaml.Node) -> bool:
     """True when some node lies deeper than ``MAX_DEPTH`` (the root is at depth 1), as ``_compose`` counts."""
     containers = [] if type(root) is ScalarNode else [(root, 1)]
+    push = containers.append
     while containers:
         node, depth = containers.pop()
-        children = [n for pair in node.value for n in pair] if type(node) is MappingNode else node.value
-        if children and depth >= MAX_DEPTH:
+        if not node.value:
+            continue
+        if depth >= MAX_DEPTH:
             return True
-        containers.extend((child, depth + 1) for child in children if type(child) is not ScalarNode)
+        depth += 1
+        if type(node) is MappingNode:
+            for key, value in node.value:
+                if type(key) is not ScalarNode:
+                    push((key, depth))
+                if type(value) is not ScalarNode:
+                    push((value, depth))
+        else:
+            for child in node.value:
+                if type(child) is not ScalarNode:
+                    push((child, depth))
     return False
 
 
