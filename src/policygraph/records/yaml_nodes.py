@@ -3,9 +3,9 @@
 PyYAML's own composer is pure Python and reads about 4,000 records a second; this one walks the
 events of libyaml's C parser (when PyYAML has it) in one loop, so loading stays linear and fast.
 Text that cannot hold anything refused but deep nesting (no alias, anchor, tag or escape: the usual
-curated file) is composed by PyYAML's C composer instead, about half again as fast, and only its
-depth is checked. Nodes keep their marks (for file:line), their resolved tags (``_is_null``, booleans) and their text;
-nothing is ever constructed as a Python object. Refused, with the mark of the offending node:
+curated file) is composed by PyYAML's C composer instead, in about three quarters of the time, and
+only its depth is checked. Nodes keep their marks (for file:line), their resolved tags (``_is_null``,
+booleans) and their text; nothing is ever constructed as a Python object. Refused, with the mark of the offending node:
 aliases (they enable "billion laughs"), tags other than the plain ones (``!!python/object``),
 nesting deeper than ``MAX_DEPTH`` and text that ``safety.bad_character`` names.
 """
