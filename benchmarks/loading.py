@@ -9,13 +9,19 @@ Generates, in a temporary folder:
 - ``attributes.rdf``: one RDF/XML element with 200,000 property attributes;
 
 then times ``policygraph build --no-bundled --data FILE`` on each in a child process (so each run
-pays the start-up a user pays) and prints one line per file: seconds, exit code, the first line of
-stderr. Run: ``python benchmarks/loading.py [--records N]``.
+pays the start-up a user pays) and prints one line per file: wall and processor seconds, exit code,
+the first line of stderr, and the load average beside it (the machine may be shared). The records are
+loaded twice: with ``--no-cache`` (read, checked and put into an in-memory store) and into an empty
+graph cache (the same, then written to an on-disk store), each with its records per second.
+``--python`` names other interpreters to time too (another checkout's venv: before and after in one
+run). Run: ``python benchmarks/loading.py [--records N] [--python PATH ...]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,23 +58,34 @@ def write_attributes(path: Path, count: int) -> None:
     )
 
 
-def time_build(paths: list[Path]) -> tuple[float, int, str]:
-    """Seconds, exit code and first stderr line of ``policygraph build`` on ``paths``."""
+def time_build(python: str, paths: list[Path], cache: Path, options: tuple[str, ...] = ()) -> tuple[float, float, int, str]:
+    """Wall and processor seconds, exit code and first stderr line of ``policygraph build`` on ``paths``.
+
+    ``cache`` is the graph cache folder, emptied first: a build that uses the cache starts cold.
+    """
     data = [arg for path in paths for arg in ("--data", str(path))]
+    for entry in cache.glob("*"):
+        subprocess.run(["rm", "-rf", str(entry)], check=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "policygraph", "build", "--no-bundled", *data],
+        [python, "-m", "policygraph", "build", "--no-bundled", *options, *data],
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "POLICYGRAPH_CACHE_DIR": str(cache)},
     )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = done.stderr.strip().splitlines()
-    return time.perf_counter() - start, done.returncode, lines[0] if lines else ""
+    return wall, cpu, done.returncode, lines[0] if lines else ""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=150_000, help="YAML records to generate")
+    parser.add_argument("--python", action="append", default=[], help="also time policygraph under this interpreter")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -78,16 +95,24 @@ def main() -> None:
         write_prefixes(root / "prefixes.ttl", 200_000)
         write_big_literal(root / "big-literal.nt", 10_000_000)
         write_attributes(root / "attributes.rdf", 200_000)
-        runs = {
-            f"{args.records:,} records": [root / "records-1.yaml", root / "records-2.yaml"],
-            "prefixes.ttl": [root / "prefixes.ttl"],
-            "big-literal.nt": [root / "big-literal.nt"],
-            "attributes.rdf": [root / "attributes.rdf"],
-        }
-        for name, paths in runs.items():
-            seconds, code, first = time_build(paths)
-            size = sum(p.stat().st_size for p in paths) / 1e6
-            print(f"{name:18} {size:6.1f} MB  {seconds:7.2f} s  exit {code}  {first}")
+        records = [root / "records-1.yaml", root / "records-2.yaml"]
+        runs = [
+            (f"{args.records:,} records, --no-cache", records, ("--no-cache",)),
+            (f"{args.records:,} records, cold cache", records, ()),
+            ("prefixes.ttl", [root / "prefixes.ttl"], ()),
+            ("big-literal.nt", [root / "big-literal.nt"], ()),
+            ("attributes.rdf", [root / "attributes.rdf"], ()),
+        ]
+        cache = root / "cache"
+        cache.mkdir()
+        for python in [sys.executable, *args.python]:
+            print(python)
+            for name, paths, options in runs:
+                wall, cpu, code, first = time_build(python, paths, cache, options)
+                size = sum(p.stat().st_size for p in paths) / 1e6
+                rate = f"  {args.records / wall:7,.0f} records/s wall, {args.records / cpu:7,.0f} per cpu s" if paths is records else ""
+                load = os.getloadavg()[0]
+                print(f"  {name:32} {size:6.1f} MB  {wall:7.2f} s wall  {cpu:6.2f} s cpu{rate}  (load {load:.2f})  exit {code}  {first}")
 
 
 if __name__ == "__main__":

@@ -114,6 +114,8 @@ BAD_INPUTS = [
     ("- id: a\n  type: state\n  cite: [{locator: x, quote: y}]\n", "needs exactly one of 'source' or 'url'", 3),
     ("- id: a\n  type: state\n  cite: [{url: 'https://x.org', quote: y}]\n", "has no 'locator'", 3),
     ("- id: a\n  type: state\n  cite: [{url: 'ftp://x', locator: l, quote: q}]\n", "bad URL 'ftp://x'", 3),
+    ("- id: a\n  type: state\n  label: A\n  url: http://[x\n", "bad URL 'http://[x' in 'url': Invalid character '[' in host", 4),
+    ("- id: a\n  type: state\n  cite: [{url: 'http://[x', locator: l, quote: q}]\n", "bad URL 'http://[x' in 'url'", 3),
     ("- id: a\n  type: observation\n  value: many\n", "'value' must be a number, not 'many'", 3),
     ("- id: a\n  type: observation\n  unit: furlongs\n", "bad unit 'furlongs' in record 'a'", 3),
     ("- id: a\n  type: treaty\n  binding: maybe\n", "'binding' must be true or false", 3),

@@ -36,8 +36,21 @@ def load_graph(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Load
     Raises:
         InputError: a file is missing or malformed, or a record is invalid.
     """
+    import pyoxigraph as ox
+
+    from policygraph.graph.store_fill import add_inputs
+
     inputs = read_inputs(data, bundled=bundled)
-    return LoadedGraph(graph=inputs.graph, source_map=inputs.source_map, record_counts=inputs.record_counts, files=inputs.files)
+    store = ox.Store()
+    add_inputs(store, inputs)
+    return LoadedGraph(
+        store=store,
+        source_map=inputs.locate,  # made when a message needs a line
+        record_counts=inputs.record_counts,
+        files=inputs.files,
+        namespaces=list(inputs.graph.namespaces()),
+        graph_follows_view=True,
+    )
 
 
 def open_graph_file(path: str | Path) -> LoadedGraph:

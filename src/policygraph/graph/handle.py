@@ -9,12 +9,13 @@ from ``build --store``) and hands out what each stage needs:
   engine of ``--engine rdflib``, and users' own code);
 - ``source_map``: IRI → file:line, read only when a message needs one.
 
-A graph built from YAML starts as the rdflib graph the loader made (so nothing is converted when
-nothing asks for the store); a store opened from disk starts as the store (and its rdflib view is
-a read-through rdflib Store over Oxigraph (``convert.store_view``); an in-memory store read from a graph file is copied into
-rdflib when rdflib is asked for). Either way the two forms hold the same triples: the handle is
-read-only, so code that edits the rdflib graph builds a new handle from it (the store of the old
-one would not see the change).
+A graph built from YAML starts as an in-memory store (the loader writes the records' triples straight
+into it, ``graph.store_fill.add_inputs``), copied into rdflib when rdflib is asked for; a store opened
+from disk starts as the store (and its rdflib view is a read-through rdflib Store over Oxigraph,
+``convert.store_view``); a handle made from an rdflib graph (``LoadedGraph(graph=g)``) starts as that
+graph, converted into a store when the store is asked for. Either way the two forms hold the same
+triples: the handle is read-only, so code that edits the rdflib graph builds a new handle from it
+(the store of the old one would not see the change).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class LoadedGraph:
         files: Iterable[Path] = (),
         folder: Path | None = None,
         triples: int | None = None,
+        namespaces: Iterable[tuple[str, str]] = (),
+        graph_follows_view: bool = False,
     ):
         if graph is None and store is None:
             raise ValueError("a LoadedGraph needs an rdflib graph or an Oxigraph store")
@@ -54,6 +57,11 @@ class LoadedGraph:
         self.files = list(files)
         self.folder = folder  # the store's folder when opened from disk
         self._triples = triples
+        self._namespaces = list(namespaces)  # the prefixes the inputs declared, for the rdflib view
+        # A graph built from the inputs: once its rdflib view is made, the view is the graph (the store is
+        # made again from it when next asked), so triples added to ``.graph`` reach the store, as they did
+        # when the loader made an rdflib graph. Not for a graph file: rdflib would rewrite some of its literals.
+        self._graph_follows_view = graph_follows_view
 
     @property
     def store(self):  # noqa: ANN201 - a pyoxigraph.Store
@@ -76,6 +84,10 @@ class LoadedGraph:
             else:
                 with quiet_literals():
                     self._graph = store_to_graph(self._store)
+                if self._graph_follows_view:
+                    self._store, self._triples = None, None
+            for prefix, namespace in self._namespaces:
+                self._graph.bind(prefix, namespace, override=False)
         return self._graph
 
     @property

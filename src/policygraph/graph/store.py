@@ -208,7 +208,7 @@ def _build_locked(
     shutil.rmtree(building, ignore_errors=True)
     try:
         building.mkdir()
-        triples = _fill_store(building / _OXIGRAPH, loaded.graph, rdf_files, progress)
+        triples = _fill_store(building / _OXIGRAPH, loaded, rdf_files, progress)
         names = [str(p.resolve()) for p in files]
         manifest = {
             "format": "policygraph-store",

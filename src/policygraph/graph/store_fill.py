@@ -1,9 +1,10 @@
-"""Filling a store: the graph built from YAML, then RDF files bulk-loaded by Oxigraph, with progress.
+"""Filling a store: what the loader read (``add_inputs``), then RDF files bulk-loaded by Oxigraph, with progress.
 
 Kept apart from ``store`` (which decides what to build, where, and under which lock) because this is
-the part that moves the triples: it converts rdflib terms once each, streams each RDF file through a
-counting reader for the progress bar, and checks the literals Oxigraph loaded for what the YAML
-loader would have refused (control characters, oversized numbers), naming the file and line."""
+the part that moves the triples: it hands the records' N-Triples text to Oxigraph's parser in one call,
+converts the few rdflib terms (the ontology, extra RDF read by rdflib) once each, streams each RDF file
+through a counting reader for the progress bar, and checks the literals Oxigraph loaded for what the
+YAML loader would have refused (control characters, oversized numbers), naming the file and line."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from rdflib import Graph
-
 from policygraph.errors import InputError
 from policygraph.model import Location
-from policygraph.records.load import RDF_FORMATS
+from policygraph.records.load import RDF_FORMATS, Inputs
 from policygraph.records.rdf_input import OXIGRAPH_FORMATS
 
 Progress = Callable[[str, int, int], None]
@@ -35,26 +34,43 @@ SELECT ?o WHERE {
 """
 
 
+def add_inputs(store, inputs: Inputs, *, bulk: bool = False) -> None:  # noqa: ANN001 - a pyoxigraph.Store
+    """Add the triples ``records.load.read_inputs`` read to the default graph of ``store``.
 
-
-def _fill_store(folder: Path, graph: Graph, rdf_files: list[Path], progress: Progress | None) -> int:
+    ``bulk`` uses Oxigraph's bulk loader (for a new on-disk store: no transaction, written in big batches).
+    """
     import pyoxigraph as ox
 
     from policygraph.graph.convert import to_oxigraph
+
+    default = ox.DefaultGraph()
+    cache: dict = {}
+
+    def convert(term):  # noqa: ANN001, ANN202 - the ontology repeats its terms: convert each once
+        converted = cache.get(term)
+        if converted is None:
+            converted = cache[term] = to_oxigraph(term)
+        return converted
+
+    quads = (ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in inputs.graph)
+    text = "".join(inputs.records)
+    if bulk:
+        store.bulk_extend(quads)
+        store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.extend(quads)
+        store.load(text, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _fill_store(folder: Path, inputs: Inputs, rdf_files: list[Path], progress: Progress | None) -> int:
+    import pyoxigraph as ox
+
     from policygraph.records.rdf_input import error_position
 
     store = ox.Store(str(folder))
     try:
         default = ox.DefaultGraph()
-        cache: dict = {}
-
-        def convert(term):
-            converted = cache.get(term)
-            if converted is None:
-                converted = cache[term] = to_oxigraph(term)
-            return converted
-
-        store.bulk_extend(ox.Quad(convert(s), convert(p), convert(o), default) for s, p, o in graph)
+        add_inputs(store, inputs, bulk=True)
         total = sum(p.stat().st_size for p in rdf_files)
         done = 0
         for path in rdf_files:

@@ -1,11 +1,14 @@
-"""Curated YAML (and extra RDF files) → one rdflib Graph, plus a source map back to file:line.
+"""Curated YAML (and extra RDF files) → the graph's triples, plus a source map back to file:line.
 
-``graph.build.load_graph`` wraps this into the graph handle. Bad input raises ``InputError`` naming the file and
+The records' triples are written as N-Triples text (``records.ntriples``), which ``graph.build`` hands
+to Oxigraph in one call; the ontology and extra RDF files are read into a (small) rdflib Graph, as
+their checks need. ``graph.build.load_graph`` wraps this into the graph handle. Bad input raises ``InputError`` naming the file and
 line; the first problem found is reported, so a curator fixes one thing at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import gc
@@ -14,10 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import yaml
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+from yaml import ScalarNode
 
 from policygraph import resources
 from policygraph.errors import InputError
@@ -26,10 +31,11 @@ from policygraph.records.canonical import canonical_lexical, web_iri
 from policygraph.records.cube import cube_triples
 from policygraph.records.identifiers import identifier_triples, parse_duration
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
+from policygraph.records.ntriples import iri, lang_literal, plain_literal, term
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
 from policygraph.records.yaml_nodes import MAX_DEPTH, YamlRefusal, compose_documents
-from policygraph.terms import ID, PG, PROV, RDF, SKOS, VOCAB, XSD, controlled_value
+from policygraph.terms import ID, ID_BASE, PG, PROV, RDF, SKOS, VOCAB, XSD, controlled_value
 
 __all__ = ["Inputs", "SourceMap", "read_inputs", "data_files", "parse_date", "RDF_FORMATS"]
 
@@ -66,23 +72,32 @@ class SourceMap:
 
 @dataclass
 class Inputs:
-    """What the inputs hold as RDF: ontology + data, where each record came from, and what was read."""
+    """What the inputs hold as RDF: ontology + data, where each record came from, and what was read.
+
+    The graph is ``graph`` (the ontology and the extra RDF files, with their prefixes) and ``records``
+    (the YAML records' triples, N-Triples text) together.
+    """
 
     graph: Graph
-    source_map: SourceMap
+    records: list[str]
     record_counts: Counter
     files: list[Path]
+    locate: Callable[[], SourceMap]  # makes the source map: most commands never need it, so only on first use
+
+    @functools.cached_property
+    def source_map(self) -> SourceMap:
+        return self.locate()
 
 
 def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inputs:
-    """Read the bundled data (unless ``bundled`` is false) and extra paths into one rdflib Graph.
+    """Read the bundled data (unless ``bundled`` is false) and extra paths: every check, every triple.
 
     Args:
         data: extra YAML or RDF files, or folders of them, added to the graph.
         bundled: include the bundled dataset in ``data/``.
 
     Returns:
-        The graph with the ontology, every record and its citations, and the source map.
+        The ontology, every record and its citations, and the source map.
 
     Raises:
         InputError: a file is missing or malformed, or a record is invalid.
@@ -92,20 +107,16 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     _add_ontology(graph)
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
     check_data_size(files)  # before reading any: bounds the memory rdflib needs
-    builder = _Builder(graph)
-    collecting = gc.isenabled()
-    gc.disable()  # loading makes millions of objects and no cycles: the collector's passes made it quadratic
-    try:
+    builder = _Builder()
+    with _collector_paused():
         for path in files:
             if path.suffix.lower() in _YAML_SUFFIXES:
                 builder.add_yaml(path)
             else:
                 read_rdf(graph, path, RDF_FORMATS[path.suffix.lower()])
         builder.resolve_references()
-    finally:
-        if collecting:
-            gc.enable()
-    return Inputs(graph, builder.source_map, builder.counts, files)
+    locate = functools.partial(_source_map, builder.node_lines, builder.property_lines)  # not the builder: its lines go
+    return Inputs(graph, builder.lines, builder.counts, files, locate)
 
 
 def parse_date(text: str) -> Literal:
@@ -190,13 +201,16 @@ def _one_line(error: Exception) -> str:
 
 
 class _Builder:
-    """Maps records to triples, recording where each came from; checks references at the end."""
+    """Maps records to triples (N-Triples lines), recording where each came from; checks references at the end."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
-        self.source_map = SourceMap()
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        # Where each node and key was written, as (path, IRI, line) and (path, IRI, predicate, line):
+        # plain tuples, made into the ``SourceMap`` only when asked (``_source_map``).
+        self.node_lines: list[tuple[str, str, int]] = []
+        self.property_lines: list[tuple[str, str, URIRef, int]] = []
         self.counts: Counter = Counter()
-        self.defined: dict[str, Location] = {}
+        self.defined: dict[str, tuple[str, int]] = {}  # record id → (path, line)
         self.references: list[tuple[str, Location, str, str]] = []  # (id, where, key, record id)
         self.path = ""
 
@@ -260,9 +274,9 @@ class _Builder:
 
     def _add_record(self, node: yaml.Node) -> None:
         fields = self._mapping(node, "a record")
-        where = self._loc(node.start_mark)
+        path, line = self.path, node.start_mark.line + 1
         if "id" not in fields:
-            raise InputError("record has no 'id'", where)
+            raise InputError("record has no 'id'", Location(path, line))
         record_id = self._scalar(fields["id"][1], "id")
         if not _ID_RE.match(record_id):
             raise InputError(
@@ -270,7 +284,7 @@ class _Builder:
                 self._loc(fields["id"][1].start_mark),
             )
         if "type" not in fields:
-            raise InputError(f"record {record_id!r} has no 'type'", where)
+            raise InputError(f"record {record_id!r} has no 'type'", Location(path, line))
         type_name = self._scalar(fields["type"][1], "type")
         kind = RECORD_KINDS.get(type_name)
         if kind is None:
@@ -280,18 +294,18 @@ class _Builder:
                 hint="one of: " + ", ".join(sorted(RECORD_KINDS)),
             )
         if record_id in self.defined:
-            raise InputError(f"duplicate id {record_id!r} (first defined at {self.defined[record_id]})", where)
-        self.defined[record_id] = where
-        subject = ID[record_id]
-        self.source_map.nodes[subject] = where
+            first = Location(*self.defined[record_id])
+            raise InputError(f"duplicate id {record_id!r} (first defined at {first})", Location(path, line))
+        self.defined[record_id] = (path, line)
+        subject = ID_BASE + record_id
+        s = f"<{subject}>"
+        self.node_lines.append((path, subject, line))
         self.counts[type_name] += 1
-        self.graph.add((subject, RDF.type, kind.rdf_class))
-        if kind.scheme:
-            self.graph.add((subject, RDF.type, SKOS.Concept))
-            self.graph.add((subject, SKOS.inScheme, ID[kind.scheme]))
-        keys = {**COMMON_KEYS, **kind.keys}
+        self.lines.append(_kind_lines(type_name) % {"s": s})
+        keys = _record_keys(type_name)
+        property_lines = self.property_lines
         for name, (key_node, value_node) in fields.items():
-            if name in ("id", "type"):
+            if name == "id" or name == "type":
                 continue
             key = keys.get(name)
             if key is None:
@@ -300,15 +314,27 @@ class _Builder:
                     self._loc(key_node.start_mark),
                     hint="see data/README.md",
                 )
-            self.source_map.properties[(subject, key.predicate)] = self._loc(key_node.start_mark)
-            self._add_value(subject, record_id, name, key, value_node)
-        if kind.rdf_class == PG.Observation and "measures" in fields:  # statistics as RDF Data Cube
-            self.graph.addN((*triple, self.graph) for triple in cube_triples(subject, self._scalar(fields["measures"][1], "measures")))
+            property_lines.append((path, subject, key.predicate, key_node.start_mark.line + 1))
+            self._add_value(subject, s, record_id, name, key, value_node)
+        if kind.rdf_class is _OBSERVATION and "measures" in fields:  # statistics as RDF Data Cube
+            for triple in cube_triples(URIRef(subject), self._scalar(fields["measures"][1], "measures")):
+                self._add(*triple)
 
-    def _add_value(self, subject: URIRef, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
-        if _is_null(node):
+    def _add(self, subject: URIRef, predicate: URIRef, value: Node) -> None:
+        self.lines.append(f"{term(subject)} {term(predicate)} {term(value)} .\n")
+
+    def _add_value(self, subject: str, s: str, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
+        if node.tag == _NULL and isinstance(node, ScalarNode):
             return
-        add = self.graph.add
+        kind, p = key.kind, f"<{key.predicate}>"
+        if kind == "langtext":  # the commonest: first
+            for literal in self._langtexts(node, name):
+                self.lines.append(f"{s} {p} {literal} .\n")
+            return
+        if kind == "text":
+            self.lines.append(f"{s} {p} {plain_literal(self._scalar(node, name))} .\n")
+            return
+        add, subject = self._add, URIRef(subject)
         if key.kind in ("refs", "texts", "langtexts", "cite", "identifier"):
             items = node.value if isinstance(node, yaml.SequenceNode) else None
             if items is None:
@@ -317,43 +343,38 @@ class _Builder:
                 items = [node]  # a single value where a list is expected is fine
             for index, item in enumerate(items, start=1):
                 if key.kind == "refs":
-                    self._add_reference(subject, record_id, name, key.predicate, item)
+                    self._add_reference(s, record_id, name, p, item)
                 elif key.kind == "texts":
-                    add((subject, key.predicate, Literal(self._scalar(item, name))))
+                    self.lines.append(f"{s} {p} {plain_literal(self._scalar(item, name))} .\n")
                 elif key.kind == "langtexts":
                     for literal in self._langtexts(item, name):
-                        add((subject, key.predicate, literal))
+                        self.lines.append(f"{s} {p} {literal} .\n")
                 elif key.kind == "identifier":
                     try:
                         triples = identifier_triples(subject, name, self._scalar(item, name))
                     except ValueError as error:
                         raise InputError(f"{error} in record {record_id!r}", self._loc(item.start_mark)) from None
                     for triple in triples:
-                        add(triple)
+                        add(*triple)
                 else:
-                    self._add_citation(subject, record_id, index, item)
+                    self._add_citation(subject, s, record_id, index, item)
         elif key.kind == "ref":
-            self._add_reference(subject, record_id, name, key.predicate, node)
-        elif key.kind == "langtext":
-            for literal in self._langtexts(node, name):
-                add((subject, key.predicate, literal))
-        elif key.kind == "text":
-            add((subject, key.predicate, Literal(self._scalar(node, name))))
+            self._add_reference(s, record_id, name, p, node)
         elif key.kind == "url":
-            add((subject, key.predicate, web_iri(self._url(node, name))))
+            self.lines.append(f"{s} {p} {self._url(node, name)} .\n")
         elif key.kind == "date":
-            add((subject, key.predicate, self._date(node, name)))
+            add(subject, key.predicate, self._date(node, name))
         elif key.kind == "duration":
             try:
-                add((subject, key.predicate, parse_duration(self._scalar(node, name))))
+                add(subject, key.predicate, parse_duration(self._scalar(node, name)))
             except ValueError as error:
                 raise InputError(f"{error} in {name!r}", self._loc(node.start_mark)) from None
         elif key.kind == "number":
-            add((subject, key.predicate, self._number(node, name)))
+            add(subject, key.predicate, self._number(node, name))
         elif key.kind == "bool":
             if node.tag != "tag:yaml.org,2002:bool":
                 raise InputError(f"{name!r} must be true or false, not {node.value!r}", self._loc(node.start_mark))
-            add((subject, key.predicate, Literal(node.value.lower() in ("true", "yes", "on"))))
+            add(subject, key.predicate, Literal(node.value.lower() in ("true", "yes", "on")))
         elif key.kind == "enum":
             value = self._scalar(node, name)
             allowed = ENUMS[key.enum]
@@ -361,16 +382,17 @@ class _Builder:
                 raise InputError(
                     f"bad {name} {value!r} in record {record_id!r}", self._loc(node.start_mark), hint="one of: " + ", ".join(allowed)
                 )
-            add((subject, key.predicate, controlled_value(key.enum, value)))
+            add(subject, key.predicate, controlled_value(key.enum, value))
         else:  # pragma: no cover - the table in records.py only uses the kinds above
             raise AssertionError(key.kind)
 
-    def _add_reference(self, subject: URIRef, record_id: str, name: str, predicate: URIRef, node: yaml.Node) -> None:
+    def _add_reference(self, s: str, record_id: str, name: str, p: str, node: yaml.Node) -> None:
+        """``s p pgid:target``, written once every target is known to be a record (``resolve_references``)."""
         target = self._scalar(node, name)
         self.references.append((target, self._loc(node.start_mark), name, record_id))
-        self.graph.add((subject, predicate, ID[target]))
+        self.lines.append(f"{s} {p} <{ID_BASE}{target}> .\n")
 
-    def _add_citation(self, subject: URIRef, record_id: str, index: int, node: yaml.Node) -> None:
+    def _add_citation(self, subject: str, s: str, record_id: str, index: int, node: yaml.Node) -> None:
         fields = self._mapping(node, "a citation")
         where = self._loc(node.start_mark)
         unknown = set(fields) - {"source", "url", "locator", "quote"}
@@ -387,20 +409,20 @@ class _Builder:
             if required not in fields or _is_null(fields[required][1]):
                 raise InputError(f"a citation of {record_id!r} has no {required!r}", where)
         citation = URIRef(f"{subject}/cite/{index}")
-        self.source_map.nodes[citation] = where
-        add = self.graph.add
-        add((subject, PG.citation, citation))
-        add((citation, RDF.type, PG.Citation))
+        c = iri(citation)
+        self.node_lines.append((self.path, citation, where.line))
+        lines = self.lines
+        lines.append(f"{s} {_CITATION} {c} .\n{c} {_TYPE} {_CITATION_CLASS} .\n")
         if "source" in fields:
-            self._add_reference(citation, record_id, "source", PG.source, fields["source"][1])
-            add((subject, PROV.wasDerivedFrom, ID[self._scalar(fields["source"][1], "source")]))
+            self._add_reference(c, record_id, "source", _SOURCE, fields["source"][1])
+            lines.append(f"{s} {_DERIVED_FROM} <{ID_BASE}{self._scalar(fields['source'][1], 'source')}> .\n")
         else:
-            add((citation, PG.sourceUrl, web_iri(self._url(fields["url"][1], "url"))))
-        add((citation, PG.locator, Literal(self._scalar(fields["locator"][1], "locator"))))
-        add((citation, PG.quote, self._quote(fields["quote"][1])))
+            lines.append(f"{c} {_SOURCE_URL} {self._url(fields['url'][1], 'url')} .\n")
+        lines.append(f"{c} {_LOCATOR} {plain_literal(self._scalar(fields['locator'][1], 'locator'))} .\n")
+        lines.append(f"{c} {_QUOTE} {self._quote(fields['quote'][1])} .\n")
         for name in ("source", "url", "locator", "quote"):
             if name in fields:
-                self.source_map.properties[(citation, _CITATION_PREDICATES[name])] = self._loc(fields[name][0].start_mark)
+                self.property_lines.append((self.path, citation, _CITATION_PREDICATES[name], fields[name][0].start_mark.line + 1))
 
     def resolve_references(self) -> None:
         """Fail on the first reference to an id that no record defines."""
@@ -418,30 +440,35 @@ class _Builder:
             raise InputError(f"{name!r} is empty", self._loc(node.start_mark))
         return value
 
-    def _langtexts(self, node: yaml.Node, name: str) -> list[Literal]:
+    def _langtexts(self, node: yaml.Node, name: str) -> list[str]:
+        """The language-tagged literals (N-Triples) of a text, or of ``{lang: text, ...}``; English when untagged."""
         if isinstance(node, yaml.MappingNode):
             result = []
             for lang, (_, value) in self._mapping(node, f"{name!r}").items():
-                if not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", lang):
+                if not _LANG_RE.match(lang):
                     raise InputError(f"bad language tag {lang!r} in {name!r}", self._loc(node.start_mark))
-                result.append(Literal(self._scalar(value, name), lang=lang))
+                result.append(lang_literal(self._scalar(value, name), lang))
             return result
-        return [Literal(self._scalar(node, name), lang="en")]
+        return [lang_literal(self._scalar(node, name), "en")]
 
-    def _quote(self, node: yaml.Node) -> Literal:
+    def _quote(self, node: yaml.Node) -> str:
         """A quote is plain text in the source's own words; ``{ja: "…"}`` tags one in another language."""
         if not isinstance(node, yaml.MappingNode):
-            return Literal(self._scalar(node, "quote"))
+            return plain_literal(self._scalar(node, "quote"))
         texts = self._langtexts(node, "quote")
         if len(texts) != 1:
             raise InputError("a quote has one language: write {ja: \"…\"}", self._loc(node.start_mark))
         return texts[0]
 
     def _url(self, node: yaml.Node, name: str) -> str:
+        """A web address as an IRI (N-Triples), checked as Oxigraph checks IRIs."""
         value = self._scalar(node, name)
         if not re.match(r"^https?://\S+$", value):
             raise InputError(f"bad URL {value!r} in {name!r}: use http(s)://...", self._loc(node.start_mark))
-        return value
+        try:
+            return term(web_iri(value))
+        except ValueError as error:
+            raise InputError(f"bad URL {value!r} in {name!r}: {_one_line(error)}", self._loc(node.start_mark)) from None
 
     def _date(self, node: yaml.Node, name: str) -> Literal:
         value = self._scalar(node, name)
@@ -466,9 +493,67 @@ class _Builder:
 
 _DECIMAL = str(XSD.decimal)
 _CITATION_PREDICATES = {"source": PG.source, "url": PG.sourceUrl, "locator": PG.locator, "quote": PG.quote}
+_OBSERVATION = PG.Observation
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+_TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
+_SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
+_SOURCE_URL = iri(PG.sourceUrl)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes millions of objects and no cycles: the collector's passes made loading quadratic, the source map twice as slow."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _source_map(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> SourceMap:
+    """The source map of the records, citations and keys that ``_Builder`` noted."""
+    with _collector_paused():
+        return _make_source_map(node_lines, property_lines)
+
+
+def _make_source_map(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> SourceMap:
+    source_map = SourceMap()
+    nodes, properties = source_map.nodes, source_map.properties
+    locations: dict[tuple[str, int], Location] = {}
+    for path, node, line in node_lines:
+        where = locations.get((path, line))
+        if where is None:
+            where = locations[(path, line)] = Location(path, line)
+        nodes[URIRef(node)] = where
+    for path, node, predicate, line in property_lines:
+        where = locations.get((path, line))
+        if where is None:
+            where = locations[(path, line)] = Location(path, line)
+        properties[(URIRef(node), predicate)] = where
+    return source_map
+
+
+@functools.lru_cache(maxsize=None)
+def _record_keys(type_name: str) -> dict[str, Key]:
+    return {**COMMON_KEYS, **RECORD_KINDS[type_name].keys}
+
+
+@functools.lru_cache(maxsize=None)
+def _kind_lines(type_name: str) -> str:
+    """The triples every record of a type has (its class; a concept's scheme), with ``%(s)s`` for the subject."""
+    kind = RECORD_KINDS[type_name]
+    lines = f"%(s)s {_TYPE} {iri(kind.rdf_class)} .\n"
+    if kind.scheme:
+        lines += f"%(s)s {_TYPE} {iri(SKOS.Concept)} .\n%(s)s {iri(SKOS.inScheme)} <{ID_BASE}{kind.scheme}> .\n"
+    return lines
+
+
+_NULL = "tag:yaml.org,2002:null"
 
 
 def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
 
 
