@@ -18,6 +18,20 @@ from policygraph.validation.engines import run_shacl
 from policygraph.validation.findings import PGSH, findings_from_results
 from policygraph.validation.validate import load_shapes, shape_files, validate
 
+
+def edited(loaded: LoadedGraph, add=(), remove=()) -> LoadedGraph:
+    """A new handle on ``loaded``'s graph with triples added and removed (a handle is read-only: its store keeps the old graph)."""
+    graph = Graph()
+    for prefix, namespace in loaded.graph.namespaces():
+        graph.bind(prefix, namespace)
+    for triple in loaded.graph:
+        graph.add(triple)
+    for pattern in remove:
+        graph.remove(pattern)
+    for triple in add:
+        graph.add(triple)
+    return LoadedGraph(graph=graph, source_map=loaded.source_map, record_counts=loaded.record_counts, files=loaded.files)
+
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 BASE = FIXTURES / "valid" / "base"
 SOURCES = FIXTURES / "valid" / "sources"
@@ -121,8 +135,7 @@ def test_validate_base_dataset_has_no_findings():
 
 def test_validate_returns_report_for_non_conforming_data():
     """Non-conformance is data: validate returns a Report with ok False, it does not raise."""
-    loaded = load_graph([BASE], bundled=False)
-    loaded.graph.remove((ID["st-tr"], PG.state, None))
+    loaded = edited(load_graph([BASE], bundled=False), remove=[(ID["st-tr"], PG.state, None)])
     report = validate(loaded, sources=SOURCES)
     assert not report.ok
     [finding] = report.findings
@@ -141,8 +154,7 @@ def test_run_shacl_conforms_on_base():
 
 def test_findings_from_results_skips_nested_details():
     """Results nested under sh:detail (pyshacl reports them for sh:node / sh:or) do not become findings of their own."""
-    loaded = load_graph([BASE], bundled=False)
-    loaded.graph.add((ID["min"], PG.founded, Literal("in 1999")))
+    loaded = edited(load_graph([BASE], bundled=False), add=[(ID["min"], PG.founded, Literal("in 1999"))])
     shapes_graph = load_shapes(shape_files())
     results = run_shacl(loaded, shapes_graph, engine="pyshacl")
     findings = findings_from_results(results, shapes_graph, loaded)
@@ -292,9 +304,8 @@ def test_shape_codes_are_documented(shapes):
 )
 def test_validate_response_and_coverage(triple, code):
     """response is supported or noted and only on recommendations; coverage is full or partial and only on sources."""
-    loaded = load_graph([BASE], bundled=False)
     subject, predicate, value = triple
-    loaded.graph.add((ID[subject], PG[predicate], Literal(value)))
+    loaded = edited(load_graph([BASE], bundled=False), add=[(ID[subject], PG[predicate], Literal(value))])
     report = validate(loaded, sources=SOURCES)
     assert code in {f.code for f in report.findings}
     assert not report.ok
@@ -302,8 +313,10 @@ def test_validate_response_and_coverage(triple, code):
 
 def test_validate_response_and_coverage_accepted_where_they_belong():
     """A recommendation's response and a source's coverage, with allowed values, give no finding."""
-    loaded = load_graph([BASE], bundled=False)
-    loaded.graph.add((ID["rec-detention-children"], PG.stateResponse, controlled_value("response", "supported")))
-    loaded.graph.add((ID["src"], PG.coverage, controlled_value("coverage", "partial")))
+    loaded = edited(
+        load_graph([BASE], bundled=False),
+        add=[(ID["rec-detention-children"], PG.stateResponse, controlled_value("response", "supported")),
+             (ID["src"], PG.coverage, controlled_value("coverage", "partial"))],
+    )
     report = validate(loaded, sources=SOURCES)
     assert report.findings == ()

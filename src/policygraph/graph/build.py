@@ -49,7 +49,6 @@ def load_graph(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Load
         record_counts=inputs.record_counts,
         files=inputs.files,
         namespaces=list(inputs.graph.namespaces()),
-        graph_follows_view=True,
     )
 
 

@@ -46,7 +46,6 @@ class LoadedGraph:
         folder: Path | None = None,
         triples: int | None = None,
         namespaces: Iterable[tuple[str, str]] = (),
-        graph_follows_view: bool = False,
     ):
         if graph is None and store is None:
             raise ValueError("a LoadedGraph needs an rdflib graph or an Oxigraph store")
@@ -58,10 +57,6 @@ class LoadedGraph:
         self.folder = folder  # the store's folder when opened from disk
         self._triples = triples
         self._namespaces = list(namespaces)  # the prefixes the inputs declared, for the rdflib view
-        # A graph built from the inputs: once its rdflib view is made, the view is the graph (the store is
-        # made again from it when next asked), so triples added to ``.graph`` reach the store, as they did
-        # when the loader made an rdflib graph. Not for a graph file: rdflib would rewrite some of its literals.
-        self._graph_follows_view = graph_follows_view
 
     @property
     def store(self):  # noqa: ANN201 - a pyoxigraph.Store
@@ -84,8 +79,6 @@ class LoadedGraph:
             else:
                 with quiet_literals():
                     self._graph = store_to_graph(self._store)
-                if self._graph_follows_view:
-                    self._store, self._triples = None, None
             for prefix, namespace in self._namespaces:
                 self._graph.bind(prefix, namespace, override=False)
         return self._graph
