@@ -53,7 +53,7 @@ MAX_LINES = 400
 # when a module not named here grows past the limit, and when one named here is back under it (then
 # delete its line). Lines counted when the list was made, and the seams the modules already show:
 OVER_LIMIT = {
-    "records/load.py",  # 455: YAML records and extra RDF into one graph with its source map
+    "records/load.py",  # 513: YAML records and extra RDF into the N-Triples of the graph (files and source map: records/files.py)
     "records/safety.py",  # 480: size, encoding, XML, JSON-LD and number checks before any parser
     "sparql/results.py",  # 403: the W3C result writers and the tables for people
     "validation/shacl_oxigraph.py",  # 517: SHACL Core compiled to SPARQL (shapes are read by shacl_shapes)

@@ -14,7 +14,8 @@ from policygraph.errors import InputError
 from policygraph.graph.convert import _short
 from policygraph.graph.handle import LoadedGraph
 from policygraph.model import Location
-from policygraph.records.load import RDF_FORMATS, read_inputs
+from policygraph.records.files import RDF_FORMATS
+from policygraph.records.load import read_inputs
 from policygraph.records.rdf_input import OXIGRAPH_FORMATS, error_position
 
 __all__ = ["load_graph", "open_graph_file", "GRAPH_FILE_SUFFIXES"]

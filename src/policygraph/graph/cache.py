@@ -77,13 +77,12 @@ def cached_graph(
         InputError: a file is missing or malformed, or a record is invalid (as ``load_graph``).
     """
     global builds
-    from policygraph.graph.build import load_graph
     from policygraph.graph.store import StoreWriteError, build_store, input_hash, is_current, open_store
-    from policygraph.records.load import data_files
+    from policygraph.records.files import data_files
 
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
     if any(path.suffix.lower() not in (".yaml", ".yml") for path in files):
-        return load_graph(data, bundled=bundled)  # RDF input: read as given each time (``build --store`` keeps it)
+        return _in_memory(data, bundled)  # RDF input: read as given each time (``build --store`` keeps it)
 
     shapes = _shape_files()
     key = input_hash(files, shapes)
@@ -101,7 +100,7 @@ def cached_graph(
     except StoreWriteError as error:
         if warn is not None:
             warn(f"warning: cannot use the graph cache in {cache_dir()} ({error.message}); building in memory")
-        return load_graph(data, bundled=bundled)
+        return _in_memory(data, bundled)
     if not result.skipped:
         builds += 1
         _forget_old(folder)
@@ -180,3 +179,10 @@ def _forget_old(current: Path) -> None:
     for folder in _cached_folders()[KEEP:]:
         if folder != current:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_memory(data: Sequence[str | Path], bundled: bool) -> LoadedGraph:
+    """The graph built in memory, bypassing the cache (the YAML loader is imported only then: a cached answer never needs it)."""
+    from policygraph.graph.build import load_graph
+
+    return load_graph(data, bundled=bundled)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from policygraph.records.load import SourceMap
+from policygraph.records.files import SourceMap
 
 __all__ = ["LoadedGraph"]
 

@@ -47,7 +47,7 @@ from policygraph.graph.handle import LoadedGraph, source_map_from_file
 from policygraph.graph.store_fill import _CHUNK, Progress, _fill_store, _is_blank
 from policygraph.graph.store_guard import BuildLock, folder_identity, pinned, remove_leftovers
 from policygraph.model import Location
-from policygraph.records.load import RDF_FORMATS, SourceMap, data_files
+from policygraph.records.files import RDF_FORMATS, SourceMap, data_files
 
 __all__ = [
     "STORE_FORMAT",

@@ -11,11 +11,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policygraph.errors import InputError
 from policygraph.model import Location
-from policygraph.records.load import RDF_FORMATS, Inputs
+from policygraph.records.files import RDF_FORMATS
 from policygraph.records.rdf_input import OXIGRAPH_FORMATS
+
+if TYPE_CHECKING:  # the loader is imported by whoever builds: a command answering from the cache never does
+    from policygraph.records.load import Inputs
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: what is being done, and how far (bytes or steps)."""

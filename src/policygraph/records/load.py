@@ -14,10 +14,10 @@ import functools
 import gc
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import yaml
 from rdflib import Graph, Literal, URIRef
@@ -28,6 +28,7 @@ from policygraph import resources
 from policygraph.errors import InputError
 from policygraph.model import Location
 from policygraph.records.canonical import canonical_lexical, web_iri
+from policygraph.records.files import YAML_SUFFIXES, RDF_FORMATS, SourceMap, data_files
 from policygraph.records.cube import cube_triples
 from policygraph.records.identifiers import identifier_triples, parse_duration
 from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
@@ -37,37 +38,11 @@ from policygraph.records.safety import check_data_size, check_number, decode_tex
 from policygraph.records.yaml_nodes import MAX_DEPTH, YamlRefusal, compose_documents
 from policygraph.terms import ID, ID_BASE, PG, PROV, RDF, SKOS, VOCAB, XSD, controlled_value
 
-__all__ = ["Inputs", "SourceMap", "read_inputs", "data_files", "parse_date", "RDF_FORMATS"]
+__all__ = ["Inputs", "read_inputs", "parse_date"]
 
-RDF_FORMATS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
-_YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_YAML_BYTES = 5_000_000  # curated files are tens of kB; PyYAML needs about a minute for 10 MB
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits: \d matches ２ too
-
-
-@dataclass
-class SourceMap:
-    """Where each node (and each node's property) was defined: IRI → ``Location``."""
-
-    nodes: dict[URIRef, Location] = field(default_factory=dict)
-    properties: dict[tuple[URIRef, URIRef], Location] = field(default_factory=dict)
-
-    def locate(self, node: URIRef, predicate: URIRef | None = None) -> Location | None:
-        """The most precise known location of ``node`` (or of its ``predicate`` value)."""
-        if predicate is not None and (node, predicate) in self.properties:
-            return self.properties[(node, predicate)]
-        return self.nodes.get(node)
 
 
 @dataclass
@@ -110,7 +85,7 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     builder = _Builder()
     with _collector_paused():
         for path in files:
-            if path.suffix.lower() in _YAML_SUFFIXES:
+            if path.suffix.lower() in YAML_SUFFIXES:
                 builder.add_yaml(path)
             else:
                 read_rdf(graph, path, RDF_FORMATS[path.suffix.lower()])
@@ -164,27 +139,6 @@ def _bind_prefixes(graph: Graph) -> None:
     graph.bind("skos", SKOS)
     graph.bind("pgv", VOCAB)
     graph.bind("prov", PROV)
-
-
-def data_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (*_YAML_SUFFIXES, *RDF_FORMATS)
-            )
-            files.extend(found)
-        elif path.is_file():
-            if path.suffix.lower() not in (*_YAML_SUFFIXES, *RDF_FORMATS):
-                raise InputError(
-                    f"unknown file type {path.suffix or '(none)'!r}",
-                    Location(str(path)),
-                    hint="use .yaml for records, or .ttl, .nt, .nq, .trig, .jsonld, .rdf for RDF",
-                )
-            files.append(path)
-        else:
-            raise InputError("no such file or folder", Location(str(path)))
-    return files
 
 
 def _read_text(path: Path) -> str:

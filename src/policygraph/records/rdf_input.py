@@ -32,7 +32,7 @@ OXIGRAPH_FORMATS = {
     "json-ld": "JSON_LD",
     "xml": "RDF_XML",
 }
-"""rdflib's format names (``records.load.RDF_FORMATS``) → Oxigraph's ``RdfFormat`` names."""
+"""rdflib's format names (``records.files.RDF_FORMATS``) → Oxigraph's ``RdfFormat`` names."""
 
 MAX_PREFIXES = 1000
 """Prefixes beyond this many per file are not kept for output (they still expand while parsing)."""

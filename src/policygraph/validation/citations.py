@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 from policygraph.graph.labels import local_id
 from policygraph.model import Finding
 from policygraph.records.canonical import readable_url
-from policygraph.records.load import SourceMap
+from policygraph.records.files import SourceMap
 from policygraph.terms import PG, RDF
 
 __all__ = ["normalise", "find_quote", "QuoteMatch", "check_citations", "CHECK_SHAPE", "CHECK_COMPONENT"]

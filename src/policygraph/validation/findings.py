@@ -17,7 +17,7 @@ from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
 from policygraph.model import Finding, Location
 from policygraph.records.kinds import COMMON_KEYS, RECORD_KINDS
-from policygraph.records.load import RDF_FORMATS
+from policygraph.records.files import RDF_FORMATS
 from policygraph.terms import PG, RDF
 
 __all__ = ["PGSH", "findings_from_results"]
