@@ -28,14 +28,9 @@ from policygraph.sparql.run import run_query
 
 GRAPH = "https://example.org/policygraph/japan"
 # Every example of every named query but the trace rules: the queries are written so Virtuoso 7.2 (Debian's)
-# gives the same rows (docs/queries.md says which constructs it gets wrong).
-# What Virtuoso 7.2 still gets wrong, by example; strict xfail, so a fixed Virtuoso (or query) is noticed.
-DIALECT = {
-    "residence-statuses-1": "FILTER(!BOUND(?under) || EXISTS { ?status skos:broader* ?under }) with ?under bound by VALUES: "
-    "Virtuoso keeps 0 of 4 rows for under=specified-skilled-worker (an OPTIONAL path or broader+ instead keeps 2 or 3)",
-}
+# gives the same rows (README's "Remote stores" says which constructs it gets wrong).
 NAMED = [
-    pytest.param(q.name, i, id=f"{q.name}-{i}", marks=[pytest.mark.xfail(strict=True, reason=DIALECT[f"{q.name}-{i}"])] if f"{q.name}-{i}" in DIALECT else [])
+    pytest.param(q.name, i, id=f"{q.name}-{i}")
     for q in list_queries(check=False)
     if not q.name.startswith("trace-")
     for i in range(max(1, len(q.examples)))
@@ -164,9 +159,9 @@ def test_virtuoso_named_query_same_rows_as_local(pushed, bundled, name, example)
         assert rows > 0
 
 
-def test_virtuoso_policy_queries_same_rows_for_every_group_and_status(pushed, bundled):
-    """policies-affecting-group for every group a policy or feature affects, and policies for every status and a few
-    date ranges: Virtuoso 7.2 lost rows and repeated groups reached along two skos:broader chains before the rewrite."""
+def test_virtuoso_queries_same_rows_for_every_group_and_status(pushed, bundled):
+    """policies-affecting-group for every group a policy or feature affects, policies for every status and a few date
+    ranges, residence-statuses under each status: Virtuoso 7.2 lost rows or repeated some before the rewrite."""
     groups = bundled.store.query("SELECT DISTINCT ?g WHERE { ?x <https://w3id.org/policygraph/ontology#affectsGroup> ?g }")
     names = sorted(row["g"].value.rsplit("/", 1)[1] for row in groups)
     assert len(names) > 20
@@ -174,6 +169,9 @@ def test_virtuoso_policy_queries_same_rows_for_every_group_and_status(pushed, bu
     statuses = ["proposed", "pending", "enacted", "in-force", "active", "abandoned", "withdrawn", "ended", "superseded"]
     ranges = [{"from": "2019", "to": "2021"}, {"from": "2015-01", "to": "2016-06-30"}, {"to": "2000"}, {"status": "in-force", "from": "2010"}]
     assert sum(_same_rows(pushed, bundled, "policies", given) for given in [{"status": s} for s in statuses] + ranges) > 150
+    residence = bundled.store.query("SELECT ?s WHERE { ?s a <https://w3id.org/policygraph/ontology#ResidenceStatus> }")
+    under = sorted(row["s"].value.rsplit("/", 1)[1] for row in residence)
+    assert sum(_same_rows(pushed, bundled, "residence-statuses", {"under": name}) for name in under) > 30
 
 
 def test_virtuoso_binding_rule_same_answers_as_local(pushed, bundled):
