@@ -63,6 +63,8 @@ _RESULT_TYPES = {
     "application/xml": "XML",
     "text/tab-separated-values": "TSV",
 }
+_VIRTUOSO_ASK = "__ASK_RETVAL"
+"""Virtuoso 7.2 answers ASK with a table of this one column (1 or 0) instead of a boolean result."""
 
 
 def query_endpoint(
@@ -110,6 +112,8 @@ def query_endpoint(
             raise InputError(f"endpoint {url} sent a graph, not SPARQL results")
         variables = [v.value for v in answer.variables]
         rows = [tuple(to_rdflib(solution[i]) for i in range(len(variables))) for solution in answer]
+        if form == "ASK" and variables == [_VIRTUOSO_ASK]:
+            return QueryResult("ASK", boolean=any(str(row[0]) in ("1", "true") for row in rows), engine=url)
     except (SyntaxError, ValueError, TypeError, OSError, UnicodeError) as error:
         raise InputError(f"endpoint {url} sent unreadable results: {' '.join(str(error).split())[:200]}") from None
     return QueryResult(form, variables=variables, rows=rows, engine=url)
