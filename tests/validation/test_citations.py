@@ -53,13 +53,13 @@ def test_find_quote_case_only_difference():
 def test_check_citations_base_all_found():
     """Every quote of the base dataset is in its source text: no finding."""
     loaded = load_graph([BASE], bundled=False)
-    assert check_citations(loaded.graph, loaded.source_map, SOURCES) == []
+    assert check_citations(loaded, SOURCES) == []
 
 
 def test_check_citations_without_texts_warns_once_per_source():
     """Without a sources folder each cited source gets one warning, never a pass."""
     loaded = load_graph([BASE], bundled=False)
-    [finding] = check_citations(loaded.graph, loaded.source_map, None)
+    [finding] = check_citations(loaded, None)
     assert (finding.code, finding.severity, finding.entity, finding.key, str(finding.value)) == (
         "quote-not-checked", "warning", "src", "file", "base.txt"
     )
@@ -74,7 +74,7 @@ def test_check_citations_external_url_is_info(tmp_path):
         "    - url: https://example.org/a\n      locator: p. 1\n      quote: A is a state\n"
     )
     loaded = load_graph([data], bundled=False)
-    [finding] = check_citations(loaded.graph, loaded.source_map, SOURCES)
+    [finding] = check_citations(loaded, SOURCES)
     assert (finding.code, finding.severity, finding.entity) == ("external-quote-not-checked", "info", "a/cite/1")
     assert finding.location.line == 7
     assert finding.message == (
@@ -86,14 +86,14 @@ def test_check_citations_unreadable_source_text(tmp_path):
     """A source text that is not UTF-8 is a warning for its source, its quotes not checked."""
     (tmp_path / "base.txt").write_bytes(b"caf\xe9")
     loaded = load_graph([BASE], bundled=False)
-    [finding] = check_citations(loaded.graph, loaded.source_map, tmp_path)
+    [finding] = check_citations(loaded, tmp_path)
     assert (finding.code, finding.severity) == ("source-text-unreadable", "warning")
     assert finding.message == "source text 'base.txt' is not UTF-8 text: 27 quotes citing it not checked"
 
 
 def test_check_citations_bundled_quotes_are_in_the_seeds(bundled, shared):
     """Every quote the bundled data cites from a local source is found in the source texts."""
-    findings = check_citations(bundled.graph, bundled.source_map, shared / "seeds")
+    findings = check_citations(bundled, shared / "seeds")
     problems = [f"{f.location}: {f.code}: {f.message}" for f in findings if f.severity != "info"]
     assert problems == []
     assert len(findings) >= 300  # the public-URL citations, one info each

@@ -118,3 +118,44 @@ def test_run_shacl_oxigraph_unsupported_feature_falls_back():
     report = run_shacl(LoadedGraph(graph=data), shapes, engine="auto")
     assert report.value(predicate=RDF.type, object=SH.ValidationReport) is not None
     assert len(list(report.objects(None, SH.result))) == 1
+
+
+_PATH_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ; sh:class ex:Thing ] ,
+        [ sh:path [ sh:zeroOrMorePath ex:p ] ; sh:minCount 2 ] ,
+        [ sh:path [ sh:oneOrMorePath ex:p ] ; sh:minCount 1 ] ,
+        [ sh:path [ sh:alternativePath ( ex:p [ sh:zeroOrOnePath ex:q ] ) ] ; sh:maxCount 1 ] .
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_run_shacl_paths_with_and_without_zero_length_matches(engine):
+    """Counts and classes over paths that take a step and paths that can stay on the node (p*, q?) give SHACL's results.
+
+    The oxigraph engine reads the values of a path that takes a step as a sub-select over the whole
+    property and tests sh:minCount 1 and sh:class with MINUS; a zero-length path must stay a pattern.
+    """
+    shapes = Graph().parse(data=_PATH_SHAPES, format="turtle")
+    data = Graph().parse(
+        data="""@prefix ex: <http://example.org/> .
+        ex:Sub <http://www.w3.org/2000/01/rdf-schema#subClassOf> ex:Thing .
+        ex:a a ex:Thing ; ex:p ex:b .
+        ex:b a ex:Sub ; ex:p ex:c, "text" .
+        ex:c a ex:Thing .""",
+        format="turtle",
+    )
+    report = run_shacl(LoadedGraph(graph=data), shapes, engine=engine)
+    found = sorted(
+        (str(report.value(r, SH.focusNode)).rsplit("/", 1)[-1], str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1])
+        for r in report.objects(None, SH.result)
+    )
+    assert found == [
+        ("a", "MaxCountConstraintComponent"),  # ex:p | ex:q?: b, and a itself
+        ("b", "ClassConstraintComponent"),  # "text" is a literal: never an instance
+        ("b", "MaxCountConstraintComponent"),  # two values of ex:p
+        ("b", "MaxCountConstraintComponent"),  # ex:p | ex:q?: b itself, c and "text"
+        ("c", "MinCountConstraintComponent"),  # no ex:p
+        ("c", "MinCountConstraintComponent"),  # ex:p* reaches only c itself: one value, not two
+        ("c", "MinCountConstraintComponent"),  # ex:p+ takes at least one step: none
+    ]

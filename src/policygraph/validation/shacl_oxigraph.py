@@ -131,7 +131,7 @@ class _Engine:
         batched = self.check_batches(shapes)
         for done, node in enumerate(shapes, start=1):
             shape = self.reader.shape(node)
-            focus = self.reader.targets(node)
+            focus = self.reader.targets(node, self.subclasses)
             if focus is not None and not shape.deactivated and node not in batched:
                 self.check(shape, focus)
             if progress is not None:
@@ -175,15 +175,17 @@ class _Engine:
             values = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(by_path)) + " }"
             if parameter == SH.maxCount:
                 component = SH.MaxCountConstraintComponent
+                # The triples of one subject and predicate have distinct objects: COUNT(*) counts the
+                # values, without the set per group that COUNT(DISTINCT) keeps (a quarter of the time).
                 query = (
                     f"SELECT ?p ?this WHERE {{ {values} ?this ?p ?v }} "
-                    f"GROUP BY ?p ?this HAVING (COUNT(DISTINCT ?v) > {_integer(argument)})"
+                    f"GROUP BY ?p ?this HAVING (COUNT(*) > {_integer(argument)})"
                 )
                 rows = [(row[0], row[1], None) for row in self.select(query)]
             else:
                 component = _VALUE_COMPONENTS[parameter]
-                test = self.value_test(shapes[0], parameter, argument, "?v")
-                query = f"SELECT DISTINCT ?p ?this ?v WHERE {{ {values} ?this ?p ?v FILTER(!({test})) }}"
+                failing = self.failing(shapes[0], parameter, argument, "?v")
+                query = f"SELECT DISTINCT ?p ?this ?v WHERE {{ {values} ?this ?p ?v {failing} }}"
                 rows = self.select(query)
             for predicate, focus, value in rows:
                 for shape in by_path[predicate.value]:
@@ -195,14 +197,14 @@ class _Engine:
         """Every constraint of ``shape`` on the focus nodes ``focus`` binds to ``?this``."""
         params = shape.params
         is_property = shape.path_sparql is not None
-        values = f"?this {shape.path_sparql} ?v ." if is_property else "BIND(?this AS ?v)"
+        values = self.values_of(shape, "?v") if is_property else "BIND(?this AS ?v)"
         for parameter, component in _VALUE_COMPONENTS.items():
             for argument in params.get(parameter, ()):
                 if parameter == SH.datatype:
                     self.check_datatype(shape, focus, values, argument)
                     continue
-                expression = self.value_test(shape, parameter, argument, "?v")
-                query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {values} FILTER(!({expression})) }}"
+                failing = self.failing(shape, parameter, argument, "?v")
+                query = f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {values} {failing} }}"
                 for row in self.select(query):
                     self.add(shape, component, row[0], row[1] if is_property else row[0])
         for argument in params.get(SH.hasValue, ()):
@@ -239,16 +241,20 @@ class _Engine:
 
     def check_counts(self, shape: Shape, focus: str) -> None:
         params, path = shape.params, shape.path_sparql
+        values = self.values_of(shape, "?v")
         for argument in params.get(SH.minCount, ()):
-            query = (
-                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {_integer(argument)})"
-            )
+            if _integer(argument) == 1 and not shape.zero_length:  # the commonest: "required"; no grouping needed
+                query = f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {path} ?v }} }}"
+            else:
+                query = (
+                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {_integer(argument)})"
+                )
             for row in self.select(query):
                 self.add(shape, SH.MinCountConstraintComponent, row[0], None)
         for argument in params.get(SH.maxCount, ()):
             query = (
-                f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} "
+                f"SELECT ?this WHERE {{ {focus} {values} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {_integer(argument)})"
             )
             for row in self.select(query):
@@ -256,7 +262,7 @@ class _Engine:
         for argument in params.get(SH.uniqueLang, ()):
             if isinstance(argument, Literal) and argument.toPython() is True:
                 query = (
-                    f"SELECT ?this ?lang WHERE {{ {focus} ?this {path} ?v "
+                    f"SELECT ?this ?lang WHERE {{ {focus} {values} "
                     f'FILTER(isLiteral(?v) && LANG(?v) != "") BIND(LCASE(LANG(?v)) AS ?lang) }} '
                     "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
                 )
@@ -267,7 +273,7 @@ class _Engine:
             if _true(self.sg.value(shape.node, SH.qualifiedValueShapesDisjoint)):
                 for sibling in self.reader.siblings(shape, qualified):
                     test = f"({test}) && !({self.conforms(sibling, '?q')})"
-            counted = f"SELECT ?this (COUNT(DISTINCT ?q) AS ?n) WHERE {{ {focus} OPTIONAL {{ ?this {path} ?q FILTER({test}) }} }} GROUP BY ?this"
+            counted = f"SELECT ?this (COUNT(DISTINCT ?q) AS ?n) WHERE {{ {focus} OPTIONAL {{ {self.values_of(shape, '?q')} FILTER({test}) }} }} GROUP BY ?this"
             for parameter, operator, component in (
                 (SH.qualifiedMinCount, "<", SH.QualifiedMinCountConstraintComponent),
                 (SH.qualifiedMaxCount, ">", SH.QualifiedMaxCountConstraintComponent),
@@ -307,6 +313,22 @@ class _Engine:
 
 
     # -- value tests, compiled to SPARQL expressions ----------------------------------------
+
+    def failing(self, shape: Shape, parameter: URIRef, argument: Node, var: str) -> str:
+        """What keeps only the rows whose value ``var`` fails one constraint parameter: a FILTER, or a MINUS.
+
+        ``sh:class`` becomes ``MINUS`` the instances of the class and its subclasses, which Oxigraph
+        evaluates by hashing them once; the filter ``EXISTS { ?v rdf:type ?c }`` would look up every
+        value on its own (0.7 s instead of 0.05 s for the hundred thousand references to bodies in a
+        million-triple graph). A literal is never an instance, so it still fails, as SHACL says.
+        """
+        if parameter == SH["class"]:
+            classes = self.subclasses(argument)
+            if not any(isinstance(c, BNode) for c in classes):
+                kind = self.fresh()
+                listed = " ".join(sparql_term(c) for c in classes)
+                return f"MINUS {{ VALUES {kind} {{ {listed} }} {var} <{RDF.type}> {kind} }}"
+        return f"FILTER(!({self.value_test(shape, parameter, argument, var)}))"
 
     def value_test(self, shape: Shape, parameter: URIRef, argument: Node, var: str) -> str:
         """A SPARQL expression true when the value ``var`` satisfies one constraint parameter."""
@@ -412,6 +434,19 @@ class _Engine:
         for child in params.get(SH.property, ()):
             raise UnsupportedShapes(f"sh:property on a property shape ({name_of(child)}) inside a nested shape")
         return "(" + (" && ".join(parts) or "true") + ")"
+
+    def values_of(self, shape: Shape, var: str) -> str:
+        """A pattern that binds ``?this`` and ``var`` to each node and value of the property shape's path.
+
+        The query joins it with its focus nodes. A path that takes at least one step becomes a subquery
+        over the whole property, which Oxigraph joins by hashing; as a plain pattern it would look each
+        focus node up in the on-disk indexes one by one, about three times slower at a million triples.
+        A path with zero-length matches (``p*``, ``p?``) stays a pattern: on its own it would match every
+        node of the graph.
+        """
+        if shape.zero_length:
+            return f"?this {shape.path_sparql} {var} ."
+        return f"{{ SELECT ?this {var} WHERE {{ ?this {shape.path_sparql} {var} }} }}"
 
     def subclasses(self, cls: Node) -> list[Node]:
         """``cls`` and the classes below it in the data (``rdfs:subClassOf*``), looked up once per class.

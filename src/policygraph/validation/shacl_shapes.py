@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -49,6 +50,7 @@ class Shape:
     messages: list[Literal]
     deactivated: bool
     params: dict[URIRef, list[Node]] = field(default_factory=dict)
+    zero_length: bool = False  # the path can lead from a node to itself in no step (it has a * or ? part)
 
 
 class ShapesReader:
@@ -81,6 +83,7 @@ class ShapesReader:
                 values = sorted(sg.objects(node, parameter), key=order_key)
                 if values:
                     shape.params[parameter] = values
+            shape.zero_length = path is not None and self.zero_length(path)
             self.cache[node] = shape
         return self.cache[node]
 
@@ -109,6 +112,22 @@ class ShapesReader:
             return "(" + "|".join(self.path_sparql(m) for m in Collection(sg, alternatives)) + ")"
         raise SchemaError("bad sh:path: a blank node that is no SHACL path")
 
+    def zero_length(self, path: Node) -> bool:
+        """Whether the (well-formed) ``path`` matches a node and itself with no step, as ``p*`` and ``p?`` do."""
+        sg = self.graph
+        if not isinstance(path, BNode):
+            return False
+        if (path, RDF.first, None) in sg:
+            return all(self.zero_length(m) for m in Collection(sg, path))
+        if (path, SH.zeroOrMorePath, None) in sg or (path, SH.zeroOrOnePath, None) in sg:
+            return True
+        for predicate in (SH.inversePath, SH.oneOrMorePath):
+            inner = sg.value(path, predicate)
+            if inner is not None:
+                return self.zero_length(inner)
+        alternatives = sg.value(path, SH.alternativePath)
+        return alternatives is not None and any(self.zero_length(m) for m in Collection(sg, alternatives))
+
     def top_level(self) -> list[Node]:
         sg = self.graph
         found = set()
@@ -120,7 +139,14 @@ class ShapesReader:
                     found.add(node)
         return sorted(found, key=order_key)
 
-    def targets(self, node: Node) -> str | None:
+    def targets(self, node: Node, subclasses: Callable[[Node], list[Node]]) -> str | None:
+        """The focus nodes of the shape ``node``: a SPARQL subquery that binds ``?this``, or None without targets.
+
+        ``subclasses`` gives a class and the classes below it in the data. The class targets become
+        ``?this rdf:type ?c`` with ``?c`` among them: the same nodes as the path ``rdf:type/rdfs:subClassOf*``,
+        which Oxigraph would otherwise evaluate again for every row the rest of a query joins with it
+        (2 s instead of 60 ms for a SPARQL constraint on 1,900 nodes of a million-triple graph).
+        """
         sg = self.graph
         parts = []
         nodes = sorted(sg.objects(node, SH.targetNode), key=order_key)
@@ -129,8 +155,15 @@ class ShapesReader:
         classes = set(sg.objects(node, SH.targetClass))
         if any((node, RDF.type, c) in sg for c in (RDFS.Class, OWL.Class)):
             classes.add(node)
+        listed: set[Node] = set()
         for cls in sorted(classes, key=order_key):
-            parts.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(cls)} }}")
+            below = subclasses(cls)
+            if any(isinstance(c, BNode) for c in below):  # a blank node cannot be written into the query
+                parts.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {sparql_term(cls)} }}")
+            else:
+                listed.update(below)
+        if listed:
+            parts.append("{ VALUES ?_c { " + " ".join(sparql_term(c) for c in sorted(listed, key=order_key)) + f" }} ?this <{RDF.type}> ?_c }}")
         for predicate in sorted(sg.objects(node, SH.targetSubjectsOf), key=order_key):
             parts.append(f"{{ ?this {sparql_term(predicate)} ?_t }}")
         for predicate in sorted(sg.objects(node, SH.targetObjectsOf), key=order_key):

@@ -19,7 +19,6 @@ from policygraph.errors import InputError, SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.model import Location, Report
 from policygraph.records.rdf_input import quiet_literals
-from policygraph.terms import PG, RDF
 from policygraph.validation.citations import check_citations
 from policygraph.validation.engines import _one_line, run_shacl
 from policygraph.validation.findings import findings_from_results
@@ -74,7 +73,7 @@ def validate(
     with quiet_literals():  # the findings travel back from the child: ill-typed literals would log tracebacks
         findings = call_with_timeout(check, timeout)
     if check_quotes:
-        findings.extend(check_citations(_citation_graph(loaded), loaded.source_map, sources))
+        findings.extend(check_citations(loaded, sources))
     return Report(
         tuple(findings),
         records=sum(loaded.record_counts.values()),
@@ -147,29 +146,6 @@ def _check_shape_sparql(shapes: Graph, path: Path) -> None:
                 check_engine_text(text, origin, keywords=("SERVICE", "FROM", "LOAD"))
             except SchemaError as error:
                 raise SchemaError(f"a shape's SPARQL: {error.message}", Location(origin)) from None
-
-
-def _citation_graph(loaded: LoadedGraph) -> Graph:
-    """What ``check_citations`` reads: for a store opened from disk, copied out in one query (else the graph itself)."""
-    if not loaded.on_disk:
-        return loaded.graph
-    from policygraph.sparql.engines import evaluate_oxigraph
-
-    keys = " ".join(f"<{p}>" for p in (PG.source, PG.sourceUrl, PG.quote, PG.file, PG.url))
-    query = (
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s a <{PG.Citation}> BIND(<{RDF.type}> AS ?p) BIND(<{PG.Citation}> AS ?o) }} "
-        f"UNION {{ VALUES ?p {{ {keys} }} ?s ?p ?o }} }}"
-    )
-    copy = Graph()
-    for triple in evaluate_oxigraph(loaded.store, query, "CONSTRUCT").triples:
-        copy.add(triple)
-    return copy
-
-
-# ---------------------------------------------------------------- engine helpers
-
-
-# ---------------------------------------------------------------- findings helpers
 
 
 def _error_location(path: Path, error: Exception) -> Location:
