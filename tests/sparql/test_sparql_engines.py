@@ -19,7 +19,7 @@ from policygraph.graph.build import open_graph_file
 from policygraph.graph.convert import to_oxigraph, to_rdflib
 from policygraph.graph.handle import LoadedGraph
 from policygraph.model import Location
-from policygraph.sparql.engines import call_with_timeout
+from policygraph.sparql.engines import ChildCall, call_with_timeout
 from policygraph.sparql.params import bind_in_tree, with_values
 from policygraph.sparql.syntax import sparql_term, variables_in_order
 
@@ -203,3 +203,31 @@ def test_call_with_timeout_kills_the_child():
 def test_call_with_timeout_none_runs_in_process():
     """Without a time limit the function runs here (no fork)."""
     assert call_with_timeout(os.getpid, None) == os.getpid()
+
+
+def test_child_call_runs_beside_the_parent_and_keeps_its_deadline():
+    """The child works while the parent does; the deadline counts from the start, not from ``result``."""
+    def child_pid_after(seconds):
+        time.sleep(seconds)
+        return os.getpid()
+
+    call = ChildCall(lambda: child_pid_after(0.5), 10)
+    start = time.monotonic()
+    time.sleep(0.5)  # the parent's own work, meanwhile
+    assert call.result() != os.getpid()
+    assert time.monotonic() - start < 0.9  # both half-seconds overlapped
+
+    late = ChildCall(lambda: child_pid_after(30), 0.4)
+    time.sleep(0.5)  # the deadline passes while the parent works
+    start = time.monotonic()
+    with pytest.raises(InputError, match="timed out after 0.4 s"):
+        late.result()
+    assert time.monotonic() - start < 1
+    assert multiprocessing.active_children() == []
+
+
+def test_child_call_cancel_reaps_the_child():
+    """When the parent's own work fails, ``cancel`` kills and reaps the child."""
+    call = ChildCall(lambda: time.sleep(30), 10)
+    call.cancel()
+    assert multiprocessing.active_children() == []

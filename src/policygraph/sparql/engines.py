@@ -21,7 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from typing import Callable, Mapping, TypeVar
+import time
+from typing import Callable, Generic, Mapping, TypeVar
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -41,6 +42,7 @@ __all__ = [
     "evaluate_oxigraph",
     "bind_in_tree",
     "best_label",
+    "ChildCall",
     "call_with_timeout",
     "to_rdflib",
 ]
@@ -120,10 +122,7 @@ def evaluate_oxigraph(store, text: str, form: str) -> QueryResult:  # noqa: ANN0
 
 
 def call_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
-    """``function()``, in a forked child process that is killed after ``timeout`` seconds.
-
-    The child inherits the graph (copy-on-write) and sends its result back through a pipe. Errors
-    of the library travel back as themselves; anything else is re-raised as ``RuntimeError``.
+    """``function()``, in a forked child process that is killed after ``timeout`` seconds (None: here, no limit).
 
     Raises:
         InputError: the time ran out (the child is killed and reaped), or the child died.
@@ -131,46 +130,75 @@ def call_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
     """
     if timeout is None:
         return function()
-    from policygraph.errors import ConfigError
+    return ChildCall(function, timeout).result()
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        raise ConfigError("--timeout needs a platform that can fork processes")
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    parent = os.getpid()
 
-    def child() -> None:
-        _die_with_parent(parent)  # a killed policygraph must not leave its query running
-        try:
-            payload: tuple = ("ok", function())
-        except PolicygraphError as error:
-            payload = ("error", type(error), error.message, error.location, error.hint)
-        except BaseException as error:  # noqa: BLE001 - reported to the parent, which re-raises
-            payload = ("crash", f"{type(error).__name__}: {error}")
-        sender.send(payload)
+class ChildCall(Generic[T]):
+    """``function()`` started in a forked child process that is killed ``timeout`` seconds after it started.
+
+    The child inherits the graph (copy-on-write) and sends its result back through a pipe; the parent
+    may do other work meanwhile (``validate`` checks the quotes while the shapes run) and then waits in
+    ``result``. Errors of the library travel back as themselves; anything else is re-raised as
+    ``RuntimeError``.
+
+    Raises:
+        ConfigError: on a platform without ``fork``.
+    """
+
+    def __init__(self, function: Callable[[], T], timeout: float) -> None:
+        from policygraph.errors import ConfigError
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            raise ConfigError("--timeout needs a platform that can fork processes")
+        context = multiprocessing.get_context("fork")
+        self._timeout = timeout
+        self._receiver, sender = context.Pipe(duplex=False)
+        parent = os.getpid()
+
+        def child() -> None:
+            _die_with_parent(parent)  # a killed policygraph must not leave its query running
+            try:
+                payload: tuple = ("ok", function())
+            except PolicygraphError as error:
+                payload = ("error", type(error), error.message, error.location, error.hint)
+            except BaseException as error:  # noqa: BLE001 - reported to the parent, which re-raises
+                payload = ("crash", f"{type(error).__name__}: {error}")
+            sender.send(payload)
+            sender.close()
+
+        self._deadline = time.monotonic() + timeout
+        self._process = context.Process(target=child, daemon=True)
+        self._process.start()
         sender.close()
 
-    process = context.Process(target=child, daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise InputError(f"query timed out after {timeout:g} s", hint="raise --timeout or narrow the query")
+    def result(self) -> T:
+        """The child's result, waiting until the deadline at most.
+
+        Raises:
+            InputError: the time ran out (the child is killed and reaped), or the child died.
+        """
         try:
-            payload = receiver.recv()
-        except EOFError:
-            raise InputError(f"query evaluation died (exit code {process.exitcode})") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    if payload[0] == "ok":
-        return payload[1]
-    if payload[0] == "error":
-        _, kind, message, location, hint = payload
-        raise kind(message, location, hint)
-    raise RuntimeError(payload[1])
+            if not self._receiver.poll(max(0.0, self._deadline - time.monotonic())):
+                raise InputError(f"query timed out after {self._timeout:g} s", hint="raise --timeout or narrow the query")
+            try:
+                payload = self._receiver.recv()
+            except EOFError:
+                raise InputError(f"query evaluation died (exit code {self._process.exitcode})") from None
+        finally:
+            self.cancel()
+        if payload[0] == "ok":
+            return payload[1]
+        if payload[0] == "error":
+            _, kind, message, location, hint = payload
+            raise kind(message, location, hint)
+        raise RuntimeError(payload[1])
+
+    def cancel(self) -> None:
+        """Kill the child if it still runs, and reap it (the parent's own work failed, or the result is in)."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._receiver.close()
 
 
 def _die_with_parent(parent: int) -> None:
