@@ -8,7 +8,7 @@ import click
 
 from policygraph.cli.options import data_options, format_option, load_from_options, output_option
 from policygraph.errors import ConfigError
-from policygraph.tracing.model import DEFAULT_MIN_STRENGTH
+from policygraph.tracing import DEFAULT_MIN_STRENGTH
 
 
 @click.command()

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from policygraph.errors import InputError
 from policygraph.model import Location
 from policygraph.records.files import RDF_FORMATS
-from policygraph.records.rdf_input import OXIGRAPH_FORMATS
 
 if TYPE_CHECKING:  # the loader is imported by whoever builds: a command answering from the cache never does
     from policygraph.records.load import Inputs
@@ -69,7 +68,7 @@ def add_inputs(store, inputs: Inputs, *, bulk: bool = False) -> None:  # noqa: A
 def _fill_store(folder: Path, inputs: Inputs, rdf_files: list[Path], progress: Progress | None) -> int:
     import pyoxigraph as ox
 
-    from policygraph.records.rdf_input import error_position
+    from policygraph.records.rdf_input import OXIGRAPH_FORMATS, error_position
 
     store = ox.Store(str(folder))
     try:

@@ -7,18 +7,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from policygraph.tracing import DEFAULT_MIN_STRENGTH, STRENGTHS
+
 __all__ = [
     "STRENGTHS", "DEFAULT_MIN_STRENGTH", "CitationRef", "Reason", "Binding", "Statement", "Raised", "Engagement", "ContextItem",
     "SourceEntry", "Gap", "Trace", "ProvisionTrace",
 ]
-
-STRENGTHS = ("cited", "practice", "status", "group")
-"""Evidence kinds, strongest first."""
-
-DEFAULT_MIN_STRENGTH = "status"
-"""The weakest evidence a trace shows unless told otherwise: a link through a group alone (a treaty on
-children, a policy touching children) is left to ``--min-strength group``; docs/trace-rules.md gives the
-measured precision behind this choice."""
 
 
 @dataclass(frozen=True)
