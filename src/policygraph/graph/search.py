@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,11 +29,20 @@ class SearchHit:
 
 
 def normalise(text: str) -> str:
-    """Lower-case, accents and width folded, punctuation spaced, whitespace collapsed."""
+    """Lower-case, accents and width folded, punctuation spaced, whitespace collapsed.
+
+    ASCII text (most labels) takes a short way with the same result: it has no accents or widths to
+    fold, and its letters and digits are ``[a-z0-9]`` once lower-cased.
+    """
+    if text.isascii():
+        return " ".join(_ASCII_PUNCTUATION.sub(" ", text.lower()).split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = "".join(c if c.isalnum() else " " for c in text)
     return " ".join(text.split())
+
+
+_ASCII_PUNCTUATION = re.compile(r"[^a-z0-9]+")
 
 
 def search(loaded: LoadedGraph, text: str, limit: int = 20) -> list[SearchHit]:
