@@ -39,7 +39,7 @@ NAMED = [
 # ``BIND(COALESCE(?hit, false) AS ?about)``): only there are 1/0 read as true/false, and only when the local
 # column is a boolean; every other column compares as ``comparable`` has it.
 BOOLEAN_COLUMNS = {"trace-raised-by": ("about",)}
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+XSD_BOOLEAN, XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#boolean", "http://www.w3.org/2001/XMLSchema#integer"
 
 
 INI = """\
@@ -143,9 +143,9 @@ def test_virtuoso_holds_what_was_pushed(pushed, bundled):
 
 
 def _as_boolean(term):
-    """``1``/``0`` (Virtuoso's computed boolean) and ``true``/``false`` as the xsd:boolean; anything else as it is."""
-    if isinstance(term, Literal) and str(term) in ("1", "0", "true", "false"):
-        return Literal(str(term) in ("1", "true"))  # typed xsd:boolean
+    """An xsd:integer ``1``/``0`` (Virtuoso's computed boolean) as the xsd:boolean ``true``/``false``; anything else as it is."""
+    if isinstance(term, Literal) and str(term.datatype) == XSD_INTEGER and str(term) in ("1", "0"):
+        return Literal(str(term) == "1")  # typed xsd:boolean
     return term
 
 
