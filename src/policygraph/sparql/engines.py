@@ -128,8 +128,6 @@ def call_with_timeout(function: Callable[[], T], timeout: float | None) -> T:
         InputError: the time ran out (the child is killed and reaped), or the child died.
         ConfigError: ``timeout`` was given on a platform without ``fork``.
     """
-    if timeout is None:
-        return function()
     return ChildCall(function, timeout).result()
 
 
@@ -139,15 +137,19 @@ class ChildCall(Generic[T]):
     The child inherits the graph (copy-on-write) and sends its result back through a pipe; the parent
     may do other work meanwhile (``validate`` checks the quotes while the shapes run) and then waits in
     ``result``. Errors of the library travel back as themselves; anything else is re-raised as
-    ``RuntimeError``.
+    ``RuntimeError``. With no ``timeout`` there is no child: ``function`` runs here, at once.
 
     Raises:
-        ConfigError: on a platform without ``fork``.
+        ConfigError: a ``timeout`` on a platform without ``fork``.
     """
 
-    def __init__(self, function: Callable[[], T], timeout: float) -> None:
+    def __init__(self, function: Callable[[], T], timeout: float | None) -> None:
         from policygraph.errors import ConfigError
 
+        self._process = None
+        if timeout is None:
+            self._value = function()
+            return
         if "fork" not in multiprocessing.get_all_start_methods():
             raise ConfigError("--timeout needs a platform that can fork processes")
         context = multiprocessing.get_context("fork")
@@ -177,6 +179,8 @@ class ChildCall(Generic[T]):
         Raises:
             InputError: the time ran out (the child is killed and reaped), or the child died.
         """
+        if self._process is None:
+            return self._value
         try:
             if not self._receiver.poll(max(0.0, self._deadline - time.monotonic())):
                 raise InputError(f"query timed out after {self._timeout:g} s", hint="raise --timeout or narrow the query")
@@ -195,6 +199,8 @@ class ChildCall(Generic[T]):
 
     def cancel(self) -> None:
         """Kill the child if it still runs, and reap it (the parent's own work failed, or the result is in)."""
+        if self._process is None:
+            return
         if self._process.is_alive():
             self._process.kill()
         self._process.join()

@@ -70,20 +70,14 @@ def validate(
         results = run_shacl(loaded, shapes_graph, engine=engine, progress=progress)
         return findings_from_results(results, shapes_graph, loaded)
 
-    def check_quotes_here() -> list:
-        return check_citations(loaded, sources) if check_quotes else []
-
     with quiet_literals():  # the findings travel back from the child: ill-typed literals would log tracebacks
-        if timeout is None:
-            findings = check() + check_quotes_here()
-        else:  # the shapes run in a child (killed at the deadline) while this process checks the quotes
-            shacl = ChildCall(check, timeout)
-            try:
-                quote_findings = check_quotes_here()
-            except BaseException:
-                shacl.cancel()
-                raise
-            findings = shacl.result() + quote_findings
+        shacl = ChildCall(check, timeout)  # the shapes, in a child killed at the deadline, while the quotes are checked here
+        try:
+            quote_findings = check_citations(loaded, sources) if check_quotes else []
+        except BaseException:
+            shacl.cancel()
+            raise
+        findings = shacl.result() + quote_findings
     return Report(
         tuple(findings),
         records=sum(loaded.record_counts.values()),
