@@ -44,6 +44,19 @@ def bundled():
     return load_graph()
 
 
+@pytest.fixture(scope="session")
+def free_port():
+    """A function giving a TCP port nothing listens on right now, on 127.0.0.1 (for the servers tests start)."""
+    import socket
+
+    def pick() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    return pick
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

@@ -11,7 +11,6 @@ import csv
 import os
 import resource
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -321,17 +320,11 @@ def test_killed_build_leaves_nothing_after_the_next(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".japan.store.lock", "japan.store"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def serve_folders() -> set[str]:
     return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("policygraph-serve-")}
 
 
-def test_killed_serve_leaves_nothing_after_the_next(tmp_path):
+def test_killed_serve_leaves_nothing_after_the_next(free_port, tmp_path):
     """SIGKILL of serve leaves policygraph-serve-PID-*; the next serve removes it (and its own on exit)."""
     from policygraph.sparql.remote import oxigraph_binary
 

@@ -11,7 +11,6 @@ import http.server
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -33,13 +32,6 @@ from policygraph.sparql.run import run_query
 DATA = Path(__file__).parents[1] / "fixtures" / "query"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 CLIENTS, QUERIES_EACH = 16, 25
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def session_processes(session: int) -> list[int]:
@@ -339,7 +331,7 @@ def test_query_graph_huge_literal_refused_bounded_memory(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(free_port, tmp_path_factory):
     """``policygraph serve`` on the query test data in a real process: (port, process, its TMPDIR)."""
     try:
         oxigraph_binary()
@@ -446,7 +438,7 @@ def test_serve_survives_concurrent_clients(served):
 # -- push ---------------------------------------------------------------------------------------------------
 
 
-def test_push_connection_refused_one_line(invoke):
+def test_push_connection_refused_one_line(free_port, invoke):
     """Nothing listening: exit 2 and one line naming the URL; no traceback."""
     port = free_port()
     result = invoke("push", f"http://127.0.0.1:{port}/store", "--no-bundled", "--data", DATA)

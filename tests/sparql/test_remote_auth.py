@@ -30,12 +30,6 @@ USER, PASSWORD, TOKEN = "researcher", "pässword-Zk3q9", "tok-8c1f0e2d9b"
 VARIABLES = ("POLICYGRAPH_ENDPOINT_USER", "POLICYGRAPH_ENDPOINT_PASSWORD", "POLICYGRAPH_ENDPOINT_TOKEN")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Gate(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -88,13 +82,13 @@ class GateHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def oxigraph(tmp_path_factory):
+def oxigraph(free_port, tmp_path_factory):
     """A writable Oxigraph server: its port."""
     try:
         binary = oxigraph_binary()
     except ConfigError:
         pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
-    port = _free_port()
+    port = free_port()
     location = tmp_path_factory.mktemp("oxigraph-auth")
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],

@@ -18,12 +18,6 @@ DATA = Path(__file__).parents[1] / "fixtures" / "query"
 ORIGIN = "https://research.example.org"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _request(port: int, method: str, path: str, headers: dict | None = None, body: bytes | None = None):
     import http.client
 
@@ -46,9 +40,9 @@ def tiny():
 
 
 @pytest.fixture(scope="module")
-def served(tiny):
+def served(free_port, tiny):
     """The tiny graph served with --cors ORIGIN: its port."""
-    with OxigraphServer(tiny, _free_port(), cors=ORIGIN) as server:
+    with OxigraphServer(tiny, free_port(), cors=ORIGIN) as server:
         yield server.port
 
 
@@ -75,9 +69,9 @@ def test_cors_preflight(served):
     assert "Content-Type" in headers["access-control-allow-headers"]
 
 
-def test_no_cors_without_the_option(tiny):
+def test_no_cors_without_the_option(free_port, tiny):
     """Without --cors: no CORS header (not even Oxigraph's own), and OPTIONS is refused."""
-    with OxigraphServer(tiny, _free_port()) as server:
+    with OxigraphServer(tiny, free_port()) as server:
         status, headers, _ = _request(server.port, "GET", "/query?query=" + urllib.parse.quote("ASK {}"), {"Origin": ORIGIN})
         assert status == 200 and "access-control-allow-origin" not in headers
         status, headers, _ = _request(server.port, "OPTIONS", "/query", {"Origin": ORIGIN})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import signal
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -25,12 +24,6 @@ from policygraph.terms import DCTERMS
 DATA = Path(__file__).parents[1] / "fixtures" / "query"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(port: int, path: str, accept: str | None = None) -> tuple[int, str, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -42,13 +35,13 @@ def _get(port: int, path: str, accept: str | None = None) -> tuple[int, str, byt
 
 
 @pytest.fixture(scope="module")
-def served():
+def served(free_port):
     """``policygraph serve`` of the query fixture in a real process: its port."""
     try:
         oxigraph_binary()
     except ConfigError:
         pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "policygraph", "serve", "--port", str(port), "--no-bundled", "--data", str(DATA)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -105,12 +98,12 @@ def test_well_known_void_refuses_formats_it_lacks(served):
     assert status == 406 and b"text/turtle" in body
 
 
-def test_server_without_a_description_answers_404():
+def test_server_without_a_description_answers_404(free_port):
     """The library's server publishes a description only when given one."""
     try:
         oxigraph_binary()
     except ConfigError:
         pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
-    with OxigraphServer(load_graph([DATA], bundled=False).graph, _free_port()) as server:
+    with OxigraphServer(load_graph([DATA], bundled=False).graph, free_port()) as server:
         status, _, body = _get(server.port, VOID_PATH)
         assert status == 404 and body == b"this server has no VoID description\n"

@@ -27,12 +27,6 @@ MINE = [q.name for q in list_queries(check=False) if not q.name.startswith("trac
 TINY_GRAPH = "http://example.org/graphs/tiny"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -51,7 +45,7 @@ def port_closed(port: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(free_port, tmp_path_factory):
     """A writable Oxigraph server on a free localhost port: its base URL. Stopped after the module."""
     try:
         binary = oxigraph_binary()
@@ -145,7 +139,7 @@ def test_push_graph_errors(server):
     assert error.value.message.startswith(f"graph store {server}/query?default answered 4")
 
 
-def test_query_endpoint_errors(server):
+def test_query_endpoint_errors(free_port, server):
     """An unreachable endpoint, a wrong path and a non-http URL are one-line errors."""
     port = free_port()
     with pytest.raises(InputError) as error:
@@ -174,7 +168,7 @@ def test_cli_push_and_query_endpoint_with_labels(server, invoke):
     assert "Convention on Children" in local.stdout
 
 
-def test_cli_endpoint_errors(server, invoke):
+def test_cli_endpoint_errors(free_port, server, invoke):
     """--endpoint failures and conflicts: exit 2 and one line."""
     port = free_port()
     result = invoke("query", "treaties-party", "--endpoint", f"http://127.0.0.1:{port}/query")
@@ -187,7 +181,7 @@ def test_cli_endpoint_errors(server, invoke):
     assert result.exit_code == 2 and "SERVICE is not allowed" in result.output
 
 
-def test_oxigraph_server_start_and_stop(tmp_path, monkeypatch):
+def test_oxigraph_server_start_and_stop(free_port, tmp_path, monkeypatch):
     """The library's server serves the graph read-only and leaves no store behind when stopped."""
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
@@ -218,7 +212,7 @@ def test_oxigraph_server_port_in_use(server):
     assert str(error.value) == f"cannot serve on 127.0.0.1:{port}: the port is in use (choose another with --port)"
 
 
-def test_cli_serve_real_process(tmp_path, invoke):
+def test_cli_serve_real_process(free_port, tmp_path, invoke):
     """`policygraph serve` in a real process: serves, answers --endpoint queries, stops on SIGTERM, cleans up."""
     port = free_port()
     temp = tmp_path / "tmp"

@@ -70,12 +70,6 @@ MaxQueryExecutionTime = 60
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -89,13 +83,13 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) ->
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory):
+def virtuoso(free_port, tmp_path_factory):
     """A running Virtuoso: its authenticated Graph Store (``store``), SPARQL endpoint (``sparql``) and dba ``password``."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
     if binary is None or isql is None:
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
     folder = tmp_path_factory.mktemp("virtuoso")
-    sql, http = _free_port(), _free_port()
+    sql, http = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=sql, http=http), encoding="utf-8")
     process = subprocess.Popen(
         [binary, "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
