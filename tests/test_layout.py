@@ -27,6 +27,7 @@ PARTS = {
     "model": BASE,
     "resources": BASE,
     "terms": BASE,
+    "names": BASE,
     "output": BASE,
     "records": 1,
     "graph": 2,

@@ -11,11 +11,11 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, Defi
 
 __all__ = ["PG", "ID", "ID_BASE", "QB", "SERIES", "VOCAB", "VOCAB_BASE", "controlled_value", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
 
-ID_BASE = "https://w3id.org/policygraph/id/"
+from policygraph.names import ID_BASE, VOCAB_BASE
+
 ID = Namespace(ID_BASE)
 """Instances: ``ID["crc-art-9"]``."""
 
-VOCAB_BASE = "https://w3id.org/policygraph/vocab/"
 VOCAB = Namespace(VOCAB_BASE)
 """The controlled values (``ontology/concepts.ttl``): a SKOS concept scheme per list of words in ``records.kinds.ENUMS``."""
 

@@ -25,9 +25,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from typing import TYPE_CHECKING
 
 from policygraph.records.files import SourceMap
+
+if TYPE_CHECKING:  # rdflib is imported where it is used: search answers from the store without it
+    from rdflib import Graph, URIRef
 
 __all__ = ["LoadedGraph"]
 
@@ -112,10 +115,9 @@ class LoadedGraph:
         """The best label (``skos:prefLabel``, else ``rdfs:label``; ``lang`` first) of each node that has one."""
         import pyoxigraph as ox
 
-        from policygraph.graph.labels import best_label
-        from policygraph.terms import RDFS, SKOS
+        from policygraph.names import RDFS_LABEL, SKOS_PREF_LABEL, best_label
 
-        predicates = [ox.NamedNode(str(p)) for p in (SKOS.prefLabel, RDFS.label)]
+        predicates = [ox.NamedNode(SKOS_PREF_LABEL), ox.NamedNode(RDFS_LABEL)]
         result = {}
         for node in nodes:
             subject = ox.NamedNode(str(node))
@@ -135,6 +137,8 @@ def source_map_from_file(path: Path) -> Callable[[], SourceMap]:
     """A loader of the source map a store keeps in ``path`` (JSON), for ``LoadedGraph(source_map=...)``."""
 
     def load() -> SourceMap:
+        from rdflib import URIRef
+
         from policygraph.model import Location
 
         document = json.loads(path.read_text(encoding="utf-8"))

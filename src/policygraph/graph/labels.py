@@ -5,20 +5,10 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policygraph.terms import ID_BASE, RDFS, SKOS, VOCAB_BASE
+from policygraph.names import ID_BASE, best_label, local_id
+from policygraph.terms import RDFS, SKOS, VOCAB_BASE
 
-__all__ = ["label_of", "local_id", "node_for_id", "format_number", "is_controlled", "word_of"]
-
-
-def local_id(node: Node) -> str:
-    """The slug of an instance IRI (``.../id/crc-art-9`` → ``crc-art-9``), else the IRI's last segment."""
-    text = str(node)
-    if text.startswith(ID_BASE):
-        return text[len(ID_BASE) :]
-    for separator in ("#", "/"):
-        if separator in text:
-            return text.rsplit(separator, 1)[1] or text
-    return text
+__all__ = ["label_of", "best_label", "local_id", "node_for_id", "format_number", "is_controlled", "word_of"]
 
 
 def node_for_id(identifier: str) -> URIRef:
@@ -73,16 +63,3 @@ def format_number(value: Node | None) -> str:
         return f"{number:,.0f}" if number == int(number) else f"{number:,}"
     except (TypeError, ValueError):
         return str(value)
-
-
-def best_label(candidates: list[tuple[int, str | None, str]], lang: str = "en") -> str | None:
-    """Pick a label from ``(predicate rank, language, text)`` candidates: best predicate, then ``lang``, untagged, any."""
-    if not candidates:
-        return None
-
-    def preference(candidate: tuple[int, str | None, str]) -> tuple:
-        rank, language, text = candidate
-        language_rank = 0 if (language or "").lower() == lang else 1 if not language else 2
-        return (rank, language_rank, text)
-
-    return min(candidates, key=preference)[2]
