@@ -107,3 +107,39 @@ def test_server_without_a_description_answers_404(free_port):
     with OxigraphServer(load_graph([DATA], bundled=False).graph, free_port()) as server:
         status, _, body = _get(server.port, VOID_PATH)
         assert status == 404 and body == b"this server has no VoID description\n"
+
+
+def test_serve_exits_with_one_line_when_its_server_dies(free_port, tmp_path):
+    """Killing the Oxigraph server behind ``serve``: one ``error:`` line, exit 2, its temporary store deleted."""
+    import os
+    import tempfile
+
+    try:
+        oxigraph_binary()
+    except ConfigError:
+        pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policygraph", "serve", "--port", str(port), "--no-bundled", "--data", str(DATA)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("serving "), line + process.stderr.read()
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        servers = [int(pid) for pid in children if "oxigraph" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+        assert len(servers) == 1, children
+        store = list(Path(tempfile.gettempdir()).glob(f"policygraph-serve-{process.pid}-*"))
+        assert store, "serve keeps its store in a temporary folder"
+        os.kill(servers[0], signal.SIGKILL)
+        code = process.wait(timeout=30)
+        errors = process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+    assert code == 2
+    assert errors.splitlines() == [f"error: the SPARQL server stopped with exit code {-signal.SIGKILL}"]
+    assert not any(folder.exists() for folder in store)
