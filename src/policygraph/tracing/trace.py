@@ -38,7 +38,7 @@ from policygraph.tracing.model import (
     Trace,
 )
 from policygraph.tracing.paragraphs import merge_paragraphs
-from policygraph.tracing.rules import label, run, text
+from policygraph.tracing.rules import label, run, run_for_each, text
 from policygraph.tracing.sources import number_sources
 
 __all__ = ["trace_policy", "trace_provision"]
@@ -101,8 +101,12 @@ def trace_policy(
         if not provisions or local_id(provision) in provisions:
             by_provision.setdefault(provision, []).append(reason)
     engagements, weaker = [], {}
-    for provision, (provision_reasons, paragraphs) in merge_paragraphs(loaded, by_provision).items():
-        facts = run(loaded, "trace-provision", provision=provision)[0]
+    merged = merge_paragraphs(loaded, by_provision)
+    facts_of: dict[Node, SimpleNamespace] = {}
+    for row in run_for_each(loaded, "trace-provision", "provision", list(merged)):  # one query, not one per provision
+        facts_of.setdefault(row.provision, row)
+    for provision, (provision_reasons, paragraphs) in merged.items():
+        facts = facts_of[provision]
         if treaties and (facts.treaty is None or local_id(facts.treaty) not in treaties):
             continue
         shown = [r for r in provision_reasons if r.kind in allowed]
