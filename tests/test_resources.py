@@ -53,6 +53,17 @@ def test_wheel_bundles_resources(wheel):
         assert f"policygraph/site/{name}" in names
 
 
+def test_wheel_states_both_licences(wheel):
+    """The wheel carries the code's licence and the dataset's, and its metadata names both (PEP 639)."""
+    archive = zipfile.ZipFile(wheel)
+    info = next(n.split("/")[0] for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    metadata = archive.read(f"{info}/METADATA").decode("utf-8").splitlines()
+    assert "License-Expression: MIT AND CC-BY-4.0" in metadata
+    assert {"License-File: LICENSE", "License-File: LICENSES/CC-BY-4.0.txt"} <= set(metadata)
+    licence = archive.read(f"{info}/licenses/LICENSES/CC-BY-4.0.txt").decode("utf-8")
+    assert licence.startswith("Creative Commons Attribution 4.0 International Public License")
+
+
 def test_wheel_runs_from_any_directory(wheel, tmp_path):
     """Installed from the wheel, policygraph finds its bundled data from an unrelated directory."""
     site = tmp_path / "site"
