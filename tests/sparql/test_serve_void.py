@@ -34,21 +34,29 @@ def _get(port: int, path: str, accept: str | None = None) -> tuple[int, str, byt
         connection.close()
 
 
-@pytest.fixture(scope="module")
-def served(free_port):
-    """``policygraph serve`` of the query fixture in a real process: its port."""
+def _serve(port: int) -> subprocess.Popen:
+    """``policygraph serve`` of the query fixture in a real process, once it accepts connections."""
     try:
         oxigraph_binary()
     except ConfigError:
         pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
-    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "policygraph", "serve", "--port", str(port), "--no-bundled", "--data", str(DATA)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+    line = process.stdout.readline()  # printed once the server accepts connections
+    if not line.startswith("serving "):
+        process.kill()
+        pytest.fail(line + process.stderr.read())
+    return process
+
+
+@pytest.fixture(scope="module")
+def served(free_port):
+    """``policygraph serve`` of the query fixture in a real process: its port."""
+    port = free_port()
+    process = _serve(port)
     try:
-        line = process.stdout.readline()  # printed once the server accepts connections
-        assert line.startswith("serving "), line + process.stderr.read()
         yield port
     finally:
         process.send_signal(signal.SIGTERM)
@@ -109,23 +117,13 @@ def test_server_without_a_description_answers_404(free_port):
         assert status == 404 and body == b"this server has no VoID description\n"
 
 
-def test_serve_exits_with_one_line_when_its_server_dies(free_port, tmp_path):
+def test_serve_exits_with_one_line_when_its_server_dies(free_port):
     """Killing the Oxigraph server behind ``serve``: one ``error:`` line, exit 2, its temporary store deleted."""
     import os
     import tempfile
 
+    process = _serve(free_port())
     try:
-        oxigraph_binary()
-    except ConfigError:
-        pytest.skip("the oxigraph server program is not installed (pip install oxigraph)")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "policygraph", "serve", "--port", str(port), "--no-bundled", "--data", str(DATA)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        line = process.stdout.readline()
-        assert line.startswith("serving "), line + process.stderr.read()
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         servers = [int(pid) for pid in children if "oxigraph" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
         assert len(servers) == 1, children
