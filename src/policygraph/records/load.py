@@ -22,7 +22,7 @@ from typing import Callable, Iterator, Sequence
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
-from yaml import ScalarNode
+from yaml import MappingNode, ScalarNode
 
 from policygraph import resources
 from policygraph.errors import InputError
@@ -31,7 +31,7 @@ from policygraph.records.canonical import canonical_lexical, web_iri
 from policygraph.records.files import YAML_SUFFIXES, RDF_FORMATS, SourceMap, data_files
 from policygraph.records.cube import cube_triples
 from policygraph.records.identifiers import identifier_triples, parse_duration
-from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS, Key
+from policygraph.records.kinds import COMMON_KEYS, ENUMS, ID_PATTERN, RECORD_KINDS
 from policygraph.records.ntriples import iri, lang_literal, plain_literal, term
 from policygraph.records.rdf_input import read_rdf
 from policygraph.records.safety import check_data_size, check_number, decode_text
@@ -212,11 +212,11 @@ class _Builder:
         return Location(self.path, mark.line + 1 if mark is not None else None)
 
     def _mapping(self, node: yaml.Node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, MappingNode):
             raise InputError(f"{what} must be a mapping of keys to values", self._loc(node.start_mark))
         result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, ScalarNode):
                 raise InputError(f"{what} has a key that is not a plain name", self._loc(key_node.start_mark))
             key = key_node.value
             if key in result:
@@ -255,8 +255,8 @@ class _Builder:
         s = f"<{subject}>"
         self.node_lines.append((path, subject, line))
         self.counts[type_name] += 1
-        self.lines.append(_kind_lines(type_name) % {"s": s})
-        keys = _record_keys(type_name)
+        keys, kind_lines = _record_kind(type_name)
+        self.lines.append(kind_lines.replace("\0", s))
         property_lines = self.property_lines
         for name, (key_node, value_node) in fields.items():
             if name == "id" or name == "type":
@@ -269,7 +269,12 @@ class _Builder:
                     hint="see data/README.md",
                 )
             property_lines.append((path, subject, key.predicate, key_node.start_mark.line + 1))
-            self._add_value(subject, s, record_id, name, key, value_node)
+            if value_node.tag == _NULL and isinstance(value_node, ScalarNode):
+                continue  # a key left empty (``date:``) says nothing
+            if key.kind == "langtext" and isinstance(value_node, ScalarNode):  # the commonest value by far: at once
+                self.lines.append(f"{s} {key.iri} {lang_literal(self._scalar(value_node, name), 'en')} .\n")
+            else:
+                self._add_value(subject, s, record_id, name, key, value_node)
         if kind.rdf_class is _OBSERVATION and "measures" in fields:  # statistics as RDF Data Cube
             for triple in cube_triples(URIRef(subject), self._scalar(fields["measures"][1], "measures")):
                 self._add(*triple)
@@ -277,11 +282,9 @@ class _Builder:
     def _add(self, subject: URIRef, predicate: URIRef, value: Node) -> None:
         self.lines.append(f"{term(subject)} {term(predicate)} {term(value)} .\n")
 
-    def _add_value(self, subject: str, s: str, record_id: str, name: str, key: Key, node: yaml.Node) -> None:
-        if node.tag == _NULL and isinstance(node, ScalarNode):
-            return
-        kind, p = key.kind, f"<{key.predicate}>"
-        if kind == "langtext":  # the commonest: first
+    def _add_value(self, subject: str, s: str, record_id: str, name: str, key: _RecordKey, node: yaml.Node) -> None:
+        kind, p = key.kind, key.iri
+        if kind == "langtext":
             for literal in self._langtexts(node, name):
                 self.lines.append(f"{s} {p} {literal} .\n")
             return
@@ -387,7 +390,7 @@ class _Builder:
     # -- scalars ------------------------------------------------------------------------------
 
     def _scalar(self, node: yaml.Node, name: str) -> str:
-        if not isinstance(node, yaml.ScalarNode) or _is_null(node):
+        if not isinstance(node, ScalarNode) or node.tag == _NULL:
             raise InputError(f"{name!r} must be a single value", self._loc(node.start_mark))
         value = node.value.strip()
         if not value:
@@ -489,19 +492,25 @@ def _make_source_map(node_lines: list[tuple[str, str, int]], property_lines: lis
     return source_map
 
 
-@functools.lru_cache(maxsize=None)
-def _record_keys(type_name: str) -> dict[str, Key]:
-    return {**COMMON_KEYS, **RECORD_KINDS[type_name].keys}
+@dataclass(frozen=True)
+class _RecordKey:
+    """A key of a record type (``kinds.Key``) with its predicate as N-Triples, written once per key and not once per value."""
+
+    kind: str
+    predicate: URIRef
+    enum: str | None
+    iri: str
 
 
 @functools.lru_cache(maxsize=None)
-def _kind_lines(type_name: str) -> str:
-    """The triples every record of a type has (its class; a concept's scheme), with ``%(s)s`` for the subject."""
+def _record_kind(type_name: str) -> tuple[dict[str, _RecordKey], str]:
+    """The keys of a record type, and the triples every record of it has (its class; a concept's scheme) with ``\\0`` for the subject."""
     kind = RECORD_KINDS[type_name]
-    lines = f"%(s)s {_TYPE} {iri(kind.rdf_class)} .\n"
+    keys = {name: _RecordKey(key.kind, key.predicate, key.enum, iri(key.predicate)) for name, key in {**COMMON_KEYS, **kind.keys}.items()}
+    lines = f"\0 {_TYPE} {iri(kind.rdf_class)} .\n"
     if kind.scheme:
-        lines += f"%(s)s {_TYPE} {iri(SKOS.Concept)} .\n%(s)s {iri(SKOS.inScheme)} <{ID_BASE}{kind.scheme}> .\n"
-    return lines
+        lines += f"\0 {_TYPE} {iri(SKOS.Concept)} .\n\0 {iri(SKOS.inScheme)} <{ID_BASE}{kind.scheme}> .\n"
+    return keys, lines
 
 
 _NULL = "tag:yaml.org,2002:null"
