@@ -1,7 +1,8 @@
 """Filling a store: what the loader read (``add_inputs``), then RDF files bulk-loaded by Oxigraph, with progress.
 
 Kept apart from ``store`` (which decides what to build, where, and under which lock) because this is
-the part that moves the triples: it hands the records' N-Triples text to Oxigraph's parser in one call,
+the part that moves the triples: it hands the records' N-Triples text to Oxigraph's parser a few
+thousand records at a time on a thread of its own while the YAML loader reads on (``RecordLoader``),
 converts the few rdflib terms (the ontology, extra RDF read by rdflib) once each, streams each RDF file
 through a counting reader for the progress bar, and checks the literals Oxigraph loaded for what the
 YAML loader would have refused (control characters, oversized numbers), naming the file and line."""
@@ -9,6 +10,8 @@ YAML loader would have refused (control characters, oversized numbers), naming t
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,10 +40,63 @@ SELECT ?o WHERE {
 """
 
 
+class RecordLoader:
+    """Loads the records' N-Triples into a store on a thread of its own while ``read_inputs`` reads the next ones.
+
+    Oxigraph's parser releases the GIL, so loading costs no time beside the YAML reading when a
+    second core is free: pass ``load`` as ``read_inputs``'s ``records_to``, inside ``with``. Leaving
+    the ``with`` waits for the last chunk; an exception leaving it (a bad record) skips the chunks
+    not yet loaded, and the store, holding part of the records, must be thrown away. ``bulk`` uses
+    Oxigraph's bulk loader (for a new on-disk store: no transaction, written in big batches); as each
+    bulk load writes files of its own, the chunks waiting are loaded together.
+    """
+
+    def __init__(self, store, *, bulk: bool = False):  # noqa: ANN001 - a pyoxigraph.Store
+        self._load = store.bulk_load if bulk else store.load
+        self._chunks: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._abandoned = False
+        self._thread = threading.Thread(target=self._run, name="policygraph-record-loader", daemon=True)
+
+    def __enter__(self) -> RecordLoader:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:  # noqa: ANN001
+        self._abandoned = kind is not None
+        self._chunks.put(None)
+        self._thread.join()
+        if kind is None and self._error is not None:
+            raise self._error
+
+    def load(self, text: str) -> None:
+        """Queue ``text`` (N-Triples) to be loaded."""
+        if text:
+            self._chunks.put(text)
+
+    def _run(self) -> None:
+        import pyoxigraph as ox
+
+        done = False
+        while not done:
+            texts = [self._chunks.get()]
+            while not self._chunks.empty():
+                texts.append(self._chunks.get())
+            done = texts[-1] is None  # the end is put last, by the thread that put the chunks
+            if done:
+                texts.pop()
+            if texts and self._error is None and not self._abandoned:
+                try:
+                    self._load("".join(texts), format=ox.RdfFormat.N_TRIPLES)
+                except BaseException as error:  # noqa: BLE001 - raised in the reading thread, by __exit__
+                    self._error = error
+
+
 def add_inputs(store, inputs: Inputs, *, bulk: bool = False) -> None:  # noqa: ANN001 - a pyoxigraph.Store
     """Add the triples ``records.load.read_inputs`` read to the default graph of ``store``.
 
     ``bulk`` uses Oxigraph's bulk loader (for a new on-disk store: no transaction, written in big batches).
+    The records' triples handed to a ``RecordLoader`` while reading are in the store already.
     """
     import pyoxigraph as ox
 
@@ -59,10 +115,12 @@ def add_inputs(store, inputs: Inputs, *, bulk: bool = False) -> None:  # noqa: A
     text = "".join(inputs.records)
     if bulk:
         store.bulk_extend(quads)
-        store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+        if text:
+            store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
     else:
         store.extend(quads)
-        store.load(text, format=ox.RdfFormat.N_TRIPLES)
+        if text:
+            store.load(text, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _fill_store(folder: Path, inputs: Inputs, rdf_files: list[Path], progress: Progress | None) -> int:

@@ -40,6 +40,7 @@ from policygraph.terms import ID, ID_BASE, PG, PROV, RDF, SKOS, VOCAB, XSD, cont
 
 __all__ = ["Inputs", "read_inputs", "parse_date"]
 
+_CHUNK_RECORDS = 10_000  # records handed to ``records_to`` at once: a few MB of N-Triples, loaded while the next are read
 _MAX_YAML_BYTES = 5_000_000  # curated files are tens of kB; PyYAML needs about a minute for 10 MB
 _ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits: \d matches ２ too
@@ -64,12 +65,18 @@ class Inputs:
         return self.locate()
 
 
-def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inputs:
+def read_inputs(
+    data: Sequence[str | Path] = (), *, bundled: bool = True, records_to: Callable[[str], None] | None = None
+) -> Inputs:
     """Read the bundled data (unless ``bundled`` is false) and extra paths: every check, every triple.
 
     Args:
         data: extra YAML or RDF files, or folders of them, added to the graph.
         bundled: include the bundled dataset in ``data/``.
+        records_to: called with the records' N-Triples a few thousand records at a time, as they are
+            read (so a store can load them meanwhile: ``graph.store_fill.RecordLoader``); the
+            returned ``records`` then hold none. Given text may hold references that a later check
+            refuses: when this raises, what was handed over must be thrown away.
 
     Returns:
         The ontology, every record and its citations, and the source map.
@@ -82,7 +89,7 @@ def read_inputs(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Inp
     _add_ontology(graph)
     files = data_files(([resources.data_dir()] if bundled else []) + [Path(p) for p in data])
     check_data_size(files)  # before reading any: bounds the memory rdflib needs
-    builder = _Builder()
+    builder = _Builder(records_to)
     with _collector_paused():
         for path in files:
             if path.suffix.lower() in YAML_SUFFIXES:
@@ -157,8 +164,9 @@ def _one_line(error: Exception) -> str:
 class _Builder:
     """Maps records to triples (N-Triples lines), recording where each came from; checks references at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, records_to: Callable[[str], None] | None = None) -> None:
         self.lines: list[str] = []
+        self.records_to = records_to
         # Where each node and key was written, as (path, IRI, line) and (path, IRI, predicate, line):
         # plain tuples, made into the ``SourceMap`` only when asked (``_source_map``).
         self.node_lines: list[tuple[str, str, int]] = []
@@ -205,8 +213,13 @@ class _Builder:
         top = documents[0]
         if not isinstance(top, yaml.SequenceNode):
             raise InputError("a data file must be a list of records (each starting with '- id: ...')", self._loc(top.start_mark))
-        for node in top.value:
-            self._add_record(node)
+        records = top.value
+        for start in range(0, len(records), _CHUNK_RECORDS):
+            for node in records[start : start + _CHUNK_RECORDS]:
+                self._add_record(node)
+            if self.records_to is not None:
+                self.records_to("".join(self.lines))
+                self.lines = []
 
     def _loc(self, mark) -> Location:  # noqa: ANN001
         return Location(self.path, mark.line + 1 if mark is not None else None)
