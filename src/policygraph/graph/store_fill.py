@@ -10,6 +10,7 @@ YAML loader would have refused (control characters, oversized numbers), naming t
 from __future__ import annotations
 
 import io
+import json
 import queue
 import threading
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from policygraph.model import Location
 from policygraph.records.files import RDF_FORMATS
 
 if TYPE_CHECKING:  # the loader is imported by whoever builds: a command answering from the cache never does
+    from rdflib import URIRef
+
     from policygraph.records.load import Inputs
 
 Progress = Callable[[str, int, int], None]
@@ -66,6 +69,7 @@ class RecordLoader:
         self._abandoned = kind is not None
         self._chunks.put(None)
         self._thread.join()
+        self._load = None  # the store is closed when its owner lets it go (an on-disk store, before its folder is renamed)
         if kind is None and self._error is not None:
             raise self._error
 
@@ -123,14 +127,31 @@ def add_inputs(store, inputs: Inputs, *, bulk: bool = False) -> None:  # noqa: A
             store.load(text, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _fill_store(folder: Path, inputs: Inputs, rdf_files: list[Path], progress: Progress | None) -> int:
+def _fill_store(
+    folder: Path, yaml_files: list[Path], rdf_files: list[Path], progress: Progress | None, source_map: Path
+) -> tuple[Inputs, int]:
+    """Read ``yaml_files`` into a new store in ``folder`` (loaded as they are read), then bulk-load ``rdf_files``.
+
+    The source map is written to ``source_map`` while the last records load.
+
+    Returns:
+        What was read, and the triples in the store.
+    """
     import pyoxigraph as ox
 
+    from policygraph.records.load import read_inputs
     from policygraph.records.rdf_input import OXIGRAPH_FORMATS, error_position
 
     store = ox.Store(str(folder))
     try:
         default = ox.DefaultGraph()
+        if progress and yaml_files:
+            progress("reading YAML records", 0, len(yaml_files))
+        with RecordLoader(store, bulk=True) as loader:
+            inputs = read_inputs(yaml_files, bundled=False, records_to=loader.load)
+            source_map.write_text(json.dumps(source_map_json(inputs.node_lines, inputs.property_lines)), encoding="utf-8")
+        if progress and yaml_files:
+            progress("reading YAML records", len(yaml_files), len(yaml_files))
         add_inputs(store, inputs, bulk=True)
         total = sum(p.stat().st_size for p in rdf_files)
         done = 0
@@ -162,9 +183,31 @@ def _fill_store(folder: Path, inputs: Inputs, rdf_files: list[Path], progress: P
         triples = len(store)
         if progress:
             progress("writing the store", 1, 1)
-        return triples
+        return inputs, triples
     finally:
         del store  # closes the RocksDB files before the folder is renamed
+
+
+def source_map_json(node_lines: list[tuple[str, str, int]], property_lines: list[tuple[str, str, URIRef, int]]) -> dict:
+    """The source map as JSON, straight from the loader's notes (``records.load.Inputs``), each file's absolute path once.
+
+    The same as the ``SourceMap`` that ``Inputs.locate`` makes (the last note of an IRI, or of an IRI
+    and predicate, wins; each keeps the place of its first), without making its million objects.
+    """
+    paths: dict[str, int] = {}
+    indexes: dict[str, int] = {}
+    for path in {path for path, _, _ in node_lines} | {path for path, _, _, _ in property_lines}:
+        indexes[path] = str(Path(path).resolve())
+    nodes: dict[str, list] = {}
+    for path, node, line in node_lines:
+        nodes[node] = [node, path, line, None]
+    properties: dict[tuple[str, str], list] = {}
+    for path, node, predicate, line in property_lines:
+        properties[(node, predicate)] = [node, str(predicate), path, line, None]
+    for entries, at in ((nodes, 1), (properties, 2)):
+        for entry in entries.values():
+            entry[at] = paths.setdefault(indexes[entry[at]], len(paths))
+    return {"paths": list(paths), "nodes": list(nodes.values()), "properties": list(properties.values())}
 
 
 def _check_loaded_literals(store, rdf_files: list[Path]) -> None:  # noqa: ANN001 - a pyoxigraph.Store

@@ -59,6 +59,8 @@ class Inputs:
     record_counts: Counter
     files: list[Path]
     locate: Callable[[], SourceMap]  # makes the source map: most commands never need it, so only on first use
+    node_lines: list[tuple[str, str, int]]  # what the source map is made of: (path, IRI, line) of each record and citation,
+    property_lines: list[tuple[str, str, URIRef, int]]  # and (path, IRI, predicate, line) of each key (the last of an IRI wins)
 
     @functools.cached_property
     def source_map(self) -> SourceMap:
@@ -98,7 +100,7 @@ def read_inputs(
                 read_rdf(graph, path, RDF_FORMATS[path.suffix.lower()])
         builder.resolve_references()
     locate = functools.partial(_source_map, builder.node_lines, builder.property_lines)  # not the builder: its lines go
-    return Inputs(graph, builder.lines, builder.counts, files, locate)
+    return Inputs(graph, builder.lines, builder.counts, files, locate, builder.node_lines, builder.property_lines)
 
 
 def parse_date(text: str) -> Literal:
