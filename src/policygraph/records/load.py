@@ -417,7 +417,7 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             result = []
             for lang, (_, value) in self._mapping(node, f"{name!r}").items():
-                if not _LANG_RE.match(lang):
+                if not _LANG_RE.match(lang) or not _tag_accepted(lang):
                     raise InputError(f"bad language tag {lang!r} in {name!r}", self._loc(node.start_mark))
                 result.append(lang_literal(self._scalar(value, name), lang))
             return result
@@ -467,6 +467,18 @@ _DECIMAL = str(XSD.decimal)
 _CITATION_PREDICATES = {"source": PG.source, "url": PG.sourceUrl, "locator": PG.locator, "quote": PG.quote}
 _OBSERVATION = PG.Observation
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+
+
+@functools.lru_cache(maxsize=256)
+def _tag_accepted(lang: str) -> bool:
+    """True when Oxigraph takes ``lang`` as a language tag: ``_LANG_RE`` lets through some that BCP 47 does not (``en-x``)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.Literal("", language=lang)
+    except ValueError:
+        return False
+    return True
 _TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
 _SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
 _SOURCE_URL = iri(PG.sourceUrl)
