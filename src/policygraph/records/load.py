@@ -1,7 +1,9 @@
 """Curated YAML (and extra RDF files) → the graph's triples, plus a source map back to file:line.
 
-The records' triples are written as N-Triples text (``records.ntriples``), which ``graph.build`` hands
-to Oxigraph in one call; the ontology and extra RDF files are read into a (small) rdflib Graph, as
+The records' triples are written as N-Triples text (``records.ntriples``), handed on ten thousand
+records at a time while the rest is read (``read_inputs``'s ``records_to``; the records of a file are
+read while PyYAML's C composer still composes its later ones), which ``graph.build`` has Oxigraph load
+meanwhile; the ontology and extra RDF files are read into a (small) rdflib Graph, as
 their checks need. ``graph.build.load_graph`` wraps this into the graph handle. Bad input raises ``InputError`` naming the file and
 line; the first problem found is reported, so a curator fixes one thing at a time.
 """
@@ -193,8 +195,11 @@ class _Builder:
                 hint="split the records over several files",
             )
         text = _read_text(path)
+        early = _EarlyRecords(self)
         try:
-            documents = compose_documents(text)
+            # Handing chunks on while composing keeps a store loading them busy from the start: not
+            # worth it without one (and then the records read while composing are all read after it).
+            documents = compose_documents(text, early.add if self.records_to is not None else None)
         except YamlRefusal as error:
             raise InputError(str(error), self._loc(error.mark)) from None
         except yaml.MarkedYAMLError as error:
@@ -215,13 +220,20 @@ class _Builder:
         top = documents[0]
         if not isinstance(top, yaml.SequenceNode):
             raise InputError("a data file must be a list of records (each starting with '- id: ...')", self._loc(top.start_mark))
+        if early.error is not None:  # after the errors of the text, as if it were found only now
+            raise early.error
         records = top.value
-        for start in range(0, len(records), _CHUNK_RECORDS):
-            for node in records[start : start + _CHUNK_RECORDS]:
-                self._add_record(node)
-            if self.records_to is not None:
-                self.records_to("".join(self.lines))
-                self.lines = []
+        for index in range(early.count, len(records)):
+            self._add_record(records[index])
+            if (index + 1) % _CHUNK_RECORDS == 0:
+                self._hand_over()
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give the lines written so far to ``records_to``, if there is one."""
+        if self.records_to is not None and self.lines:
+            self.records_to("".join(self.lines))
+            self.lines = []
 
     def _loc(self, mark) -> Location:  # noqa: ANN001
         return Location(self.path, mark.line + 1 if mark is not None else None)
@@ -482,6 +494,31 @@ def _tag_accepted(lang: str) -> bool:
 _TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
 _SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
 _SOURCE_URL = iri(PG.sourceUrl)
+
+
+class _EarlyRecords:
+    """Reads the records that ``compose_documents`` hands on while it composes the rest of a file.
+
+    The first bad one stops it, and its error is kept for ``add_yaml`` to raise once the text is known
+    to be good YAML: a file is reported as it would be if every record were read after composing it.
+    """
+
+    def __init__(self, builder: _Builder):
+        self.builder = builder
+        self.count = 0  # records read
+        self.error: InputError | None = None
+
+    def add(self, node: yaml.Node) -> None:
+        if self.error is not None:
+            return
+        try:
+            self.builder._add_record(node)
+        except InputError as error:
+            self.error = error
+            return
+        self.count += 1
+        if self.count % _CHUNK_RECORDS == 0:
+            self.builder._hand_over()
 
 
 @contextlib.contextmanager
