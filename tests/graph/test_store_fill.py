@@ -13,6 +13,7 @@ from policygraph import load_graph
 from policygraph.errors import InputError
 from policygraph.graph.handle import source_map_from_file
 from policygraph.graph.store import build_store
+from policygraph.graph import store_fill
 from policygraph.graph.store_fill import RecordLoader, add_inputs, source_map_json
 from policygraph.records import load
 from policygraph.records.load import read_inputs
@@ -43,8 +44,9 @@ def _loader_threads() -> list[threading.Thread]:
 
 
 @pytest.mark.parametrize("bulk", [False, True])
-def test_record_loader_loads_what_read_inputs_reads(small_chunks, tmp_path, bulk):
+def test_record_loader_loads_what_read_inputs_reads(small_chunks, monkeypatch, tmp_path, bulk):
     """Records handed over in chunks while reading give the store the triples of the text read in one piece."""
+    monkeypatch.setattr(store_fill, "_BULK_BATCH", 1000)  # several bulk loads too
     paths = [TINY, _records(tmp_path / "more.yaml", 30)]
     whole = ox.Store()
     add_inputs(whole, read_inputs(paths))
