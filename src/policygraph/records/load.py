@@ -197,8 +197,8 @@ class _Builder:
         text = _read_text(path)
         early = _EarlyRecords(self)
         try:
-            # Handing chunks on while composing keeps a store loading them busy from the start: not
-            # worth it without one (and then the records read while composing are all read after it).
+            # With a store loading the records as they come (``records_to``), they are read while the rest
+            # of the file is composed, so that it has work from the start; without one, after.
             documents = compose_documents(text, early.add if self.records_to is not None else None)
         except YamlRefusal as error:
             raise InputError(str(error), self._loc(error.mark)) from None
@@ -479,6 +479,9 @@ _DECIMAL = str(XSD.decimal)
 _CITATION_PREDICATES = {"source": PG.source, "url": PG.sourceUrl, "locator": PG.locator, "quote": PG.quote}
 _OBSERVATION = PG.Observation
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+_TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
+_SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
+_SOURCE_URL = iri(PG.sourceUrl)
 
 
 @functools.lru_cache(maxsize=256)
@@ -491,9 +494,6 @@ def _tag_accepted(lang: str) -> bool:
     except ValueError:
         return False
     return True
-_TYPE, _CITATION, _CITATION_CLASS = iri(RDF.type), iri(PG.citation), iri(PG.Citation)
-_SOURCE, _DERIVED_FROM, _LOCATOR, _QUOTE = iri(PG.source), iri(PROV.wasDerivedFrom), iri(PG.locator), iri(PG.quote)
-_SOURCE_URL = iri(PG.sourceUrl)
 
 
 class _EarlyRecords:
@@ -561,7 +561,7 @@ class _RecordKey:
     """A key of a record type (``kinds.Key``) with its predicate as N-Triples, written once per key and not once per value."""
 
     kind: str
-    predicate: URIRef
+    predicate: URIRef | None
     enum: str | None
     iri: str
 
