@@ -259,26 +259,3 @@ def test_load_graph_response_only_on_recommendations(tmp_path):
     (tmp_path / "upr.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="response"):
         load_graph([tmp_path], bundled=False)
-
-
-@pytest.mark.parametrize(
-    "content, message, line",
-    [
-        ("- id: a\n  type: nope\n- id: b\n  type: state\n  label: [x\n", "malformed YAML", 6),
-        ("- id: a\n  type: nope\n- id: b\n  type: state\n---\n- id: c\n", "more than one YAML document", 6),
-        ("- id: a\n  type: nope\n- id: b\n  type: state\n  label: " + "[" * 25 + "x" + "]" * 25 + "\n", "nested deeper than 20", 5),
-        ("- id: a\n  type: state\n- id: b\n  type: nope\n- id: c\n  type: state\n", "unknown record type 'nope'", 4),
-    ],
-)
-def test_records_read_while_composing_report_the_same_first_error(tmp_path, content, message, line):
-    """A bad record read while the rest of its file is composed is reported after the file's own YAML errors, as before."""
-    from policygraph.records.load import read_inputs
-
-    path = tmp_path / "bad.yaml"
-    path.write_text(content, encoding="utf-8")
-    errors = []
-    for records_to in (None, [].append):
-        with pytest.raises(InputError, match=message) as caught:
-            read_inputs([path], bundled=False, records_to=records_to)
-        errors.append(str(caught.value))
-    assert errors[0] == errors[1] and errors[0].startswith(f"{path}:{line}:")

@@ -90,35 +90,3 @@ def test_refusals_still_name_their_node(text, message):
     with pytest.raises(YamlRefusal, match=message) as refused:
         compose_documents(text)
     assert refused.value.mark is not None
-
-
-@pytest.mark.parametrize(
-    "text, handed",
-    [
-        ("- a\n- [b, c]\n- {d: e}\n- f\n", ["a", "[b, c]", "{d: e}"]),  # each item once the next starts: not the last
-        ("- a\n- b\n---\n- c\n- d\n", ["a"]),  # the first document's items only
-        ("a: [b, c]\nd: e\n", []),  # a mapping at the top: no items
-        ("- - a\n  - b\n- c\n", ["[a, b]"]),  # a nested sequence's items are not the top's
-    ],
-)
-def test_item_done_gets_the_top_level_items_as_they_are_composed(text, handed):
-    """The C composer hands on each whole item of the first document's top-level sequence, in order, with its marks."""
-    items: list[yaml.Node] = []
-    documents = compose_documents(text, items.append)
-    assert [_flow(item) for item in items] == handed
-    assert items == documents[0].value[: len(items)]
-
-
-def _flow(node: yaml.Node) -> str:
-    if isinstance(node, yaml.ScalarNode):
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return "[" + ", ".join(_flow(child) for child in node.value) + "]"
-    return "{" + ", ".join(f"{_flow(k)}: {_flow(v)}" for k, v in node.value) + "}"
-
-
-def test_item_done_is_not_called_when_the_event_loop_composes():
-    """Text with an escape is composed event by event: the caller reads every item from the returned root."""
-    items: list[yaml.Node] = []
-    documents = compose_documents('- "a\\tb"\n- c\n', items.append)
-    assert items == [] and [node.value for node in documents[0].value] == ["a\tb", "c"]

@@ -1,9 +1,8 @@
 """Curated YAML (and extra RDF files) → the graph's triples, plus a source map back to file:line.
 
 The records' triples are written as N-Triples text (``records.ntriples``), handed on ten thousand
-records at a time while the rest is read (``read_inputs``'s ``records_to``; the records of a file are
-read while PyYAML's C composer still composes its later ones), which ``graph.build`` has Oxigraph load
-meanwhile; the ontology and extra RDF files are read into a (small) rdflib Graph, as
+records at a time as they are read (``read_inputs``'s ``records_to``), which ``graph.build`` has
+Oxigraph load meanwhile; the ontology and extra RDF files are read into a (small) rdflib Graph, as
 their checks need. ``graph.build.load_graph`` wraps this into the graph handle. Bad input raises ``InputError`` naming the file and
 line; the first problem found is reported, so a curator fixes one thing at a time.
 """
@@ -195,11 +194,8 @@ class _Builder:
                 hint="split the records over several files",
             )
         text = _read_text(path)
-        early = _EarlyRecords(self)
         try:
-            # With a store loading the records as they come (``records_to``), they are read while the rest
-            # of the file is composed, so that it has work from the start; without one, after.
-            documents = compose_documents(text, early.add if self.records_to is not None else None)
+            documents = compose_documents(text)
         except YamlRefusal as error:
             raise InputError(str(error), self._loc(error.mark)) from None
         except yaml.MarkedYAMLError as error:
@@ -220,20 +216,13 @@ class _Builder:
         top = documents[0]
         if not isinstance(top, yaml.SequenceNode):
             raise InputError("a data file must be a list of records (each starting with '- id: ...')", self._loc(top.start_mark))
-        if early.error is not None:  # after the errors of the text, as if it were found only now
-            raise early.error
         records = top.value
-        for index in range(early.count, len(records)):
-            self._add_record(records[index])
-            if (index + 1) % _CHUNK_RECORDS == 0:
-                self._hand_over()
-        self._hand_over()
-
-    def _hand_over(self) -> None:
-        """Give the lines written so far to ``records_to``, if there is one."""
-        if self.records_to is not None and self.lines:
-            self.records_to("".join(self.lines))
-            self.lines = []
+        for start in range(0, len(records), _CHUNK_RECORDS):
+            for node in records[start : start + _CHUNK_RECORDS]:
+                self._add_record(node)
+            if self.records_to is not None:
+                self.records_to("".join(self.lines))
+                self.lines = []
 
     def _loc(self, mark) -> Location:  # noqa: ANN001
         return Location(self.path, mark.line + 1 if mark is not None else None)
@@ -494,31 +483,6 @@ def _tag_accepted(lang: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-class _EarlyRecords:
-    """Reads the records that ``compose_documents`` hands on while it composes the rest of a file.
-
-    The first bad one stops it, and its error is kept for ``add_yaml`` to raise once the text is known
-    to be good YAML: a file is reported as it would be if every record were read after composing it.
-    """
-
-    def __init__(self, builder: _Builder):
-        self.builder = builder
-        self.count = 0  # records read
-        self.error: InputError | None = None
-
-    def add(self, node: yaml.Node) -> None:
-        if self.error is not None:
-            return
-        try:
-            self.builder._add_record(node)
-        except InputError as error:
-            self.error = error
-            return
-        self.count += 1
-        if self.count % _CHUNK_RECORDS == 0:
-            self.builder._hand_over()
 
 
 @contextlib.contextmanager

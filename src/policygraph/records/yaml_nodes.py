@@ -12,8 +12,6 @@ nesting deeper than ``MAX_DEPTH`` and text that ``safety.bad_character`` names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import yaml
 from yaml.events import (
     AliasEvent,
@@ -47,14 +45,8 @@ class YamlRefusal(Exception):
         self.mark = mark
 
 
-def compose_documents(text: str, item_done: Callable[[yaml.Node], None] | None = None) -> list[yaml.Node]:
+def compose_documents(text: str) -> list[yaml.Node]:
     """The root node of each document in ``text`` (an empty document gives none).
-
-    ``item_done``, when given, may be called with the first items of the first document's top-level
-    sequence, in order, each as soon as it is whole, while the rest of the text is still being
-    composed (so a caller can read them meanwhile); the caller takes the items it was not given from
-    the returned root. It must not raise (keep the error, and raise it after this returns): an error
-    of the text after its item is the one to report.
 
     Raises:
         YamlRefusal: see the module docstring.
@@ -62,7 +54,7 @@ def compose_documents(text: str, item_done: Callable[[yaml.Node], None] | None =
     """
     clean = bad_character(text) is None
     if clean and _HAS_C_COMPOSER and not any(sign in text for sign in "*&!\\"):
-        documents = _compose_in_c(text, item_done)
+        documents = _compose_in_c(text)
         if documents is not None:
             return documents
     loader = _LOADER(text)
@@ -74,7 +66,7 @@ def compose_documents(text: str, item_done: Callable[[yaml.Node], None] | None =
         loader.dispose()
 
 
-def _compose_in_c(text: str, item_done: Callable[[yaml.Node], None] | None = None) -> list[yaml.Node] | None:
+def _compose_in_c(text: str) -> list[yaml.Node] | None:
     """The documents as PyYAML's C composer makes them, or None when one nests too deep (``_compose`` says where).
 
     Only for text with no alias, anchor, tag, escape or refused character, where the C composer and
@@ -84,7 +76,7 @@ def _compose_in_c(text: str, item_done: Callable[[yaml.Node], None] | None = Non
     # The composer calls these three for every node: the loader's own methods walk path resolvers it does
     # not have, and make two calls per scalar where one does (an eighth of the time of composing).
     loader.resolve = _resolve
-    loader.descend_resolver = _no_path if item_done is None else _FinishedItems(item_done).descend
+    loader.descend_resolver = _no_path
     loader.ascend_resolver = _no_path
     try:
         documents = []
@@ -110,30 +102,6 @@ def _resolve(kind, value, implicit):  # noqa: ANN001, ANN202 - PyYAML's Resolver
 
 def _no_path(*_args) -> None:  # noqa: ANN002 - PyYAML's descend_resolver and ascend_resolver, for a loader without path resolvers
     return None
-
-
-class _FinishedItems:
-    """A ``descend_resolver`` for the C composer that hands on each item of the first document's top-level
-    sequence when the next one starts: the composer calls it before each node with the node's parent
-    and index, and by then the parent holds every earlier item, whole.
-    """
-
-    def __init__(self, item_done: Callable[[yaml.Node], None]):
-        self.item_done = item_done
-        self.documents = 0
-        self.root: yaml.Node | None = None  # the first document's root, once seen to be a sequence
-        self.looking = True  # the first parent after the first document starts is its root
-
-    def descend(self, parent, index) -> None:  # noqa: ANN001 - the parent node and the index (or key) of the node to come
-        if parent is None:  # a document starts
-            self.documents += 1
-        elif parent is self.root:
-            if index:
-                self.item_done(parent.value[index - 1])
-        elif self.looking:
-            self.looking = False
-            if self.documents == 1 and type(parent) is SequenceNode:
-                self.root = parent
 
 
 def _too_deep(root: yaml.Node) -> bool:
