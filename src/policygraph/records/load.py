@@ -494,6 +494,10 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            # What loading made is kept, and holds no cycles: moved with the oldest objects at once (freeze,
+            # then unfreeze), so the first young collection does not walk every tuple of it (0.04-0.07 s).
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
