@@ -124,6 +124,7 @@ BAD_INPUTS = [
     ("- id: a\n  type: state\n---\n- id: b\n  type: state\n", "more than one YAML document", 4),
     ("   \n", "empty file", 1),
     ("- id: a\n  type: state\n  label: {en: A, english: B}\n", "bad language tag 'english'", 3),
+    ("- id: a\n  type: state\n  label: {en: A, en-x: B}\n", "bad language tag 'en-x' in 'label'", 3),
 ]
 
 

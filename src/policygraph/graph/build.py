@@ -39,10 +39,11 @@ def load_graph(data: Sequence[str | Path] = (), *, bundled: bool = True) -> Load
     """
     import pyoxigraph as ox
 
-    from policygraph.graph.store_fill import add_inputs
+    from policygraph.graph.store_fill import RecordLoader, add_inputs
 
-    inputs = read_inputs(data, bundled=bundled)
     store = ox.Store()
+    with RecordLoader(store) as loader:  # a bad record leaves the store half filled: it goes with the exception
+        inputs = read_inputs(data, bundled=bundled, records_to=loader.load)
     add_inputs(store, inputs)
     return LoadedGraph(
         store=store,

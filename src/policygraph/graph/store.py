@@ -47,7 +47,7 @@ from policygraph.graph.handle import LoadedGraph, source_map_from_file
 from policygraph.graph.store_fill import _CHUNK, Progress, _fill_store, _is_blank
 from policygraph.graph.store_guard import BuildLock, folder_identity, pinned, remove_leftovers
 from policygraph.model import Location
-from policygraph.records.files import RDF_FORMATS, SourceMap, data_files
+from policygraph.records.files import RDF_FORMATS, data_files
 
 __all__ = [
     "STORE_FORMAT",
@@ -194,21 +194,22 @@ def _build_locked(
             check_rdf_text(decode_text(path.read_bytes(), str(path)), fmt, str(path))
         elif _is_blank(path):
             raise InputError("empty file", Location(str(path), 1))
-    if progress and yaml_files:
-        progress("reading YAML records", 0, len(yaml_files))
     from policygraph.records.load import read_inputs
 
-    loaded = read_inputs(yaml_files, bundled=False)  # the ontology, the records, their checks and source map
-    if progress and yaml_files:
-        progress("reading YAML records", len(yaml_files), len(yaml_files))
     parent = folder.resolve().parent
     if not parent.is_dir():
+        read_inputs(yaml_files, bundled=False)  # bad input is reported first, as where the store can be written
         raise StoreWriteError("cannot write the store: no such folder", Location(str(folder.parent)))
     building = parent / f".{folder.name}.building-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)
     try:
-        building.mkdir()
-        triples = _fill_store(building / _OXIGRAPH, loaded, rdf_files, progress)
+        try:
+            building.mkdir()
+        except OSError:
+            read_inputs(yaml_files, bundled=False)  # likewise
+            raise
+        # the ontology, the records, their checks and source map; the records loaded into the store as they are read
+        loaded, triples = _fill_store(building / _OXIGRAPH, yaml_files, rdf_files, progress, building / _SOURCE_MAP)
         names = [str(p.resolve()) for p in files]
         manifest = {
             "format": "policygraph-store",
@@ -219,7 +220,6 @@ def _build_locked(
             "files": names,
             "record_counts": dict(sorted(loaded.record_counts.items())),
         }
-        (building / _SOURCE_MAP).write_text(json.dumps(_source_map_json(loaded.source_map)), encoding="utf-8")
         (building / _MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _replace_folder(building, folder)
     except OSError as error:
@@ -316,21 +316,3 @@ def _read_manifest(folder: Path, shown: Path | None = None) -> dict:
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) else error
         raise InputError(f"cannot read the store's manifest: {reason}", Location(str((shown or folder) / _MANIFEST))) from None
-
-
-def _source_map_json(source_map: SourceMap) -> dict:
-    """The source map as JSON: each file's absolute path once (resolving it once per file, not per entry)."""
-    paths: dict[str, int] = {}
-    indexes: dict[str, int] = {}
-
-    def where(location: Location) -> list:
-        index = indexes.get(location.path)
-        if index is None:
-            index = indexes[location.path] = paths.setdefault(str(Path(location.path).resolve()), len(paths))
-        return [index, location.line, location.column]
-
-    nodes = [[str(node), *where(location)] for node, location in source_map.nodes.items()]
-    properties = [[str(s), str(p), *where(location)] for (s, p), location in source_map.properties.items()]
-    return {"paths": list(paths), "nodes": nodes, "properties": properties}
-
-

@@ -24,12 +24,19 @@ def iri(text: str) -> str:
 
 def plain_literal(text: str) -> str:
     """A plain (``xsd:string``) literal."""
-    return f'"{text.translate(_ESCAPES)}"'
+    return f'"{_escaped(text)}"'
 
 
 def lang_literal(text: str, lang: str) -> str:
     """A language-tagged literal; the tag lower-cased, as Oxigraph keeps it."""
-    return f'"{text.translate(_ESCAPES)}"@{lang.lower()}'
+    return f'"{_escaped(text)}"@{lang.lower()}'
+
+
+def _escaped(text: str) -> str:
+    """``text`` with ``_ESCAPES`` applied: most texts have nothing to escape, and four searches cost a fifth of a ``translate``."""
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        return text.translate(_ESCAPES)
+    return text
 
 
 def term(node: Node) -> str:
