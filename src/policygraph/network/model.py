@@ -201,7 +201,7 @@ class Network:
         source, target, _ = self._links
         low, high = np.minimum(source, target), np.maximum(source, target)
         order = np.argsort(low, kind="stable")
-        edges = np.stack([low[order], high[order]], axis=1).tolist()
+        edges = zip(low[order].tolist(), high[order].tolist())  # pairs of ints: igraph reads them fastest
         graph = ig.Graph(n=len(self.table.ids), edges=edges, directed=False)
         graph.vs["name"] = self.table.ids
         return graph
