@@ -18,6 +18,7 @@ analyses that need networkx:
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, defaultdict
@@ -252,9 +253,8 @@ def _attributes(
         cls = entities[iri]
         if cls not in class_labels:
             class_labels[cls] = schema.class_label(URIRef(cls))
-        found = dates.get(iri)
-        if found:
-            node_dates = {_DATE_NAMES[p]: min(v) for p, v in found.items()}  # read in _DATES order
+        node_dates = dates.get(iri)
+        if node_dates:
             start, end = _span(node_dates, cls == participation)
             if start and end and end < start:
                 notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
@@ -279,24 +279,30 @@ def _attributes(
 
 
 def _labels_and_dates(answers: Answers) -> tuple[dict, dict]:
-    """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date property: [values]}}``.
+    """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date name: earliest value}}``.
 
-    Only literal values of IRIs count.
+    Only literal values of IRIs count. Each node's dates come in ``DATE_PROPERTIES`` order.
     """
     labels: dict[str, list] = defaultdict(list)
-    dates: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    dates: dict[str, dict[str, str]] = defaultdict(dict)
     for rank, predicate in enumerate(_LITERAL_PROPERTIES):
-        rows = answers.rows(values(predicate))
+        cells = answers.cells(values(predicate))
         if predicate in _LABELS:
-            for subject, value in rows:
+            for subject, value in zip(cells[0::2], cells[1::2]):
                 found = literal(value)
                 if found is not None and subject.startswith("<"):
                     labels[subject[1:-1]].append((rank, found[1] or None, found[0]))
-        else:
-            for subject, value in rows:
-                found = literal(value)
-                if found is not None and subject.startswith("<"):
-                    dates[subject[1:-1]][predicate].append(found[0])
+            continue
+        earliest: dict[str, str] = {}
+        for subject, value in zip(cells[0::2], cells[1::2]):
+            found = literal(value)
+            if found is not None and subject.startswith("<"):
+                known = earliest.get(subject)
+                if known is None or found[0] < known:
+                    earliest[subject] = found[0]
+        name = _DATE_NAMES[predicate]
+        for subject, value in earliest.items():
+            dates[subject[1:-1]][name] = value
     return labels, dates
 
 
@@ -344,6 +350,7 @@ def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str |
     return (min(starts) if starts else None, min(ends) if ends else None)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a few thousand dates, each on many nodes
 def _day(text: str, first: bool) -> str | None:
     """``2021`` → ``2021-01-01`` (or ``2021-12-31``), ``2021-02`` → ``2021-02-01`` (or ``-28``)."""
     match = _DATE_RE.match(text)
