@@ -47,7 +47,7 @@ class Answers:
         self.asked: dict[str, Future] = {}
 
     def ask(self, query: str) -> Future:
-        """Start answering ``query``, once."""
+        """Start answering ``query``, once until its answer is read."""
         if query not in self.asked:
             self.asked[query] = self.pool.submit(self._answer, query)
         return self.asked[query]
@@ -60,16 +60,16 @@ class Answers:
 
     def rows(self, query: str) -> list[list[str]]:
         """The answer to ``query`` (asked before, or now) as rows of cells, without the header."""
-        return [line.split("\t") for line in self._text(self.ask(query)).split("\n")[1:-1]]
+        return [line.split("\t") for line in self._text(query, self.ask(query)).split("\n")[1:-1]]
 
     def cells(self, query: str) -> list[str]:
         """The answer's cells, row after row, without the header (as many cells as the query selects)."""
         columns = sum(1 for word in query.split(" WHERE ", 1)[0].split() if word.startswith("?"))
-        return self._text(self.ask(query)).replace("\t", "\n").split("\n")[columns:-1]
+        return self._text(query, self.ask(query)).replace("\t", "\n").split("\n")[columns:-1]
 
     def link_rows(self, predicate: str) -> list[list[str]]:
         """The rows of ``links`` for ``predicate`` (asked before, or now): ``[object, subjects cell]``."""
-        return [line.split("\t") for line in self._text(self.ask_links(predicate)).split("\n")[1:-1]]
+        return [line.split("\t") for line in self._text(predicate, self.ask_links(predicate)).split("\n")[1:-1]]
 
     def _answer(self, query: str) -> bytes:
         import pyoxigraph as ox
@@ -90,9 +90,11 @@ class Answers:
         only_iris = first is not None and isinstance(first[0], ox.Literal)
         return self._answer(links(predicate, only_iris))
 
-    @staticmethod
-    def _text(answer: Future) -> str:
-        return answer.result().decode("utf-8")
+    def _text(self, key: str, answer: Future) -> str:
+        """The answer's text, let go of once read (each is read once: a million triples make 40 MB of them)."""
+        text = answer.result().decode("utf-8")
+        del self.asked[key]
+        return text
 
 
 CLASSES = f"SELECT DISTINCT ?c WHERE {{ ?s <{_RDF_TYPE}> ?c }}"

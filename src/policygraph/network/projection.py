@@ -1,57 +1,43 @@
 """The projection: the graph in the store as a ``Network`` that ``measures`` measure and ``export`` writes.
 
 ``project`` reads the store in SPARQL queries that Oxigraph answers from its indexes and writes out
-as CSV or TSV in one call each (walking it triple by triple costs a Python round trip per look-up,
-minutes on a million triples; one filtered scan of every triple, three times what one query per
-predicate costs), straight into the lists of a ``NetworkTable``: node ids in order, their
-attributes, and edges as pairs of positions. No rdflib graph and no networkx graph is built on the
-way; the measures and exports read the lists, and ``Network.graph`` is made from them only for the
-analyses that need networkx:
+as TSV in one call each, on two threads while Python reads the answers (``answers``): walking the
+store triple by triple costs a Python round trip per look-up, minutes on a million triples. The
+answers go straight into the lists of a ``NetworkTable``: node ids in order, their attributes, and
+edges as pairs of positions. No rdflib graph and no networkx graph is built on the way; the
+measures and exports read the lists, and ``Network.graph`` is made from them only for the analyses
+that need networkx:
 
 1. the entities: every instance typed with a policygraph class, with its most specific class;
-2. the edges: object properties between two entities (citations only if asked for), or only the
+2. the nodes, in id order: label, type, dates and time span, and literal properties if asked for
+   (``attributes``);
+3. the edges: object properties between two entities (citations only if asked for), or only the
    triples that a CONSTRUCT ``query`` returns (``construct``);
-3. the nodes, in id order: label, type, dates and time span, and literal properties if asked for;
 4. the selection: n-ary nodes folded (``folding.fold``), then the types and edge kinds asked for.
 """
 
 from __future__ import annotations
 
-import calendar
-import functools
 import re
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from rdflib import Graph, URIRef
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.graph.labels import best_label, local_id
 from policygraph.model import Location
-from policygraph.network.answers import CLASSES, PREDICATES, Answers, instances, literal, values
+from policygraph.network.answers import CLASSES, PREDICATES, Answers, instances, values
+from policygraph.network.attributes import LITERAL_PROPERTIES, literal_properties, node_attributes
 from policygraph.network.folding import fold
-from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line, paused_gc
-from policygraph.network.schema import (
-    CITATION_PROPERTIES,
-    DATE_PROPERTIES,
-    LABEL_PROPERTIES,
-    PG_NAMESPACE,
-    Schema,
-)
-from policygraph.terms import PG, RDF, SKOS, VOCAB_BASE, XSD
+from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, paused_gc
+from policygraph.network.schema import CITATION_PROPERTIES, PG_NAMESPACE, Schema
+from policygraph.terms import PG, RDF
 
 __all__ = ["construct", "project"]
 
-_LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
-_DATES = [str(p) for p in DATE_PROPERTIES]
-_LITERAL_PROPERTIES = (*_LABELS, *_DATES)  # labels first: a label's rank is its property's place here
-_DATE_NAMES = {str(p): local_id(p) for p in DATE_PROPERTIES}
-_ENDS = {local_id(p): ends for p, ends in DATE_PROPERTIES.items()}  # date name -> whether it ends a time span
 _RDF_TYPE = str(RDF.type)
-_NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
-_DATE_RE = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwargs) -> Network:
@@ -86,7 +72,7 @@ def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: Answers) 
     classes = [c[1:-1] for (c,) in answers.rows(CLASSES) if c.startswith(ontology) and c[1:-1] not in excluded]
     if classes:
         answers.ask(instances(classes, sorted(excluded)))
-    for predicate in _LITERAL_PROPERTIES:
+    for predicate in LITERAL_PROPERTIES:
         answers.ask(values(predicate))
     entities = _entities(answers, schema, classes, sorted(excluded))  # IRI -> class
     predicates = []
@@ -112,8 +98,8 @@ def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: Answers) 
     ids = [ids_of[iri] for iri in ordered]
     at = {iri: i for i, iri in enumerate(ordered)}.get  # IRI -> node position
 
-    literals = _literals(loaded.store) if options.literals else {}
-    attributes, notes = _attributes(answers, schema, ordered, ids, entities, literals)
+    literals = literal_properties(loaded.store) if options.literals else {}
+    attributes, notes = node_attributes(answers, schema, ordered, ids, entities, literals)
 
     groups = []  # (kind, the attributes its edges share, sources, targets)
     for predicate, sources, targets in _links(answers, predicates, at) if rows is None else _selected(rows, at):
@@ -199,7 +185,7 @@ def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
     return run_query(query, graph=loaded, timeout=DEFAULT_TIMEOUT).to_graph()
 
 
-# -- 1-3: entities, their labels, dates and literals ---------------------------------------------
+# -- 1: the entities ------------------------------------------------------------------------------
 
 
 def _entities(answers: Answers, schema: Schema, classes: list[str], excluded: list[str]) -> dict[str, str]:
@@ -233,136 +219,6 @@ def _entities(answers: Answers, schema: Schema, classes: list[str], excluded: li
                 specific[key] = str(schema.most_specific({URIRef(c) for c in key}))
             result[subject[1:-1]] = specific[key]
     return result
-
-
-def _attributes(
-    answers: Answers,
-    schema: Schema,
-    ordered: list[str],
-    ids: list[str],
-    entities: dict[str, str],
-    literals: dict[str, dict[str, object]],
-) -> tuple[list[dict], list[str]]:
-    """Each node's attributes (label, type, dates, time span, literal properties), and notes on bad spans."""
-    labels, dates = _labels_and_dates(answers)
-    class_labels: dict[str, str] = {}
-    participation = str(PG.Participation)
-    notes: list[str] = []
-    attributes = []
-    for iri, identifier in zip(ordered, ids):
-        cls = entities[iri]
-        if cls not in class_labels:
-            class_labels[cls] = schema.class_label(URIRef(cls))
-        node_dates = dates.get(iri)
-        if node_dates:
-            start, end = _span(node_dates, cls == participation)
-            if start and end and end < start:
-                notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
-                end = None
-        else:
-            node_dates, start, end = {}, None, None
-        candidates = labels.get(iri)
-        label = (candidates[0][2] if len(candidates) == 1 else best_label(candidates)) if candidates else None
-        attributes.append(
-            {
-                "label": one_line(label) if label else local_id(iri),
-                "type": class_labels[cls],
-                "class": cls,
-                "iri": iri,
-                "dates": node_dates,
-                "start": start,
-                "end": end,
-                "properties": literals.get(iri, {}),
-            }
-        )
-    return attributes, notes
-
-
-def _labels_and_dates(answers: Answers) -> tuple[dict, dict]:
-    """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date name: earliest value}}``.
-
-    Only literal values of IRIs count. Each node's dates come in ``DATE_PROPERTIES`` order.
-    """
-    labels: dict[str, list] = defaultdict(list)
-    dates: dict[str, dict[str, str]] = defaultdict(dict)
-    for rank, predicate in enumerate(_LITERAL_PROPERTIES):
-        cells = answers.cells(values(predicate))
-        if predicate in _LABELS:
-            for subject, value in zip(cells[0::2], cells[1::2]):
-                found = literal(value)
-                if found is not None and subject.startswith("<"):
-                    labels[subject[1:-1]].append((rank, found[1] or None, found[0]))
-            continue
-        earliest: dict[str, str] = {}
-        for subject, value in zip(cells[0::2], cells[1::2]):
-            found = literal(value)
-            if found is not None and subject.startswith("<"):
-                known = earliest.get(subject)
-                if known is None or found[0] < known:
-                    earliest[subject] = found[0]
-        name = _DATE_NAMES[predicate]
-        for subject, value in earliest.items():
-            dates[subject[1:-1]][name] = value
-    return labels, dates
-
-
-def _literals(store) -> dict[str, dict[str, object]]:
-    """Each node's literal properties other than labels and dates: numbers, booleans, else text (``; ``-joined).
-
-    Controlled values (``pg:status`` → a concept) count as literals: their word, the concept's ``skos:notation``.
-    """
-    from policygraph.graph.convert import to_rdflib
-
-    skip = set(_LABELS) | set(_DATES)
-    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    query = (
-        "SELECT ?s ?p ?o WHERE { { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) } UNION "
-        f'{{ ?s ?p ?c . ?c <{SKOS.notation}> ?o FILTER(isIRI(?s) && STRSTARTS(STR(?c), "{VOCAB_BASE}")) }} }}'
-    )
-    for row in store.query(query):
-        if row[1].value not in skip:
-            found[row[0].value][local_id(URIRef(row[1].value))].append(to_rdflib(row[2]))
-    result: dict[str, dict[str, object]] = {}
-    for subject, by_name in found.items():
-        properties: dict[str, object] = {}
-        for name, literals in sorted(by_name.items()):
-            if len(literals) == 1 and literals[0].datatype in _NUMBERS:
-                properties[name] = float(literals[0].toPython())
-            elif len(literals) == 1 and literals[0].datatype == XSD.boolean:
-                properties[name] = bool(literals[0].toPython())
-            else:
-                properties[name] = "; ".join(sorted(one_line(str(v)) for v in literals))
-        result[subject] = properties
-    return result
-
-
-def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str | None]:
-    """The time span of a node: earliest start date to earliest end date, as ``YYYY-MM-DD``.
-
-    A participation starts at entry into force where known (when the treaty binds the state).
-    """
-    starts = [_day(v, first=True) for k, v in dates.items() if not _ENDS[k]]
-    ends = [_day(v, first=False) for k, v in dates.items() if _ENDS[k]]
-    if participation and "entryIntoForce" in dates:
-        starts = [_day(dates["entryIntoForce"], first=True)]
-    starts = [d for d in starts if d]
-    ends = [d for d in ends if d]
-    return (min(starts) if starts else None, min(ends) if ends else None)
-
-
-@functools.lru_cache(maxsize=1 << 14)  # a few thousand dates, each on many nodes
-def _day(text: str, first: bool) -> str | None:
-    """``2021`` → ``2021-01-01`` (or ``2021-12-31``), ``2021-02`` → ``2021-02-01`` (or ``-28``)."""
-    match = _DATE_RE.match(text)
-    if not match:
-        return None
-    year, month, day = match.groups()
-    if day:
-        return f"{year}-{month}-{day}"
-    if month:
-        last = calendar.monthrange(int(year), int(month))[1] if 1 <= int(month) <= 12 else 28
-        return f"{year}-{month}-{'01' if first else last:0>2}"
-    return f"{year}-01-01" if first else f"{year}-12-31"
 
 
 # -- 4: folding and filters -----------------------------------------------------------------------
