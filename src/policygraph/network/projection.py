@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
 
 from rdflib import Graph, URIRef
 
@@ -151,8 +152,9 @@ def _in_order(groups: list[tuple[str, dict, list[int], list[int]]], nodes: int) 
 
     rank = {kind: r for r, kind in enumerate(sorted(kind for kind, _, _, _ in groups))}
     width = len(groups) or 1
-    source = np.fromiter((i for _, _, sources, _ in groups for i in sources), dtype=np.int64)
-    target = np.fromiter((j for _, _, _, targets in groups for j in targets), dtype=np.int64)
+    count = sum(len(sources) for _, _, sources, _ in groups)
+    source = np.fromiter(chain.from_iterable(sources for _, _, sources, _ in groups), dtype=np.int64, count=count)
+    target = np.fromiter(chain.from_iterable(targets for _, _, _, targets in groups), dtype=np.int64, count=count)
     group = np.repeat(np.arange(len(groups)), [len(sources) for _, _, sources, _ in groups])
     ranks = np.array([rank[kind] for kind, _, _, _ in groups], dtype=np.int64)
     order = np.argsort((source * nodes + target) * width + ranks[group], kind="stable")
