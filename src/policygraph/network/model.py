@@ -138,14 +138,28 @@ class Network:
         return len(self.table.edges) if self._graph is None else self._graph.number_of_edges()
 
     @cached_property
-    def _links(self):  # noqa: ANN202 - numpy arrays: first source, first target, weight (one row per link)
-        """The simple graph's links as arrays (numpy: a Python loop over 300,000 edges takes a second)."""
+    def edge_arrays(self):  # noqa: ANN201 - numpy arrays and the list of kinds
+        """The table's edges as numpy arrays ``(source, target, weight, kind)``, and the kinds the ``kind`` numbers stand for.
+
+        For the measures that count edges (numpy: a Python loop over 300,000 edges takes a second).
+        """
         import numpy as np
 
-        edges, n = self.table.edges, len(self.table.ids)
+        edges = self.table.edges
         source = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
         target = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
         weight = np.fromiter((e[3]["weight"] for e in edges), dtype=np.int64, count=len(edges))
+        numbers: dict[str, int] = {}
+        kind = np.fromiter((numbers.setdefault(e[2], len(numbers)) for e in edges), dtype=np.int64, count=len(edges))
+        return source, target, weight, kind, list(numbers)
+
+    @cached_property
+    def _links(self):  # noqa: ANN202 - numpy arrays: first source, first target, weight (one row per link)
+        """The simple graph's links as arrays."""
+        import numpy as np
+
+        n = len(self.table.ids)
+        source, target, weight, _, _ = self.edge_arrays
         pair = np.minimum(source, target) * n + np.maximum(source, target)
         _, first, which = np.unique(pair, return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")  # the links in the order of their first edge
