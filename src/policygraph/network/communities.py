@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import networkx as nx
 
 from policygraph.errors import ConfigError
 from policygraph.network.measures import choose_engine
@@ -92,6 +91,8 @@ def _partition(network: Network, method: str, seed: int | None, engine: str) -> 
 
         parts, modularity = igraph_engine.communities(network.igraph, method, seed)
         return sorted(parts, key=lambda p: (-len(p), min(p))), modularity
+    import networkx as nx
+
     graph = network.simple
     if method == "louvain":
         parts = nx.community.louvain_communities(graph, weight=None, seed=seed) if len(graph) else []
@@ -149,6 +150,8 @@ def communities(
             )
         )
     if modularity is None:
+        import networkx as nx
+
         simple = network.simple
         modularity = nx.community.modularity(simple, parts, weight=None) if simple.number_of_edges() else 0.0
     return Communities(

@@ -20,8 +20,11 @@ import os
 import random
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-import networkx as nx
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["available", "betweenness", "communities", "import_igraph", "pagerank", "to_igraph"]
 

@@ -16,12 +16,15 @@ import heapq
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 
 from policygraph.errors import ConfigError
 from policygraph.network.model import Network
 from policygraph.network.schema import nodes_of_type
+
+if TYPE_CHECKING:  # networkx is imported by the measures that run on it: igraph's never load it
+    import networkx as nx
 
 __all__ = [
     "ENGINES",
@@ -38,20 +41,28 @@ __all__ = [
 
 
 def _degree(graph: nx.Graph) -> dict[str, float]:
+    import networkx as nx
+
     return nx.degree_centrality(graph) if len(graph) > 1 else {n: 0.0 for n in graph}
 
 
 def _betweenness(graph: nx.Graph, sample: int | None = None) -> dict[str, float]:
+    import networkx as nx
+
     if sample is not None and sample < len(graph):  # estimated from `sample` source nodes, seeded
         return nx.betweenness_centrality(graph, k=sample, normalized=True, seed=0)
     return nx.betweenness_centrality(graph, normalized=True)
 
 
 def _pagerank(graph: nx.Graph) -> dict[str, float]:
+    import networkx as nx
+
     return nx.pagerank(graph, alpha=0.85, weight=None) if len(graph) else {}
 
 
 def _eigenvector(graph: nx.Graph) -> dict[str, float]:
+    import networkx as nx
+
     if not len(graph):
         return {}
     try:
@@ -173,6 +184,8 @@ class NetworkSummary:
 
 def summarise_network(network: Network) -> NetworkSummary:
     """Count nodes by type and edges by kind; density, components and the degree distribution."""
+    import networkx as nx
+
     graph, simple = network.graph, network.simple
     n = simple.number_of_nodes()
     degrees = [d for _, d in simple.degree()]

@@ -14,14 +14,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import URIRef
 
 from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import node_for_id
 from policygraph.terms import ID_BASE
+
+if TYPE_CHECKING:  # networkx is imported where a graph is made: commands that use only the lists never load it
+    import networkx as nx
 
 __all__ = ["Network", "NetworkTable", "ProjectionOptions", "add_edge", "node_id", "one_line", "paused_gc"]
 
@@ -122,6 +125,8 @@ class Network:
     @staticmethod
     def _table_graph(table: NetworkTable) -> nx.MultiDiGraph:
         """The graph of a projected table, its edges added in the order the projection always added them."""
+        import networkx as nx
+
         graph = nx.MultiDiGraph()
         ids = table.ids
         graph.add_nodes_from(zip(ids, table.attributes))
@@ -193,6 +198,8 @@ class Network:
     @cached_property
     def simple(self) -> nx.Graph:
         """The undirected simple graph the measures use: one link per pair, weight = statements joining it."""
+        import networkx as nx
+
         simple = nx.Graph()
         ids = self.table.ids
         simple.add_nodes_from(ids)
