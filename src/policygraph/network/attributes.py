@@ -137,13 +137,20 @@ def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str |
 
     A participation starts at entry into force where known (when the treaty binds the state).
     """
-    starts = [_day(v, first=True) for k, v in dates.items() if not _ENDS[k]]
-    ends = [_day(v, first=False) for k, v in dates.items() if _ENDS[k]]
-    if participation and "entryIntoForce" in dates:
-        starts = [_day(dates["entryIntoForce"], first=True)]
-    starts = [d for d in starts if d]
-    ends = [d for d in ends if d]
-    return (min(starts) if starts else None, min(ends) if ends else None)
+    entry = dates.get("entryIntoForce") if participation else None
+    start = end = None
+    for name, value in dates.items():
+        if _ENDS[name]:
+            day = _day(value, first=False)
+            if day and (end is None or day < end):
+                end = day
+        elif entry is None:
+            day = _day(value, first=True)
+            if day and (start is None or day < start):
+                start = day
+    if entry is not None:
+        start = _day(entry, first=True)
+    return start, end
 
 
 @functools.lru_cache(maxsize=1 << 14)  # a few thousand dates, each on many nodes
