@@ -91,7 +91,7 @@ class Answers:
         return self._answer(links(predicate, only_iris))
 
     def _text(self, key: str, answer: Future) -> str:
-        """The answer's text, let go of once read (each is read once: a million triples make 40 MB of them)."""
+        """The answer's text, let go of once read (each is read once; on a million triples they are tens of MB)."""
         text = answer.result().decode("utf-8")
         del self.asked[key]
         return text
