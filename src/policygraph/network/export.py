@@ -213,19 +213,20 @@ def _attvalues(
 
     Args:
         made: the lines made so far, by column and value, to reuse (types, degrees and dates repeat;
-            IRIs do not, and are not kept).
+            IRIs do not, and are not kept). A column's values share one type (``tables.node_table``),
+            so ``1`` and ``True`` never meet in one column.
     """
     lines = []
     for column, value in values.items():
         if value is None or value == "":
             continue
-        key = (column, type(value), value)
-        line = made.get(key) if made is not None else None
+        known = made.get(column) if made is not None else None
+        if known is None:
+            known = {} if made is None or column == "iri" else made.setdefault(column, {})
+        line = known.get(value)
         if line is None:
             place, start = fields[column]
-            line = (place, f"{start}{_attr(value)}/>\n")
-            if made is not None and column != "iri":
-                made[key] = line
+            line = known[value] = (place, f"{start}{_attr(value)}/>\n")
         lines.append(line)
     if not lines:
         return ""
