@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from itertools import chain
 
 from rdflib import Graph, URIRef
@@ -116,8 +116,14 @@ def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: Answers) 
 
 
 def _links(answers: Answers, predicates: list[str], at) -> Iterator[tuple[str, list[int], list[int]]]:  # noqa: ANN001
-    """Each predicate's links between two entities (no loops) as ``(predicate, sources, targets)`` positions."""
-    for predicate in predicates:
+    """Each predicate's links between two entities (no loops) as ``(predicate, sources, targets)`` positions.
+
+    Read as the answers come (the edges are sorted afterwards): Python never waits for one answer
+    while another is ready.
+    """
+    asked = {answers.ask_links(predicate): predicate for predicate in predicates}
+    for answer in as_completed(asked):
+        predicate = asked[answer]
         sources: list[int] = []
         targets: list[int] = []
         for target, subjects in answers.link_rows(predicate):
