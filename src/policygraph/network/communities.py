@@ -6,14 +6,12 @@ community first. The igraph engine (``igraph_engine``) runs the same methods on 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass
 
-import networkx as nx
 
 from policygraph.errors import ConfigError
 from policygraph.network.measures import choose_engine
-from policygraph.network.model import Network, NetworkTable
+from policygraph.network.model import Network
 
 __all__ = ["COMMUNITY_METHODS", "Communities", "Community", "Member", "communities", "community_of"]
 
@@ -93,6 +91,8 @@ def _partition(network: Network, method: str, seed: int | None, engine: str) -> 
 
         parts, modularity = igraph_engine.communities(network.igraph, method, seed)
         return sorted(parts, key=lambda p: (-len(p), min(p))), modularity
+    import networkx as nx
+
     graph = network.simple
     if method == "louvain":
         parts = nx.community.louvain_communities(graph, weight=None, seed=seed) if len(graph) else []
@@ -111,41 +111,49 @@ def communities(
     Raises:
         ConfigError: unknown method or engine.
     """
+    import numpy as np
+
     parts, modularity = _partition(network, method, seed, engine)
-    table, degrees = network.table, network.degrees
+    table = network.table
     position = table.position
     where = [0] * len(table.ids)  # node position -> community index
     for index, part in enumerate(parts):
         for node in part:
             where[position[node]] = index
-    inside: list[Counter] = [Counter() for _ in parts]
-    labels: dict[str, str] = {}
-    for source, target, kind, data in table.edges:
-        if where[source] == where[target]:
-            inside[where[source]][kind] += data["weight"]
-            labels[kind] = data["label"]
+    community = np.array(where, dtype=np.int64)
+
+    # The kinds of the edges inside each community, counted in numpy: a count per community and kind.
+    source, target, weight, kind, kinds = network.edge_arrays
+    inside = np.flatnonzero(community[source] == community[target])
+    counts = np.bincount(
+        community[source[inside]] * len(kinds) + kind[inside], weights=weight[inside], minlength=len(parts) * len(kinds)
+    ).reshape(len(parts), len(kinds))
+    last = len(inside) - 1 - np.unique(kind[inside][::-1], return_index=True)[1]  # each kind's last edge inside
+    labels = {kinds[kind[e]]: table.edges[e][3]["label"] for e in inside[last].tolist()}
+
+    # Members by degree, then id (ids are in position order): one sort for every community.
+    degrees = np.array(network.degrees, dtype=np.int64)
+    ordered = np.lexsort((np.arange(len(where)), -degrees, community)).tolist()
+    starts = np.concatenate([[0], np.cumsum(np.bincount(community, minlength=len(parts)))]).tolist()
+    ids, attributes, degree = table.ids, table.attributes, network.degrees
     shown = []
     for index, part in enumerate(parts):
         if len(part) < min_size:
             continue
-        members = sorted((-degrees[position[n]], n) for n in part)
+        members = ordered[starts[index] : starts[index + 1]]
+        found = [(kinds[k], int(c)) for k, c in enumerate(counts[index].tolist()) if c]
         shown.append(
             Community(
                 number=index + 1,
-                members=tuple(_member(table, node, -negative) for negative, node in members),
-                edge_kinds=tuple(
-                    (k, labels[k], c) for k, c in sorted(inside[index].items(), key=lambda i: (-i[1], i[0]))
-                ),
+                members=tuple(Member(ids[p], attributes[p]["label"], attributes[p]["type"], degree[p]) for p in members),
+                edge_kinds=tuple((k, labels[k], c) for k, c in sorted(found, key=lambda i: (-i[1], i[0]))),
             )
         )
     if modularity is None:
+        import networkx as nx
+
         simple = network.simple
         modularity = nx.community.modularity(simple, parts, weight=None) if simple.number_of_edges() else 0.0
     return Communities(
         method, seed if method == "louvain" else None, modularity, tuple(shown), len(parts) - len(shown), min_size
     )
-
-
-def _member(table: NetworkTable, node: str, degree: int) -> Member:
-    data = table.attributes[table.position[node]]
-    return Member(node, data["label"], data["type"], degree)

@@ -62,7 +62,7 @@ _PLAIN = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def _attr(value: object) -> str:
-    text = text_value(value)
+    text = value if type(value) is str else text_value(value)
     if _PLAIN.search(text) is None:  # nearly every value: skip quoteattr's replacements (a third of the export)
         return f'"{text}"'
     return quoteattr(_BAD_XML.sub("", text))
@@ -93,10 +93,10 @@ def gexf_chunks(
     total = network.number_of_nodes() + network.number_of_edges() + 12
     out: list[str] = []
     size = done = 0
-    for piece in _gexf_pieces(network, dynamic, measures):
+    for piece, pieces in _gexf_pieces(network, dynamic, measures):
         out.append(piece)
         size += len(piece)
-        done += 1
+        done += pieces
         if size >= 1 << 20:
             yield "".join(out)
             out, size = [], 0
@@ -108,11 +108,16 @@ def gexf_chunks(
         progress(total, total)
 
 
-def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[str]:
+_BLOCK = 2048
+"""Nodes or edges written as one piece: their text is made in one list comprehension each."""
+
+
+def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[tuple[str, int]]:
+    """The document's text as ``(text, how many pieces it holds)``: header parts one by one, nodes and edges in blocks."""
     node_columns, node_rows = node_table(network, measures)
     edges = sorted_edges(network)
     table = network.table
-    yield from [
+    header = [
         '<?xml version="1.0" encoding="UTF-8"?>\n',
         '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n',
         "  <meta>\n",
@@ -123,43 +128,66 @@ def _gexf_pieces(network: Network, dynamic: bool, measures: bool) -> Iterator[st
         + ('mode="dynamic" timeformat="date">\n' if dynamic else 'mode="static">\n'),
     ]
     for cls, columns in (("node", node_columns), ("edge", EDGE_COLUMNS)):
-        yield f'    <attributes class="{cls}" mode="static">\n'
-        yield from [f'      <attribute id={_attr(c.id)} title={_attr(c.id)} type="{c.type}"/>\n' for c in columns]
-        yield "    </attributes>\n"
-    yield f'    <nodes count="{len(table.ids)}">\n'
+        header.append(f'    <attributes class="{cls}" mode="static">\n')
+        header.append("".join(f'      <attribute id={_attr(c.id)} title={_attr(c.id)} type="{c.type}"/>\n' for c in columns))
+        header.append("    </attributes>\n")
+    header.append(f'    <nodes count="{len(table.ids)}">\n')
+    yield from ((part, 1) for part in header)
+
     node_fields = _fields(node_columns, "        ")
     colours: dict[str, str] = {}
+    sizes: dict[int, str] = {}
+    made: dict = {}
     quoted = [_attr(node) for node in table.ids]
-    for node, name, data in zip(table.ids, quoted, table.attributes):
+
+    def node_text(node: str, name: str, data: dict) -> str:
         row = node_rows[node]
         span = _span_attributes(data["start"], data["end"]) if dynamic else ""
         colour = colours.get(data["class"])
         if colour is None:
             red, green, blue = (int(colour_of(data["class"])[i : i + 2], 16) for i in (1, 3, 5))
             colour = colours[data["class"]] = f'        <viz:color r="{red}" g="{green}" b="{blue}"/>\n'
-        yield (
+        degree = int(row["degree"])
+        size = sizes.get(degree)
+        if size is None:
+            size = sizes[degree] = f'        <viz:size value="{_size(degree)}"/>\n      </node>\n'
+        return (
             f"      <node id={name} label={_attr(data['label'])}{span}>\n"
-            + _attvalues(row, node_fields, "        ")
+            + _attvalues(row, node_fields, "        ", made)
             + colour
-            + f'        <viz:size value="{_size(int(row["degree"]))}"/>\n'
-            + "      </node>\n"
+            + size
         )
-    yield "    </nodes>\n"
-    yield f'    <edges count="{len(edges)}">\n'
+
+    nodes = list(zip(table.ids, quoted, table.attributes))
+    for first in range(0, len(nodes), _BLOCK):
+        block = nodes[first : first + _BLOCK]
+        yield "".join([node_text(*node) for node in block]), len(block)
+    yield "    </nodes>\n", 1
+    yield f'    <edges count="{len(edges)}">\n', 1
+
     edge_fields = _fields(EDGE_COLUMNS, "        ")
     tails: dict[int, str] = {}  # id(attributes) -> the edge's text after its target: edges of a kind share them
-    for edge_id, source, target, data in edges:
-        tail = tails.get(id(data))
-        if tail is None:
-            span = _span_attributes(data["start"], data["end"]) if dynamic else ""
-            tail = tails[id(data)] = (
-                f" label={_attr(data['label'])}"
-                f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
-                + _attvalues(edge_values(data), edge_fields, "        ")
-                + "      </edge>\n"
-            )
-        yield f"      <edge id={_attr(edge_id)} source={quoted[source]} target={quoted[target]}{tail}"
-    yield "    </edges>\n  </graph>\n</gexf>\n"
+    for data in {id(data): data for _, _, _, data in edges}.values():
+        span = _span_attributes(data["start"], data["end"]) if dynamic else ""
+        tails[id(data)] = (
+            f" label={_attr(data['label'])}"
+            f' kind={_attr(data["kind"])} weight="{float(data["weight"])}"{span}>\n'
+            + _attvalues(edge_values(data), edge_fields, "        ")
+            + "      </edge>\n"
+        )
+    special = _PLAIN.search  # as in _attr, without its calls: an edge id is a str
+    for first in range(0, len(edges), _BLOCK):
+        block = edges[first : first + _BLOCK]
+        text = "".join(
+            [
+                "      <edge id="
+                + (_attr(edge_id) if special(edge_id) else '"' + edge_id + '"')
+                + f" source={quoted[source]} target={quoted[target]}{tails[id(data)]}"
+                for edge_id, source, target, data in block
+            ]
+        )
+        yield text, len(block)
+    yield "    </edges>\n  </graph>\n</gexf>\n", 1
 
 
 def write_gexf(
@@ -178,13 +206,32 @@ def _fields(columns: list[Column], indent: str) -> dict[str, tuple[int, str]]:
     return {c.id: (i, f"{indent}  <attvalue for={_attr(c.id)} value=") for i, c in enumerate(columns)}
 
 
-def _attvalues(values: dict[str, object], fields: dict[str, tuple[int, str]], indent: str) -> str:
-    """The ``<attvalues>`` of a node or edge: its values present, in column order."""
-    present = sorted((fields[column], value) for column, value in values.items() if value is not None and value != "")
-    if not present:
+def _attvalues(
+    values: dict[str, object], fields: dict[str, tuple[int, str]], indent: str, made: dict | None = None
+) -> str:
+    """The ``<attvalues>`` of a node or edge: its values present, in column order.
+
+    Args:
+        made: the lines made so far, by column and value, to reuse (types, degrees and dates repeat;
+            IRIs do not, and are not kept). A column's values share one type (``tables.node_table``),
+            so ``1`` and ``True`` never meet in one column.
+    """
+    lines = []
+    for column, value in values.items():
+        if value is None or value == "":
+            continue
+        known = made.get(column) if made is not None else None
+        if known is None:
+            known = {} if made is None or column == "iri" else made.setdefault(column, {})
+        line = known.get(value)
+        if line is None:
+            place, start = fields[column]
+            line = known[value] = (place, f"{start}{_attr(value)}/>\n")
+        lines.append(line)
+    if not lines:
         return ""
-    lines = [f"{start}{_attr(value)}/>\n" for (_, start), value in present]
-    return f"{indent}<attvalues>\n" + "".join(lines) + f"{indent}</attvalues>\n"
+    lines.sort()
+    return f"{indent}<attvalues>\n" + "".join([text for _, text in lines]) + f"{indent}</attvalues>\n"
 
 
 def _span_attributes(start: str | None, end: str | None) -> str:

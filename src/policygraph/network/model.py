@@ -14,14 +14,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import URIRef
 
 from policygraph.errors import ConfigError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import node_for_id
 from policygraph.terms import ID_BASE
+
+if TYPE_CHECKING:  # networkx is imported where a graph is made: commands that use only the lists never load it
+    import networkx as nx
 
 __all__ = ["Network", "NetworkTable", "ProjectionOptions", "add_edge", "node_id", "one_line", "paused_gc"]
 
@@ -122,6 +125,8 @@ class Network:
     @staticmethod
     def _table_graph(table: NetworkTable) -> nx.MultiDiGraph:
         """The graph of a projected table, its edges added in the order the projection always added them."""
+        import networkx as nx
+
         graph = nx.MultiDiGraph()
         ids = table.ids
         graph.add_nodes_from(zip(ids, table.attributes))
@@ -138,14 +143,28 @@ class Network:
         return len(self.table.edges) if self._graph is None else self._graph.number_of_edges()
 
     @cached_property
-    def _links(self):  # noqa: ANN202 - numpy arrays: first source, first target, weight (one row per link)
-        """The simple graph's links as arrays (numpy: a Python loop over 300,000 edges takes a second)."""
+    def edge_arrays(self):  # noqa: ANN201 - numpy arrays and the list of kinds
+        """The table's edges as numpy arrays ``(source, target, weight, kind)``, and the kinds the ``kind`` numbers stand for.
+
+        For the measures that count edges (numpy: a Python loop over 300,000 edges takes a second).
+        """
         import numpy as np
 
-        edges, n = self.table.edges, len(self.table.ids)
+        edges = self.table.edges
         source = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
         target = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
         weight = np.fromiter((e[3]["weight"] for e in edges), dtype=np.int64, count=len(edges))
+        numbers: dict[str, int] = {}
+        kind = np.fromiter((numbers.setdefault(e[2], len(numbers)) for e in edges), dtype=np.int64, count=len(edges))
+        return source, target, weight, kind, list(numbers)
+
+    @cached_property
+    def _links(self):  # noqa: ANN202 - numpy arrays: first source, first target, weight (one row per link)
+        """The simple graph's links as arrays."""
+        import numpy as np
+
+        n = len(self.table.ids)
+        source, target, weight, _, _ = self.edge_arrays
         pair = np.minimum(source, target) * n + np.maximum(source, target)
         _, first, which = np.unique(pair, return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")  # the links in the order of their first edge
@@ -179,6 +198,8 @@ class Network:
     @cached_property
     def simple(self) -> nx.Graph:
         """The undirected simple graph the measures use: one link per pair, weight = statements joining it."""
+        import networkx as nx
+
         simple = nx.Graph()
         ids = self.table.ids
         simple.add_nodes_from(ids)
@@ -201,7 +222,7 @@ class Network:
         source, target, _ = self._links
         low, high = np.minimum(source, target), np.maximum(source, target)
         order = np.argsort(low, kind="stable")
-        edges = np.stack([low[order], high[order]], axis=1).tolist()
+        edges = zip(low[order].tolist(), high[order].tolist())  # pairs of ints: igraph reads them fastest
         graph = ig.Graph(n=len(self.table.ids), edges=edges, directed=False)
         graph.vs["name"] = self.table.ids
         return graph

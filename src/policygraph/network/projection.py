@@ -1,55 +1,44 @@
 """The projection: the graph in the store as a ``Network`` that ``measures`` measure and ``export`` writes.
 
 ``project`` reads the store in SPARQL queries that Oxigraph answers from its indexes and writes out
-as CSV or TSV in one call each (walking it triple by triple costs a Python round trip per look-up,
-minutes on a million triples; one filtered scan of every triple, three times what one query per
-predicate costs), straight into the lists of a ``NetworkTable``: node ids in order, their
-attributes, and edges as pairs of positions. No rdflib graph and no networkx graph is built on the
-way; the measures and exports read the lists, and ``Network.graph`` is made from them only for the
-analyses that need networkx:
+as TSV in one call each, on two threads while Python reads the answers (``answers``): walking the
+store triple by triple costs a Python round trip per look-up, minutes on a million triples. The
+answers go straight into the lists of a ``NetworkTable``: node ids in order, their attributes, and
+edges as pairs of positions. No rdflib graph and no networkx graph is built on the way; the
+measures and exports read the lists, and ``Network.graph`` is made from them only for the analyses
+that need networkx:
 
 1. the entities: every instance typed with a policygraph class, with its most specific class;
-2. the edges: object properties between two entities (citations only if asked for), or only the
+2. the nodes, in id order: label, type, dates and time span, and literal properties if asked for
+   (``attributes``);
+3. the edges: object properties between two entities (citations only if asked for), or only the
    triples that a CONSTRUCT ``query`` returns (``construct``);
-3. the nodes, in id order: label, type, dates and time span, and literal properties if asked for;
 4. the selection: n-ary nodes folded (``folding.fold``), then the types and edge kinds asked for.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from concurrent.futures import ThreadPoolExecutor
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from itertools import chain
 
 from rdflib import Graph, URIRef
 
 from policygraph.errors import ConfigError, SchemaError
 from policygraph.graph.handle import LoadedGraph
-from policygraph.graph.labels import best_label, local_id
 from policygraph.model import Location
-from policygraph.network.answers import CLASSES, LITERALS, PREDICATES, Answers, also_typed, instances, objects
+from policygraph.network.answers import CLASSES, PREDICATES, Answers, instances, values
+from policygraph.network.attributes import LITERAL_PROPERTIES, literal_properties, node_attributes
 from policygraph.network.folding import fold
-from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, one_line, paused_gc
-from policygraph.network.schema import (
-    CITATION_PROPERTIES,
-    DATE_PROPERTIES,
-    LABEL_PROPERTIES,
-    PG_NAMESPACE,
-    Schema,
-)
-from policygraph.terms import PG, RDF, SKOS, VOCAB_BASE, XSD
+from policygraph.network.model import Network, NetworkTable, ProjectionOptions, node_id, paused_gc
+from policygraph.network.schema import CITATION_PROPERTIES, PG_NAMESPACE, Schema
+from policygraph.terms import PG, RDF
 
 __all__ = ["construct", "project"]
 
-_LABELS = tuple(str(p) for p in LABEL_PROPERTIES)
-_DATES = [str(p) for p in DATE_PROPERTIES]
-_DATE_NAMES = {str(p): local_id(p) for p in DATE_PROPERTIES}
-_ENDS = {local_id(p): ends for p, ends in DATE_PROPERTIES.items()}  # date name -> whether it ends a time span
 _RDF_TYPE = str(RDF.type)
-_NUMBERS = (XSD.decimal, XSD.integer, XSD.double, XSD.float)
-_DATE_RE = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 def project(loaded: LoadedGraph, options: ProjectionOptions | None = None, **kwargs) -> Network:
@@ -76,112 +65,109 @@ def _project(loaded: LoadedGraph, options: ProjectionOptions, answers: Answers) 
     schema = Schema(loaded.graph)
     skipped = {_RDF_TYPE} | (set() if options.citations else {str(p) for p in CITATION_PROPERTIES})
     excluded = {str(PG.Citation)} if options.citations else {str(PG.Citation), str(PG.Source)}
-    # Every query is asked first, so that Oxigraph answers the next ones while Python reads the first.
-    answers.ask(CLASSES, tsv=False)
+    # Each query is asked as soon as it can be named, so that Oxigraph answers the next while Python reads one.
+    answers.ask(CLASSES)
     if options.query is None:
-        answers.ask(PREDICATES, tsv=False)
-    classes = [c for (c,) in answers.table(CLASSES) if c.startswith(PG_NAMESPACE) and c not in excluded]
-    for query in [*map(instances, classes), *map(also_typed, excluded)]:
-        answers.ask(query)
-    predicates = [p for (p,) in answers.table(PREDICATES) if p not in skipped] if options.query is None else []
-    for query in map(objects, predicates):
-        answers.ask(query)
-    for query in LITERALS:
-        answers.ask(query, tsv=False)
-    entities = _entities(answers, schema, classes, excluded)  # "<iri>" (as the TSV results write it) -> class
+        answers.ask(PREDICATES)
+    ontology = f"<{PG_NAMESPACE}"
+    classes = [c[1:-1] for (c,) in answers.rows(CLASSES) if c.startswith(ontology) and c[1:-1] not in excluded]
+    if classes:
+        answers.ask(instances(classes, sorted(excluded)))
+    for predicate in LITERAL_PROPERTIES:
+        answers.ask(values(predicate))
+    entities = _entities(answers, schema, classes, sorted(excluded))  # IRI -> class
+    predicates = []
+    if options.query is None:
+        predicates = [p[1:-1] for (p,) in answers.rows(PREDICATES) if p.startswith("<") and p[1:-1] not in skipped]
+        for predicate in predicates:
+            answers.ask_links(predicate)
 
     if options.query is not None:
         selection = construct(loaded, options.query, options.query_origin)
         rows = [
-            (f"<{s}>", str(p), f"<{o}>")
+            (str(s), str(p), str(o))
             for s, p, o in selection
             if isinstance(o, URIRef) and isinstance(s, URIRef) and str(p) not in skipped
         ]
-        wanted = {f"<{t}>" for s, _, o in selection for t in (s, o) if isinstance(t, URIRef) and f"<{t}>" in entities}
+        wanted = {str(t) for s, _, o in selection for t in (s, o) if isinstance(t, URIRef) and str(t) in entities}
     else:
         rows = None
         wanted = entities.keys()
 
-    ids_of = {term: node_id(term[1:-1]) for term in wanted}
+    ids_of = {iri: node_id(iri) for iri in wanted}
     ordered = sorted(ids_of, key=ids_of.__getitem__)
-    ids = [ids_of[term] for term in ordered]
-    at = {term: i for i, term in enumerate(ordered)}.get  # "<iri>" -> node position
+    ids = [ids_of[iri] for iri in ordered]
+    at = {iri: i for i, iri in enumerate(ordered)}.get  # IRI -> node position
 
-    groups = []  # (kind, the attributes its edges share, [(source, target)])
-    links = ((p, answers.terms(objects(p))) for p in predicates) if rows is None else _grouped(rows)
-    for predicate, terms in links:
-        cells = list(map(at, terms))  # subject, object, subject, object...
-        found = [(i, j) for i, j in zip(cells[::2], cells[1::2]) if i is not None and j is not None and i != j]
-        if found:
+    literals = literal_properties(loaded.store) if options.literals else {}
+    attributes, notes = node_attributes(answers, schema, ordered, ids, entities, literals)
+
+    groups = []  # (kind, the attributes its edges share, sources, targets)
+    for predicate, sources, targets in _links(answers, predicates, at) if rows is None else _selected(rows, at):
+        if sources:
             kind = schema.kind(URIRef(predicate))
             label = schema.property_label(URIRef(predicate))
             data = {"kind": kind, "label": label, "predicate": predicate, "weight": 1, "via": (), "start": None, "end": None}
-            groups.append((kind, data, found))
+            groups.append((kind, data, sources, targets))
     edges = _in_order(groups, len(ids))
 
-    labels, dates = _labels_and_dates(answers)
-    literals = _literals(loaded.store) if options.literals else {}
-    class_labels: dict[str, str] = {}
-    participation = str(PG.Participation)
-    notes: list[str] = []
-    attributes = []
-    for term, identifier in zip(ordered, ids):
-        iri = term[1:-1]
-        cls = entities[term]
-        if cls not in class_labels:
-            class_labels[cls] = schema.class_label(URIRef(cls))
-        found = dates.get(iri)
-        if found:
-            node_dates = {_DATE_NAMES[p]: min(found[p]) for p in _DATES if p in found}
-            start, end = _span(node_dates, cls == participation)
-            if start and end and end < start:
-                notes.append(f"{identifier}: end {end} before start {start}; end left out of the time span")
-                end = None
-        else:
-            node_dates, start, end = {}, None, None
-        label = best_label(labels[iri]) if iri in labels else None
-        attributes.append(
-            {
-                "label": one_line(label) if label else local_id(iri),
-                "type": class_labels[cls],
-                "class": cls,
-                "iri": iri,
-                "dates": node_dates,
-                "start": start,
-                "end": end,
-                "properties": literals.get(iri, {}),
-            }
-        )
     network = Network(None, loaded, options, notes, table=NetworkTable(ids, attributes, edges))
     return _select(network, schema, options)
 
 
-def _in_order(groups: list[tuple[str, dict, list[tuple[int, int]]]], nodes: int) -> list[tuple[int, int, str, dict]]:
+def _links(answers: Answers, predicates: list[str], at) -> Iterator[tuple[str, list[int], list[int]]]:  # noqa: ANN001
+    """Each predicate's links between two entities (no loops) as ``(predicate, sources, targets)`` positions.
+
+    Read as the answers come (the edges are sorted afterwards): Python never waits for one answer
+    while another is ready.
+    """
+    asked = {answers.ask_links(predicate): predicate for predicate in predicates}
+    for answer in as_completed(asked):
+        predicate = asked[answer]
+        sources: list[int] = []
+        targets: list[int] = []
+        for target, subjects in answers.link_rows(predicate):
+            j = at(target[1:-1]) if target.startswith("<") else None
+            if j is not None:
+                found = [i for i in map(at, subjects[1:-1].split(" ")) if i is not None and i != j]
+                sources += found
+                targets += [j] * len(found)
+        yield predicate, sources, targets
+
+
+def _selected(rows: list[tuple[str, str, str]], at) -> Iterator[tuple[str, list[int], list[int]]]:  # noqa: ANN001
+    """CONSTRUCT result rows ``(s, p, o)`` as ``_links`` gives the store's links: by predicate, as positions."""
+    grouped: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for s, p, o in rows:
+        i, j = at(s), at(o)
+        if i is not None and j is not None and i != j:
+            sources, targets = grouped[p]
+            sources.append(i)
+            targets.append(j)
+    for predicate, (sources, targets) in grouped.items():
+        yield predicate, sources, targets
+
+
+def _in_order(groups: list[tuple[str, dict, list[int], list[int]]], nodes: int) -> list[tuple[int, int, str, dict]]:
     """The edges of every kind as ``(source, target, kind, attributes)``, sorted by source, target and kind.
 
     Each (subject, predicate, object) comes once and every predicate has its own kind: one edge each.
-    Sorted by one number per edge (numpy: comparing 300,000 tuples in Python takes a second).
+    Sorted by one number per edge, in numpy (comparing 300,000 tuples in Python takes a second).
     """
     import numpy as np
 
-    rank = {kind: r for r, kind in enumerate(sorted(kind for kind, _, _ in groups))}
+    rank = {kind: r for r, kind in enumerate(sorted(kind for kind, _, _, _ in groups))}
     width = len(groups) or 1
-    keys: list[int] = []
-    edges: list[tuple[int, int, str, dict]] = []
-    for kind, data, found in groups:
-        r = rank[kind]
-        keys += [(i * nodes + j) * width + r for i, j in found]
-        edges += [(i, j, kind, data) for i, j in found]
-    order = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
-    return [edges[i] for i in order.tolist()]
-
-
-def _grouped(rows: list[tuple[str, str, str]]):  # noqa: ANN202 - an iterator of (predicate, [s, o, s, o...])
-    """CONSTRUCT result rows ``(s, p, o)`` grouped by predicate, subjects and objects in turn, as the links are read."""
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for s, p, o in rows:
-        grouped[p] += (s, o)
-    return grouped.items()
+    count = sum(len(sources) for _, _, sources, _ in groups)
+    source = np.fromiter(chain.from_iterable(sources for _, _, sources, _ in groups), dtype=np.int64, count=count)
+    target = np.fromiter(chain.from_iterable(targets for _, _, _, targets in groups), dtype=np.int64, count=count)
+    group = np.repeat(np.arange(len(groups)), [len(sources) for _, _, sources, _ in groups])
+    ranks = np.array([rank[kind] for kind, _, _, _ in groups], dtype=np.int64)
+    order = np.argsort((source * nodes + target) * width + ranks[group], kind="stable")
+    kinds = [kind for kind, _, _, _ in groups]
+    datas = [data for _, data, _, _ in groups]
+    which = group[order].tolist()
+    return list(zip(source[order].tolist(), target[order].tolist(), map(kinds.__getitem__, which), map(datas.__getitem__, which)))
 
 
 def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
@@ -207,107 +193,40 @@ def construct(loaded: LoadedGraph, text: str, origin: str = "--query") -> Graph:
     return run_query(query, graph=loaded, timeout=DEFAULT_TIMEOUT).to_graph()
 
 
-# -- 1-3: entities, labels, dates and literals, each in one query --------------------------------
+# -- 1: the entities ------------------------------------------------------------------------------
 
 
-def _entities(answers: Answers, schema: Schema, classes: list[str], excluded: set[str]) -> dict[str, str]:
-    """Every instance typed with one of ``classes`` → its most specific class.
+def _entities(answers: Answers, schema: Schema, classes: list[str], excluded: list[str]) -> dict[str, str]:
+    """Every instance typed with one of ``classes`` (and none of ``excluded``) → its most specific class.
 
-    Keys are the IRIs as ``<iri>`` (the TSV form the links are read in). One query per class: each
-    writes out only subjects. The ``excluded`` classes (citations, and sources unless asked for)
-    are never read: there are as many citations as all the rest, and none is a node; the few
-    instances typed with one of them and another class are found by one query and left out.
+    One query for all the classes: each row names the class by its position. The ``excluded`` classes
+    (citations, and sources unless asked for) are never read: there are as many citations as all the
+    rest, and none is a node; Oxigraph leaves out their instances typed with another class too.
     """
-    found: dict[str, set[str]] = defaultdict(set)
+    if not classes:
+        return {}
+    cells = answers.cells(instances(classes, excluded))
+    subjects, positions = cells[0::2], cells[1::2]
+    first = dict(zip(subjects, positions))
     ontology = f"<{PG_NAMESPACE}"
-    for cls in classes:
-        for subject in answers.terms(instances(cls)):
-            if subject.startswith("<") and not subject.startswith(ontology):  # instances, not the ontology's terms
-                found[subject].add(cls)
-    for cls in excluded:
-        for subject in answers.terms(also_typed(cls)):
-            found.pop(subject, None)
-    specific: dict[frozenset[str], str] = {}
-    result = {}
-    for subject, types in found.items():
-        key = frozenset(types)
-        if key not in specific:
-            specific[key] = str(schema.most_specific({URIRef(c) for c in key}))
-        result[subject] = specific[key]
+    class_at = {str(k): c for k, c in enumerate(classes)}
+    result = {
+        subject[1:-1]: class_at[k]
+        for subject, k in first.items()
+        if subject.startswith("<") and not subject.startswith(ontology)  # instances, not the ontology's terms
+    }
+    if len(first) < len(subjects):  # some have more than one class
+        several = {s: set() for s, n in Counter(subjects).items() if n > 1 and s[1:-1] in result}
+        for subject, k in zip(subjects, positions):
+            if subject in several:
+                several[subject].add(class_at[k])
+        specific: dict[frozenset[str], str] = {}
+        for subject, types in several.items():
+            key = frozenset(types)
+            if key not in specific:
+                specific[key] = str(schema.most_specific({URIRef(c) for c in key}))
+            result[subject[1:-1]] = specific[key]
     return result
-
-
-def _labels_and_dates(answers: Answers) -> tuple[dict, dict]:
-    """``{iri: [(rank, language, text)]}`` of labels (for ``best_label``) and ``{iri: {date property: [values]}}``."""
-    labels: dict[str, list] = defaultdict(list)
-    dates: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for rank, (predicate, query) in enumerate(zip((*_LABELS, *_DATES), LITERALS)):
-        rows = answers.table(query)
-        if predicate in _LABELS:
-            for subject, value, language in rows:
-                labels[subject].append((rank, language or None, value))
-        else:
-            for subject, value, _ in rows:
-                dates[subject][predicate].append(value)
-    return labels, dates
-
-
-def _literals(store) -> dict[str, dict[str, object]]:
-    """Each node's literal properties other than labels and dates: numbers, booleans, else text (``; ``-joined).
-
-    Controlled values (``pg:status`` → a concept) count as literals: their word, the concept's ``skos:notation``.
-    """
-    from policygraph.graph.convert import to_rdflib
-
-    skip = set(_LABELS) | set(_DATES)
-    found: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    query = (
-        "SELECT ?s ?p ?o WHERE { { ?s ?p ?o FILTER(isIRI(?s) && isLiteral(?o)) } UNION "
-        f'{{ ?s ?p ?c . ?c <{SKOS.notation}> ?o FILTER(isIRI(?s) && STRSTARTS(STR(?c), "{VOCAB_BASE}")) }} }}'
-    )
-    for row in store.query(query):
-        if row[1].value not in skip:
-            found[row[0].value][local_id(URIRef(row[1].value))].append(to_rdflib(row[2]))
-    result: dict[str, dict[str, object]] = {}
-    for subject, values in found.items():
-        properties: dict[str, object] = {}
-        for name, literals in sorted(values.items()):
-            if len(literals) == 1 and literals[0].datatype in _NUMBERS:
-                properties[name] = float(literals[0].toPython())
-            elif len(literals) == 1 and literals[0].datatype == XSD.boolean:
-                properties[name] = bool(literals[0].toPython())
-            else:
-                properties[name] = "; ".join(sorted(one_line(str(v)) for v in literals))
-        result[subject] = properties
-    return result
-
-
-def _span(dates: dict[str, str], participation: bool) -> tuple[str | None, str | None]:
-    """The time span of a node: earliest start date to earliest end date, as ``YYYY-MM-DD``.
-
-    A participation starts at entry into force where known (when the treaty binds the state).
-    """
-    starts = [_day(v, first=True) for k, v in dates.items() if not _ENDS[k]]
-    ends = [_day(v, first=False) for k, v in dates.items() if _ENDS[k]]
-    if participation and "entryIntoForce" in dates:
-        starts = [_day(dates["entryIntoForce"], first=True)]
-    starts = [d for d in starts if d]
-    ends = [d for d in ends if d]
-    return (min(starts) if starts else None, min(ends) if ends else None)
-
-
-def _day(text: str, first: bool) -> str | None:
-    """``2021`` → ``2021-01-01`` (or ``2021-12-31``), ``2021-02`` → ``2021-02-01`` (or ``-28``)."""
-    match = _DATE_RE.match(text)
-    if not match:
-        return None
-    year, month, day = match.groups()
-    if day:
-        return f"{year}-{month}-{day}"
-    if month:
-        last = calendar.monthrange(int(year), int(month))[1] if 1 <= int(month) <= 12 else 28
-        return f"{year}-{month}-{'01' if first else last:0>2}"
-    return f"{year}-01-01" if first else f"{year}-12-31"
 
 
 # -- 4: folding and filters -----------------------------------------------------------------------

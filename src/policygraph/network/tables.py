@@ -11,6 +11,7 @@ from __future__ import annotations
 import colorsys
 import hashlib
 from dataclasses import dataclass
+from operator import itemgetter
 
 from policygraph.graph.labels import local_id
 from policygraph.network.communities import community_of
@@ -158,7 +159,7 @@ def sorted_edges(network: Network) -> list[tuple[str, int, int, dict]]:
     ids = table.ids
     with paused_gc():
         edges = [(f"{ids[s]}--{kind}--{ids[t]}", s, t, data) for s, t, kind, data in table.edges]
-    edges.sort(key=lambda e: e[0])
+    edges.sort(key=itemgetter(0))
     return edges
 
 
