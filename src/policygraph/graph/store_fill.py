@@ -201,10 +201,8 @@ def source_map_json(node_lines: list[tuple[str, str, int]], property_lines: list
     The same as the ``SourceMap`` that ``Inputs.locate`` makes (the last note of an IRI, or of an IRI
     and predicate, wins; each keeps the place of its first), without making its million objects.
     """
-    paths: dict[str, int] = {}
-    indexes: dict[str, int] = {}
-    for path in {path for path, _, _ in node_lines} | {path for path, _, _, _ in property_lines}:
-        indexes[path] = str(Path(path).resolve())
+    paths: dict[str, int] = {}  # each absolute path, its number in the JSON
+    resolved = {path: str(Path(path).resolve()) for path in {path for path, _, _ in node_lines} | {path for path, _, _, _ in property_lines}}
     nodes: dict[str, list] = {}
     for path, node, line in node_lines:
         nodes[node] = [node, path, line, None]
@@ -213,7 +211,7 @@ def source_map_json(node_lines: list[tuple[str, str, int]], property_lines: list
         properties[(node, predicate)] = [node, str(predicate), path, line, None]
     for entries, at in ((nodes, 1), (properties, 2)):
         for entry in entries.values():
-            entry[at] = paths.setdefault(indexes[entry[at]], len(paths))
+            entry[at] = paths.setdefault(resolved[entry[at]], len(paths))
     return {"paths": list(paths), "nodes": list(nodes.values()), "properties": list(properties.values())}
 
 

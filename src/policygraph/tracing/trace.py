@@ -103,7 +103,7 @@ def trace_policy(
     engagements, weaker = [], {}
     merged = merge_paragraphs(loaded, by_provision)
     facts_of: dict[Node, SimpleNamespace] = {}
-    bindings: dict[Node | None, Binding] = {}
+    binding_of_treaty: dict[Node | None, Binding] = {}
     for row in run_for_each(loaded, "trace-provision", "provision", list(merged)):  # one query, not one per provision
         facts_of.setdefault(row.provision, row)
     for provision, (provision_reasons, paragraphs) in merged.items():
@@ -115,9 +115,9 @@ def trace_policy(
             strongest = min((r.kind for r in provision_reasons), key=STRENGTHS.index)
             weaker[strongest] = weaker.get(strongest, 0) + 1
             continue
-        if facts.treaty not in bindings:  # the same for every provision of a treaty
-            bindings[facts.treaty] = binding_status(loaded, facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
-        binding = bindings[facts.treaty]
+        if facts.treaty not in binding_of_treaty:  # the same for every provision of a treaty
+            binding_of_treaty[facts.treaty] = binding_status(loaded, facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
+        binding = binding_of_treaty[facts.treaty]
         engagement = _engagement(loaded, provision, facts, shown, binding, state, raised)
         engagement.paragraphs = [(local_id(p), names.get(p) or label_of(graph, p)) for p in paragraphs]
         engagements.append(engagement)
