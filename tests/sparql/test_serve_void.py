@@ -55,14 +55,12 @@ def _serve(port: int) -> subprocess.Popen:
 def served(free_port):
     """``policygraph serve`` of the query fixture in a real process: its port."""
     port = free_port()
-    process = _serve(port)
-    try:
-        yield port
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
-        process.stdout.close()
-        process.stderr.close()
+    with _serve(port) as process:  # leaving it closes the pipes and waits for the process
+        try:
+            yield port
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=20)
 
 
 def test_well_known_void_describes_the_served_graph(served):
@@ -122,22 +120,19 @@ def test_serve_exits_with_one_line_when_its_server_dies(free_port):
     import os
     import tempfile
 
-    process = _serve(free_port())
-    try:
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        servers = [int(pid) for pid in children if "oxigraph" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
-        assert len(servers) == 1, children
-        store = list(Path(tempfile.gettempdir()).glob(f"policygraph-serve-{process.pid}-*"))
-        assert store, "serve keeps its store in a temporary folder"
-        os.kill(servers[0], signal.SIGKILL)
-        code = process.wait(timeout=30)
-        errors = process.stderr.read()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    with _serve(free_port()) as process:  # leaving it closes the pipes and waits for the process
+        try:
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            servers = [int(pid) for pid in children if "oxigraph" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+            assert len(servers) == 1, children
+            store = list(Path(tempfile.gettempdir()).glob(f"policygraph-serve-{process.pid}-*"))
+            assert store, "serve keeps its store in a temporary folder"
+            os.kill(servers[0], signal.SIGKILL)
+            code = process.wait(timeout=30)
+            errors = process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
     assert code == 2
     assert errors.splitlines() == [f"error: the SPARQL server stopped with exit code {-signal.SIGKILL}"]
     assert not any(folder.exists() for folder in store)

@@ -218,33 +218,30 @@ def test_cli_serve_real_process(free_port, tmp_path, invoke):
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "policygraph", "serve", "--port", str(port), "--no-bundled", "--data", str(DATA), "--timeout", "3"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
-    )
-    try:
-        line = process.stdout.readline()
-        tiny = load_graph([DATA], bundled=False).graph
-        assert line == f"serving {len(tiny)} triples read-only at http://127.0.0.1:{port}/query (Ctrl-C to stop)\n"
-        endpoint = f"http://127.0.0.1:{port}/query"
-        remote = invoke("query", "treaties-party", "--param", "state=ru", "--endpoint", endpoint, "--format", "csv")
-        local = invoke("query", "treaties-party", "--param", "state=ru", "--no-bundled", "--data", DATA, "--format", "csv")
-        assert remote.exit_code == 0 and remote.stdout == local.stdout
-        assert remote.stdout.startswith("treaty,treatyLabel,")
-        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-        slow = invoke("query", "-e", runaway, "--endpoint", endpoint, "--timeout", "0.5")
-        assert (slow.exit_code, slow.output) == (2, f"error: endpoint {endpoint} did not answer within 0.5 s\n")
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
-        assert process.stderr.read() == "stopped\n"
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    ) as process:  # leaving it closes the pipes and waits for the process
+        try:
+            line = process.stdout.readline()
+            tiny = load_graph([DATA], bundled=False).graph
+            assert line == f"serving {len(tiny)} triples read-only at http://127.0.0.1:{port}/query (Ctrl-C to stop)\n"
+            endpoint = f"http://127.0.0.1:{port}/query"
+            remote = invoke("query", "treaties-party", "--param", "state=ru", "--endpoint", endpoint, "--format", "csv")
+            local = invoke("query", "treaties-party", "--param", "state=ru", "--no-bundled", "--data", DATA, "--format", "csv")
+            assert remote.exit_code == 0 and remote.stdout == local.stdout
+            assert remote.stdout.startswith("treaty,treatyLabel,")
+            runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+            slow = invoke("query", "-e", runaway, "--endpoint", endpoint, "--timeout", "0.5")
+            assert (slow.exit_code, slow.output) == (2, f"error: endpoint {endpoint} did not answer within 0.5 s\n")
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+            assert process.stderr.read() == "stopped\n"
+        finally:
+            if process.poll() is None:
+                process.kill()
     assert port_closed(port)
     assert list(temp.iterdir()) == []
