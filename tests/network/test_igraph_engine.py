@@ -71,11 +71,23 @@ def test_communities_seed_leaves_python_random_alone():
 
 
 def test_choose_engine_auto_uses_networkx_below_threshold(bundled):
-    """auto keeps networkx for the bundled network (fewer nodes than IGRAPH_NODES), igraph when asked."""
+    """auto keeps networkx for the bundled network (fewer nodes than IGRAPH_NODES) but for betweenness, igraph when asked."""
     network = project(bundled)
     assert network.graph.number_of_nodes() < measures.IGRAPH_NODES
     assert measures.choose_engine(network, "auto") == "networkx"
+    assert measures.choose_engine(network, "auto", "pagerank") == "networkx"
+    assert measures.choose_engine(network, "auto", "betweenness") == "igraph"
     assert measures.choose_engine(network, "igraph") == "igraph"
+
+
+@pytest.mark.parametrize("options", [(), ("--fold", "--type", "body"), ("--sample", "200")])
+def test_cli_betweenness_by_default_prints_what_networkx_gives(invoke, options):
+    """`analyze centrality --measure betweenness` (igraph by default) prints every score as networkx's does."""
+    args = ("analyze", "centrality", "--measure", "betweenness", "--top", "100000", "--format", "csv", *options)
+    default, reference = invoke(*args), invoke(*args, "--engine", "networkx")
+    assert default.exit_code == reference.exit_code == 0
+    assert default.output == reference.output
+    assert len(default.output.splitlines()) > 150
 
 
 def test_choose_engine_unknown_raises(bundled):

@@ -12,7 +12,7 @@ _format_option = format_option("table", "csv", "json", default="table")
 """The output switch of every ``analyze`` command."""
 
 _engine_option = engine_option(
-    "networkx", "igraph", help="networkx (the reference) or igraph (fast); auto: igraph from 5,000 nodes."
+    "networkx", "igraph", help="networkx (the reference) or igraph (fast); auto: igraph for betweenness, and for all from 5,000 nodes."
 )
 """The graph-algorithm engine, shared by centrality and communities."""
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # networkx is imported by the measures that run on it: igraph
 
 __all__ = [
     "ENGINES",
+    "IGRAPH_ALWAYS",
     "IGRAPH_NODES",
     "MEASURES",
     "Centrality",
@@ -85,11 +86,17 @@ ENGINES = ("auto", "networkx", "igraph")
 """Graph engines: networkx (the reference), igraph (C, for big networks: ``igraph_engine``), auto."""
 
 IGRAPH_NODES = 5000
-"""With ``auto``, PageRank, betweenness and communities run on igraph from this many nodes on."""
+"""With ``auto``, PageRank and communities run on igraph from this many nodes on (their answers differ from
+networkx's in the last digits and in the partition, so small networks keep the reference's)."""
+
+IGRAPH_ALWAYS = ("betweenness",)
+"""Measures ``auto`` runs on igraph at every size: its exact and sampled betweenness equal networkx's (to
+1e-12, tested), and networkx's pure-Python one takes seconds on the bundled network alone."""
 
 
-def choose_engine(network: Network, engine: str = "auto") -> str:
-    """The engine ``engine`` means for ``network``: ``auto`` is igraph for big networks (if installed).
+def choose_engine(network: Network, engine: str = "auto", measure: str | None = None) -> str:
+    """The engine ``engine`` means for ``network`` (and ``measure``): ``auto`` is igraph for big networks
+    and for the measures in ``IGRAPH_ALWAYS`` (if installed).
 
     Raises:
         ConfigError: an unknown engine, or igraph asked for and not installed.
@@ -101,8 +108,8 @@ def choose_engine(network: Network, engine: str = "auto") -> str:
     if engine == "igraph" and not igraph_engine.available():
         raise ConfigError("igraph is not installed", hint="pip install igraph, or use --engine networkx")
     if engine == "auto":
-        big = network.number_of_nodes() >= IGRAPH_NODES
-        return "igraph" if big and igraph_engine.available() else "networkx"
+        wanted = measure in IGRAPH_ALWAYS or network.number_of_nodes() >= IGRAPH_NODES
+        return "igraph" if wanted and igraph_engine.available() else "networkx"
     return engine
 
 
@@ -121,7 +128,7 @@ def node_scores(network: Network, measure: str, sample: int | None = None, engin
         raise ConfigError(f"unknown measure {measure!r}", hint="one of: " + ", ".join(MEASURES))
     if sample is not None and measure != "betweenness":
         raise ConfigError(f"sampling applies to betweenness, not {measure}")
-    if choose_engine(network, engine) == "igraph" and measure in ("pagerank", "betweenness"):
+    if choose_engine(network, engine, measure) == "igraph" and measure in ("pagerank", "betweenness"):
         from policygraph.network import igraph_engine
 
         if measure == "pagerank":
