@@ -27,15 +27,17 @@ class RaisedItems:
 
     With a ``policy``, ``at`` keeps the items about that policy and ``others`` counts the rest; without
     one (the inverse trace), ``at`` lists every item. The items come from ``trace-raised-items``, many
-    provisions a query (``read``); whether an item is about the policy, from the topics
-    ``trace-about-topics`` gives once per trace: the same answer as ``trace-raised-by``'s ``?about``
-    (a test holds the two to it), without running that rule's costly about-part once per provision.
+    provisions a query (``read``); whether an item is about the policy, from the topics and concept
+    paths ``trace-about-topics`` gives once per trace (``about``): the same answer as ``trace-raised-by``'s
+    ``?about`` (a test holds the two to it), without running that rule's costly about-part once per provision.
     """
 
     def __init__(self, loaded: LoadedGraph, policy: Node | None = None) -> None:
         self._loaded, self._policy = loaded, policy
         self._by_provision: dict[Node, tuple[dict[Node, Raised], dict[str, int]]] = {}
-        self._topics: dict[Node | None, set[str]] | None = None  # provision (None: every one) -> topic IRIs
+        self._topics: set[str] | None = None  # the policy's own topics (IRIs), read on the first ``about``
+        self._paths: dict[Node, list[tuple[str, str]]] = {}  # provision -> its (?via, ?concept) paths
+        self._above: dict[str, set[str]] = {}  # concept -> itself and the concepts above it
 
     def read(self, provisions: Iterable[Node]) -> None:
         """Read the items of every provision not read yet, in one query (a trace asks about dozens)."""
@@ -61,13 +63,42 @@ class RaisedItems:
         return self._read(provision)[1]
 
     def about(self, item: Node, provision: Node) -> bool:
-        """Whether ``item``, raising ``provision``, is about the policy: what ``trace-raised-by`` gives as ``?about``."""
+        """Whether ``item``, raising ``provision``, is about the policy: what ``trace-raised-by`` gives as ``?about``.
+
+        The item is about one of the policy's own topics, or about a concept on one of the provision's
+        paths (``trace-about-topics``): the concept the policy touches (``?via``) or a narrower one, or
+        one between it and the concept the provision concerns.
+        """
         if self._topics is None:
-            self._topics = {}
+            self._topics, self._paths = set(), {}
             for row in run(self._loaded, "trace-about-topics", policy=self._policy):
-                self._topics.setdefault(row.provision, set()).add(str(row.topic))
-        topics = self._topics.get(None, set()) | self._topics.get(provision, set())
-        return any(topic in topics for topic in _topics_of(self._loaded, item))
+                if row.topic is not None:
+                    self._topics.add(str(row.topic))
+                else:
+                    self._paths.setdefault(row.provision, []).append((str(row.via), str(row.concept)))
+        paths = self._paths.get(provision, ())
+        for topic in _topics_of(self._loaded, item):
+            if topic in self._topics:
+                return True
+            wider = self._broader(topic)
+            if any(via in wider or (topic in self._broader(via) and concept in wider) for via, concept in paths):
+                return True
+        return False
+
+    def _broader(self, concept: str) -> set[str]:
+        """The concept and every concept above it (``skos:broader*``), read from the store once per concept."""
+        if concept not in self._above:
+            import pyoxigraph as ox
+
+            broader, default = ox.NamedNode(str(SKOS.broader)), ox.DefaultGraph()
+            seen, frontier = {concept}, [concept]
+            while frontier:
+                for quad in self._loaded.store.quads_for_pattern(ox.NamedNode(frontier.pop()), broader, None, default):
+                    if isinstance(quad.object, ox.NamedNode) and quad.object.value not in seen:
+                        seen.add(quad.object.value)
+                        frontier.append(quad.object.value)
+            self._above[concept] = seen
+        return self._above[concept]
 
     def _raised_items(self, provision: Node, rows: list) -> tuple[dict[Node, Raised], dict[str, int]]:
         first, recommendations, actors = {}, set(), {}
