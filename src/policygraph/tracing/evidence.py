@@ -7,6 +7,8 @@ so far to their labels, so that a sentence can name the policy and its features.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -15,7 +17,7 @@ from policygraph.graph.labels import local_id
 from policygraph.records.canonical import readable_url
 from policygraph.terms import PG, SKOS
 from policygraph.tracing.model import CitationRef, Raised, Reason
-from policygraph.tracing.rules import label, run, text
+from policygraph.tracing.rules import label, run, run_for_each, text
 
 __all__ = ["RaisedItems", "cited_reasons", "inferred_reasons", "citations"]
 
@@ -23,18 +25,33 @@ __all__ = ["RaisedItems", "cited_reasons", "inferred_reasons", "citations"]
 class RaisedItems:
     """The recommendations and positions raising each provision, read once per provision and trace.
 
-    With a ``policy``, ``at`` keeps the items the rule ``trace-raised-by`` finds about that policy
-    (its ``?about``) and ``others`` counts the rest; without one (the inverse trace), ``at`` lists
-    every item and the rule's ``?about`` is not read.
+    With a ``policy``, ``at`` keeps the items about that policy and ``others`` counts the rest; without
+    one (the inverse trace), ``at`` lists every item. The items come from ``trace-raised-items``, many
+    provisions a query (``read``); whether an item is about the policy, from the topics and concept
+    paths ``trace-about-topics`` gives once per trace (``about``): the same answer as ``trace-raised-by``'s
+    ``?about`` (a test holds the two to it), without running that rule's costly about-part once per provision.
     """
 
     def __init__(self, loaded: LoadedGraph, policy: Node | None = None) -> None:
         self._loaded, self._policy = loaded, policy
         self._by_provision: dict[Node, tuple[dict[Node, Raised], dict[str, int]]] = {}
+        self._topics: set[str] | None = None  # the policy's own topics (IRIs), read on the first ``about``
+        self._paths: dict[Node, list[tuple[str, str]]] = {}  # provision -> its (?via, ?concept) paths
+        self._above: dict[str, set[str]] = {}  # concept -> itself and the concepts above it
+
+    def read(self, provisions: Iterable[Node]) -> None:
+        """Read the items of every provision not read yet, in one query (a trace asks about dozens)."""
+        missing = [p for p in dict.fromkeys(provisions) if p not in self._by_provision]
+        if not missing:
+            return
+        rows: dict[Node, list] = {provision: [] for provision in missing}
+        for row in run_for_each(self._loaded, "trace-raised-items", "provision", missing):
+            rows[row.provision].append(row)
+        for provision in missing:
+            self._by_provision[provision] = self._raised_items(provision, rows[provision])
 
     def _read(self, provision: Node) -> tuple[dict[Node, Raised], dict[str, int]]:
-        if provision not in self._by_provision:
-            self._by_provision[provision] = _raised_items(self._loaded, provision, self._policy)
+        self.read([provision])
         return self._by_provision[provision]
 
     def at(self, provision: Node) -> dict[Node, Raised]:
@@ -45,23 +62,68 @@ class RaisedItems:
         """How many recommendations and positions invoke the provision without being about the policy."""
         return self._read(provision)[1]
 
+    def about(self, item: Node, provision: Node) -> bool:
+        """Whether ``item``, raising ``provision``, is about the policy: what ``trace-raised-by`` gives as ``?about``.
 
-def _raised_items(loaded: LoadedGraph, provision: Node, policy: Node | None) -> tuple[dict[Node, Raised], dict[str, int]]:
-    first, recommendations, actors = {}, set(), {}
-    bindings = {"provision": provision} if policy is None else {"provision": provision, "policy": policy}
-    for row in run(loaded, "trace-raised-by", **bindings):
-        first.setdefault(row.item, row)
-        if row.kind == PG.Recommendation:
-            recommendations.add(row.item)
-        if row.actor is not None:
-            actors.setdefault(row.item, {})[row.actor] = label(row, "actor")
-    kept = {item: row for item, row in first.items() if policy is None or row.about.toPython()}
-    items = {item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values())) for item, row in kept.items()}
-    others = {}
-    for item in first.keys() - kept.keys():
-        kind = "recommendations" if item in recommendations else "positions"
-        others[kind] = others.get(kind, 0) + 1
-    return items, {kind: others[kind] for kind in ("recommendations", "positions") if kind in others}
+        The item is about one of the policy's own topics, or about a concept on one of the provision's
+        paths (``trace-about-topics``): the concept the policy touches (``?via``) or a narrower one, or
+        one between it and the concept the provision concerns.
+        """
+        if self._topics is None:
+            self._topics, self._paths = set(), {}
+            for row in run(self._loaded, "trace-about-topics", policy=self._policy):
+                if row.topic is not None:
+                    self._topics.add(str(row.topic))
+                else:
+                    self._paths.setdefault(row.provision, []).append((str(row.via), str(row.concept)))
+        paths = self._paths.get(provision, ())
+        for topic in _topics_of(self._loaded, item):
+            if topic in self._topics:
+                return True
+            wider = self._broader(topic)
+            if any(via in wider or (topic in self._broader(via) and concept in wider) for via, concept in paths):
+                return True
+        return False
+
+    def _broader(self, concept: str) -> set[str]:
+        """The concept and every concept above it (``skos:broader*``), read from the store once per concept."""
+        if concept not in self._above:
+            import pyoxigraph as ox
+
+            broader, default = ox.NamedNode(str(SKOS.broader)), ox.DefaultGraph()
+            seen, frontier = {concept}, [concept]
+            while frontier:
+                for quad in self._loaded.store.quads_for_pattern(ox.NamedNode(frontier.pop()), broader, None, default):
+                    if isinstance(quad.object, ox.NamedNode) and quad.object.value not in seen:
+                        seen.add(quad.object.value)
+                        frontier.append(quad.object.value)
+            self._above[concept] = seen
+        return self._above[concept]
+
+    def _raised_items(self, provision: Node, rows: list) -> tuple[dict[Node, Raised], dict[str, int]]:
+        first, recommendations, actors = {}, set(), {}
+        for row in rows:
+            first.setdefault(row.item, row)
+            if row.kind == PG.Recommendation:
+                recommendations.add(row.item)
+            if row.actor is not None:
+                actors.setdefault(row.item, {})[row.actor] = label(row, "actor")
+        kept = {item: row for item, row in first.items() if self._policy is None or self.about(item, provision)}
+        loaded = self._loaded
+        items = {item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values())) for item, row in kept.items()}
+        others = {}
+        for item in first.keys() - kept.keys():
+            kind = "recommendations" if item in recommendations else "positions"
+            others[kind] = others.get(kind, 0) + 1
+        return items, {kind: others[kind] for kind in ("recommendations", "positions") if kind in others}
+
+
+def _topics_of(loaded: LoadedGraph, item: Node) -> list[str]:
+    """The IRIs an item is ``pg:about`` in the default graph (where the rules look), read as a pattern, not a query."""
+    import pyoxigraph as ox
+
+    quads = loaded.store.quads_for_pattern(ox.NamedNode(str(item)), ox.NamedNode(str(PG.about)), None, ox.DefaultGraph())
+    return [quad.object.value for quad in quads if isinstance(quad.object, ox.NamedNode)]
 
 
 def _raised(loaded: LoadedGraph, row, recommendation: bool, by: list[str]) -> Raised:  # noqa: ANN001 - a rule row
@@ -113,6 +175,7 @@ def cited_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str], r
         for (subject, engagement, provision, argument), bodies in arguers.items()
     ]
     result = list(curated)
+    raised.read(provision for _, provision in invoked)
     for (item, provision), subjects in invoked.items():
         item_raised = raised.at(provision)[item]
         if item_raised.kind == "position" and any(
@@ -190,16 +253,29 @@ def _broader_chain(loaded: LoadedGraph, start: Node, goal: Node) -> list[Node]:
 
 
 def citations(loaded: LoadedGraph, node: Node) -> list[CitationRef]:
-    """The citations of an engagement, statement or item: source id (or URL), locator and quote, sorted."""
-    graph = loaded.graph
+    """The citations of an engagement, statement or item: source id (or URL), locator and quote, sorted.
+
+    Read from the store as triple patterns, not through the rdflib view: a trace asks for hundreds.
+    """
+    import pyoxigraph as ox
+
+    from policygraph.graph.convert import to_oxigraph
+
+    store, default = loaded.store, ox.DefaultGraph()
+
+    def value(subject, predicate: str) -> str | None:  # noqa: ANN001 - a pyoxigraph term
+        quad = next(iter(store.quads_for_pattern(subject, ox.NamedNode(predicate), None, default)), None)
+        return None if quad is None else quad.object.value
+
     result = []
-    for citation in graph.objects(node, PG.citation):
-        source = graph.value(citation, PG.source)
+    for quad in store.quads_for_pattern(to_oxigraph(node), ox.NamedNode(str(PG.citation)), None, default):
+        citation = quad.object
+        source = value(citation, str(PG.source))
         result.append(
             CitationRef(
-                source=local_id(source) if source is not None else readable_url(graph.value(citation, PG.sourceUrl)),
-                locator=str(graph.value(citation, PG.locator) or ""),
-                quote=str(graph.value(citation, PG.quote) or ""),
+                source=local_id(source) if source is not None else readable_url(value(citation, str(PG.sourceUrl))),
+                locator=value(citation, str(PG.locator)) or "",
+                quote=value(citation, str(PG.quote)) or "",
             )
         )
     return sorted(result, key=lambda c: (c.source, c.locator, c.quote))

@@ -106,6 +106,7 @@ def trace_policy(
     binding_of_treaty: dict[Node | None, Binding] = {}
     for row in run_for_each(loaded, "trace-provision", "provision", list(merged)):  # one query, not one per provision
         facts_of.setdefault(row.provision, row)
+    raised.read(merged)  # who raised each: one query, not one per provision
     for provision, (provision_reasons, paragraphs) in merged.items():
         facts = facts_of[provision]
         if treaties and (facts.treaty is None or local_id(facts.treaty) not in treaties):
