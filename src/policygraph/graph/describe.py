@@ -93,9 +93,9 @@ def describe(loaded: LoadedGraph, identifier: str) -> Description:
         hint = "did you mean " + ", ".join(suggestions) + "?" if suggestions else "try 'policygraph search TEXT'"
         raise ConfigError(f"unknown id {identifier!r}", hint=hint)
     parts = sorted(graph.subjects(PG.withinProvision, node), key=str)
-    incoming = _incoming(graph, node)
+    incoming = _incoming(loaded, node)
     for part in parts:
-        incoming += [_replace_via(link, local_id(part)) for link in _incoming(graph, part) if link.property != "within provision"]
+        incoming += [_replace_via(link, local_id(part)) for link in _incoming(loaded, part) if link.property != "within provision"]
     location = loaded.source_map.locate(node)
     identifiers = _identifiers(graph, node)
     return Description(
@@ -152,55 +152,96 @@ def _outgoing(graph: Graph, node: URIRef, skip: set[URIRef]) -> list[Link]:
     return sorted(links, key=lambda link: (link.property, link.id))
 
 
-def _incoming(graph: Graph, node: URIRef) -> list[Link]:
+def _incoming(loaded: LoadedGraph, node: URIRef) -> list[Link]:
+    graph = loaded.graph
     links = [
-        _link(graph, label_of(graph, p), s, brief=True)
+        _link(graph, label_of(graph, p), s, brief=brief_of(loaded, s))
         for s, p in graph.subject_predicates(node)
         if isinstance(s, URIRef) and p not in _HIDDEN and "/cite/" not in str(s)
     ]
     return sorted(links, key=lambda link: (link.property, link.id))
 
 
-def _link(graph: Graph, prop: str, other: Node, brief: bool = False) -> Link:
+def _link(graph: Graph, prop: str, other: Node, brief: str = "") -> Link:
     types = sorted(label_of(graph, t) for t in graph.objects(other, RDF.type) if t not in _PLAIN_TYPES)
-    return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", brief_of(graph, other) if brief else "")
+    return Link(prop, local_id(other), label_of(graph, other), types[0] if types else "", brief)
 
 
 def _replace_via(link: Link, via: str) -> Link:
     return Link(link.property, link.id, link.label, link.type, link.brief, via)
 
 
-def brief_of(graph: Graph, node: Node) -> str:
-    """One line on an n-ary node: who did what, when, with the key text."""
-    types = set(graph.objects(node, RDF.type))
-    value = graph.value
+def brief_of(loaded: LoadedGraph, node: Node) -> str:
+    """One line on an n-ary node: who did what, when, with the key text.
+
+    Read from the store as triple patterns, not through the rdflib view (a trace asks for one per
+    context item); the labels and words are those ``label_of`` and ``word_of`` give.
+    """
+    import pyoxigraph as ox
+
+    from policygraph.graph.convert import to_oxigraph, to_rdflib
+
+    store, default = loaded.store, ox.DefaultGraph()
+
+    def objects(subject: Node, predicate: URIRef) -> list[Node]:
+        return [to_rdflib(q.object) for q in store.quads_for_pattern(to_oxigraph(subject), ox.NamedNode(str(predicate)), None, default)]
+
+    def value(predicate: URIRef, subject: Node = node) -> Node | None:
+        found = objects(subject, predicate)
+        return found[0] if found else None
+
+    def label(other: Node) -> str:  # label_of, read from the store
+        if isinstance(other, Literal):
+            return str(other)
+        best = None
+        for predicate in (SKOS.prefLabel, RDFS.label):
+            for text in objects(other, predicate):
+                if isinstance(text, Literal):
+                    if text.language == "en":
+                        return str(text)
+                    if best is None or text.language is None:
+                        best = str(text)
+            if best is not None:
+                return best
+        return local_id(other)
+
+    def word(predicate: URIRef) -> str | None:  # word_of the node's value, read from the store
+        found = value(predicate)
+        if found is None or not is_controlled(found):
+            return None if found is None else str(found)
+        notation = value(SKOS.notation, found)
+        return str(notation) if notation is not None else str(found).rsplit("/", 1)[1]
 
     def names(predicate: URIRef) -> str:
-        return ", ".join(sorted(label_of(graph, o) for o in graph.objects(node, predicate)))
+        return ", ".join(sorted(label(o) for o in objects(node, predicate)))
 
     def when() -> str:
-        date = value(node, PG.date) or value(node, PG.startDate)
+        date = value(PG.date) or value(PG.startDate)
         return f" ({date})" if date else ""
 
+    if isinstance(node, Literal):
+        return ""
+    types = set(objects(node, RDF.type))
     if PG.Position in types:
-        form = value(node, PG.form)
-        return f"{names(PG.actor)} {word_of(graph, value(node, PG.stance)) or 'position'}{f' by {form}' if form else ''}{when()}"
+        form = value(PG.form)
+        return f"{names(PG.actor)} {word(PG.stance) or 'position'}{f' by {form}' if form else ''}{when()}"
     if PG.Engagement in types:
-        return f"{label_of(graph, value(node, PG.policy))} engages {label_of(graph, value(node, PG.provision))}, argued by {names(PG.arguedBy)}"
+        policy, provision = value(PG.policy), value(PG.provision)
+        return f"{label(policy) if policy is not None else '?'} engages {label(provision) if provision is not None else '?'}, argued by {names(PG.arguedBy)}"
     if PG.Event in types:
-        return f"{value(node, PG.kind) or 'event'}{when()} with {names(PG.participant)}"
+        return f"{value(PG.kind) or 'event'}{when()} with {names(PG.participant)}"
     if PG.Reservation in types or PG.Declaration in types:
-        text = value(node, PG.text) or value(node, PG.effect)
+        text = value(PG.text) or value(PG.effect)
         return f"\u201c{text}\u201d" if text else ""
     if PG.Recommendation in types:
-        paragraph = value(node, PG.paragraph)
-        where = f"{value(node, PG.documentSymbol) or ''}{f' para {paragraph}' if paragraph else ''}".strip()
+        paragraph = value(PG.paragraph)
+        where = f"{value(PG.documentSymbol) or ''}{f' para {paragraph}' if paragraph else ''}".strip()
         return ", ".join(part for part in (names(PG.actor), where) if part) + when()
     if PG.Observation in types:
         qualifier = {"approximately": "about ", "less-than": "less than ", "more-than": "more than ", "at-least": "at least ", "at-most": "at most "}
-        period = value(node, PG.period) or value(node, PG.periodEnd)
+        period = value(PG.period) or value(PG.periodEnd)
         return (
-            f"{qualifier.get(word_of(graph, value(node, PG.qualifier)) or '', '')}{format_number(value(node, PG.value))} {word_of(graph, value(node, PG.unit)) or ''}"
+            f"{qualifier.get(word(PG.qualifier) or '', '')}{format_number(value(PG.value))} {word(PG.unit) or ''}"
             + (f" ({period})" if period else "")
         )
     return ""

@@ -32,9 +32,12 @@ class RaisedItems:
     ``?about`` (a test holds the two to it), without running that rule's costly about-part once per provision.
     """
 
-    def __init__(self, loaded: LoadedGraph, policy: Node | None = None) -> None:
+    def __init__(self, loaded: LoadedGraph, policy: Node | None = None, shared: dict | None = None) -> None:
+        """``shared``: the items of each provision as read for another policy (``items_of``), kept across
+        the traces of one inverse trace: only the choice of those about the policy differs between them."""
         self._loaded, self._policy = loaded, policy
         self._by_provision: dict[Node, tuple[dict[Node, Raised], dict[str, int]]] = {}
+        self._items_of: dict[Node, tuple[dict[Node, Raised], set[Node]]] = {} if shared is None else shared
         self._topics: set[str] | None = None  # the policy's own topics (IRIs), read on the first ``about``
         self._paths: dict[Node, list[tuple[str, str]]] = {}  # provision -> its (?via, ?concept) paths
         self._above: dict[str, set[str]] = {}  # concept -> itself and the concepts above it
@@ -42,13 +45,15 @@ class RaisedItems:
     def read(self, provisions: Iterable[Node]) -> None:
         """Read the items of every provision not read yet, in one query (a trace asks about dozens)."""
         missing = [p for p in dict.fromkeys(provisions) if p not in self._by_provision]
-        if not missing:
-            return
-        rows: dict[Node, list] = {provision: [] for provision in missing}
-        for row in run_for_each(self._loaded, "trace-raised-items", "provision", missing):
-            rows[row.provision].append(row)
+        unread = [p for p in missing if p not in self._items_of]
+        if unread:
+            rows: dict[Node, list] = {provision: [] for provision in unread}
+            for row in run_for_each(self._loaded, "trace-raised-items", "provision", unread):
+                rows[row.provision].append(row)
+            for provision in unread:
+                self._items_of[provision] = _raised_items(self._loaded, rows[provision])
         for provision in missing:
-            self._by_provision[provision] = self._raised_items(provision, rows[provision])
+            self._by_provision[provision] = self._kept(provision, *self._items_of[provision])
 
     def _read(self, provision: Node) -> tuple[dict[Node, Raised], dict[str, int]]:
         self.read([provision])
@@ -100,22 +105,27 @@ class RaisedItems:
             self._above[concept] = seen
         return self._above[concept]
 
-    def _raised_items(self, provision: Node, rows: list) -> tuple[dict[Node, Raised], dict[str, int]]:
-        first, recommendations, actors = {}, set(), {}
-        for row in rows:
-            first.setdefault(row.item, row)
-            if row.kind == PG.Recommendation:
-                recommendations.add(row.item)
-            if row.actor is not None:
-                actors.setdefault(row.item, {})[row.actor] = label(row, "actor")
-        kept = {item: row for item, row in first.items() if self._policy is None or self.about(item, provision)}
-        loaded = self._loaded
-        items = {item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values())) for item, row in kept.items()}
+    def _kept(self, provision: Node, items: dict[Node, Raised], recommendations: set[Node]) -> tuple[dict[Node, Raised], dict[str, int]]:
+        """The items about the policy (all, without one), and how many of each kind are not."""
+        kept = {item: raised for item, raised in items.items() if self._policy is None or self.about(item, provision)}
         others = {}
-        for item in first.keys() - kept.keys():
+        for item in items.keys() - kept.keys():
             kind = "recommendations" if item in recommendations else "positions"
             others[kind] = others.get(kind, 0) + 1
-        return items, {kind: others[kind] for kind in ("recommendations", "positions") if kind in others}
+        return kept, {kind: others[kind] for kind in ("recommendations", "positions") if kind in others}
+
+
+def _raised_items(loaded: LoadedGraph, rows: list) -> tuple[dict[Node, Raised], set[Node]]:
+    """A provision's items from its ``trace-raised-items`` rows, in the rule's order, and which are recommendations."""
+    first, recommendations, actors = {}, set(), {}
+    for row in rows:
+        first.setdefault(row.item, row)
+        if row.kind == PG.Recommendation:
+            recommendations.add(row.item)
+        if row.actor is not None:
+            actors.setdefault(row.item, {})[row.actor] = label(row, "actor")
+    items = {item: _raised(loaded, row, item in recommendations, sorted(actors.get(item, {}).values())) for item, row in first.items()}
+    return items, recommendations
 
 
 def _topics_of(loaded: LoadedGraph, item: Node) -> list[str]:
@@ -144,15 +154,20 @@ def _raised(loaded: LoadedGraph, row, recommendation: bool, by: list[str]) -> Ra
     )
 
 
-def cited_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str], raised: RaisedItems) -> list[tuple[Node, Reason]]:
+def cited_reasons(
+    loaded: LoadedGraph, policy: URIRef, names: dict[Node, str], raised: RaisedItems, rows: list | None = None
+) -> list[tuple[Node, Reason]]:
     """Curated engagements, then recommendations or positions about the policy that invoke a provision.
+
+    ``rows``: the policy's rows of ``trace-cited``, where read already (the inverse trace reads every
+    policy's in one query, for its provisions only); else the rule is run here.
 
     A recommendation or position counts once per provision, naming every part of the policy it is
     about; a position is left out where the same actors' curated engagement already argues it.
     """
     arguers: dict[tuple, dict[Node, str]] = {}  # (subject, engagement, provision, argument) -> arguing bodies
     invoked: dict[tuple[Node, Node], list[Node]] = {}
-    for row in run(loaded, "trace-cited", policy=policy):
+    for row in run(loaded, "trace-cited", policy=policy) if rows is None else rows:
         names[row.subject], names[row.provision] = label(row, "subject"), label(row, "provision")
         if row.kind != PG.Engagement:
             invoked.setdefault((row.engagement, row.provision), []).append(row.subject)
@@ -197,12 +212,15 @@ def cited_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str], r
     return result
 
 
-def inferred_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str]) -> list[tuple[Node, Reason]]:
-    """One reason per (provision, kind, concept the policy touches), naming every part that touches it."""
+def inferred_reasons(loaded: LoadedGraph, policy: URIRef, names: dict[Node, str], rows: list | None = None) -> list[tuple[Node, Reason]]:
+    """One reason per (provision, kind, concept the policy touches), naming every part that touches it.
+
+    ``rows``: the policy's rows of ``trace-inferred``, where read already (as for ``cited_reasons``).
+    """
     verbs = {"practice": ("uses", "use"), "group": ("affects", "affect"), "status": ("grants or changes", "grant or change")}
     nouns = {"practice": "practice", "group": "group", "status": "residence status"}
     touching: dict[tuple, list[Node]] = {}
-    for row in run(loaded, "trace-inferred", policy=policy):
+    for row in run(loaded, "trace-inferred", policy=policy) if rows is None else rows:
         for variable in ("subject", "via", "concept", "provision"):
             names[getattr(row, variable)] = label(row, variable)
         touching.setdefault((row.provision, str(row.kind), row.via, row.concept), []).append(row.subject)

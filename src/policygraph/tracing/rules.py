@@ -56,20 +56,24 @@ def text(value: Node | None) -> str | None:
     return None if value is None else str(value)
 
 
-def run_for_each(loaded: LoadedGraph, name: str, variable: str, values: list[Node], **bindings: Node) -> list[SimpleNamespace]:
+def run_for_each(
+    loaded: LoadedGraph, name: str, variable: str, values: list[Node], *, also: dict[str, list[Node]] | None = None, **bindings: Node
+) -> list[SimpleNamespace]:
     """The rows of a named rule for every value of ``?variable`` at once (one ``VALUES`` row each), as ``run`` gives them,
-    its other parameters (``bindings``) bound as ``run`` binds them.
+    its other parameters (``bindings``) bound as ``run`` binds them; ``also`` gives more variables their lists of values
+    (the rows of every combination).
 
     For a question asked of many nodes (every source a report cites), so it is one query, not one per node.
     """
     from policygraph.sparql.params import with_values
     from policygraph.sparql.syntax import sparql_term
 
-    if not values:
+    lists = {variable: values, **(also or {})}
+    if not all(lists.values()):
         return []
     query = rule_text(name)
     if bindings:
         query = with_values(query, bindings, "SELECT")
-    block = f"VALUES ?{variable} {{ {' '.join(sparql_term(v) for v in values)} }}"
+    blocks = " ".join(f"VALUES ?{v} {{ {' '.join(sparql_term(n) for n in nodes)} }}" for v, nodes in lists.items())
     where = query.index("WHERE {") + len("WHERE {")
-    return _rows(loaded, query[:where] + f" {block}" + query[where:])
+    return _rows(loaded, query[:where] + f" {blocks}" + query[where:])

@@ -20,14 +20,21 @@ from policygraph.tracing.rules import run_for_each
 __all__ = ["number_sources", "citation_numbers"]
 
 
-def number_sources(loaded: LoadedGraph, engagements: list[Engagement]) -> tuple[list[Engagement], list[SourceEntry]]:
+def number_sources(
+    loaded: LoadedGraph, engagements: list[Engagement], known: dict[str, tuple | None] | None = None
+) -> tuple[list[Engagement], list[SourceEntry]]:
     """The engagements with every citation numbered, and the sources list those numbers point to.
 
     Numbers follow the report's order: each engagement's reasons, then its reservations and
-    declarations, then who raised it.
+    declarations, then who raised it. ``known`` keeps the records read already (key -> record, None
+    for none), across the traces of one inverse trace.
     """
     keys = list(dict.fromkeys(c.source for e in engagements for c in _citations_in_order(e)))
-    records = _records(loaded, keys)
+    known = {} if known is None else known
+    unread = [key for key in keys if key not in known]
+    found = _records(loaded, unread)
+    known.update((key, found.get(key)) for key in unread)
+    records = {key: known[key] for key in keys if known[key] is not None}
     identity = {key: records[key][0] if key in records else key for key in keys}  # the source record, else the URL
     numbers: dict[str, int] = {}
     entries = []

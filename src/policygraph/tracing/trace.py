@@ -79,6 +79,47 @@ def trace_policy(
     Raises:
         ConfigError: unknown policy or treaty id, or bad option values.
     """
+    return _trace(loaded, policy_id, as_of, treaties, min_strength, provisions, _Shared())
+
+
+class _Shared:
+    """What the traces of one inverse trace would each work out again, the same for every policy: the
+    reservations of a provision, the binding status of a treaty on a day, the items raising a provision,
+    the brief of a context item. ``trace_policy`` makes a new one each time; tests hold an inverse trace's
+    policy traces equal to the traces made alone."""
+
+    def __init__(self) -> None:
+        self.statements: dict[tuple[Node, Node], list[Statement]] = {}
+        self.bindings: dict[tuple, Binding] = {}
+        self.raised_items: dict = {}  # RaisedItems' items of each provision
+        self.briefs: dict[Node, str] = {}
+        self.sources: dict = {}  # number_sources' records of each source key
+        self.treaty_gaps: dict = {}  # cannot_see's rows of each (treaties, state)
+        self.rows: dict[str, dict[Node, list]] = {}  # rule -> policy -> its rows, read for every policy at once (``read_rules``)
+
+    def read_rules(self, loaded: LoadedGraph, policies: list[Node], provisions: list[Node]) -> None:
+        """The evidence rules for all ``policies`` in one query each (they give ``?policy`` as a column), for
+        ``provisions`` only: two queries instead of two per policy, and no work on the policies' other provisions."""
+        for name in ("trace-cited", "trace-inferred"):
+            by_policy: dict[Node, list] = {policy: [] for policy in policies}
+            for row in run_for_each(loaded, name, "policy", policies, also={"provision": provisions}):
+                by_policy[row.policy].append(row)
+            self.rows[name] = by_policy
+
+    def rows_of(self, name: str, policy: Node) -> list | None:
+        """The policy's rows of rule ``name`` if ``read_rules`` read them, else None."""
+        return self.rows.get(name, {}).get(policy)
+
+
+def _trace(
+    loaded: LoadedGraph,
+    policy_id: str,
+    as_of: str | None,
+    treaties: tuple[str, ...],
+    min_strength: str,
+    provisions: tuple[str, ...],
+    shared: _Shared,
+) -> Trace:
     graph = loaded.graph
     policy = _require(loaded, policy_id, PG.Policy, "policy")
     for treaty in treaties:
@@ -93,8 +134,9 @@ def trace_policy(
     ended = is_bill or status in _ENDED_STATUSES or "withdrawn" in dates or "ended" in dates
     as_of_day, basis = _as_of(as_of, dates, ended)
     names: dict[Node, str] = {policy: policy_label}
-    raised = RaisedItems(loaded, policy)
-    reasons = cited_reasons(loaded, policy, names, raised) + inferred_reasons(loaded, policy, names)
+    raised = RaisedItems(loaded, policy, shared.raised_items)
+    reasons = (cited_reasons(loaded, policy, names, raised, shared.rows_of("trace-cited", policy))
+               + inferred_reasons(loaded, policy, names, shared.rows_of("trace-inferred", policy)))
     allowed = STRENGTHS[: STRENGTHS.index(min_strength) + 1]
     by_provision: dict[Node, list[Reason]] = {}
     for provision, reason in reasons:
@@ -103,7 +145,6 @@ def trace_policy(
     engagements, weaker = [], {}
     merged = merge_paragraphs(loaded, by_provision)
     facts_of: dict[Node, SimpleNamespace] = {}
-    binding_of_treaty: dict[Node | None, Binding] = {}
     for row in run_for_each(loaded, "trace-provision", "provision", list(merged)):  # one query, not one per provision
         facts_of.setdefault(row.provision, row)
     raised.read(merged)  # who raised each: one query, not one per provision
@@ -116,16 +157,16 @@ def trace_policy(
             strongest = min((r.kind for r in provision_reasons), key=STRENGTHS.index)
             weaker[strongest] = weaker.get(strongest, 0) + 1
             continue
-        if facts.treaty not in binding_of_treaty:  # the same for every provision of a treaty
-            binding_of_treaty[facts.treaty] = binding_status(loaded, facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
-        binding = binding_of_treaty[facts.treaty]
-        engagement = _engagement(loaded, provision, facts, shown, binding, state, raised)
+        key = (facts.treaty, facts.binding != Literal(False), state, state_label, as_of_day)
+        if key not in shared.bindings:  # the same for every provision of a treaty
+            shared.bindings[key] = binding_status(loaded, *key)
+        engagement = _engagement(loaded, provision, facts, shown, shared.bindings[key], state, raised, shared)
         engagement.paragraphs = [(local_id(p), names.get(p) or label_of(graph, p)) for p in paragraphs]
         engagements.append(engagement)
     engagements.sort(key=_rank)
-    engagements, sources = number_sources(loaded, engagements)
+    engagements, sources = number_sources(loaded, engagements, shared.sources)
     treaty_nodes = list(dict.fromkeys(node_for_id(e.treaty) for e in engagements if e.treaty))
-    gaps = cannot_see(loaded, policy, state, state_label, treaty_nodes, sources)
+    gaps = cannot_see(loaded, policy, state, state_label, treaty_nodes, sources, shared.treaty_gaps)
     return Trace(
         policy=policy_id,
         policy_label=policy_label,
@@ -137,7 +178,7 @@ def trace_policy(
         as_of=as_of_day.isoformat(),
         as_of_basis=basis,
         engagements=engagements,
-        context=_context(loaded, policy),
+        context=_context(loaded, policy, shared),
         filters={"treaties": list(treaties), "min_strength": min_strength},
         cannot_see=gaps,
         sources=sources,
@@ -173,7 +214,9 @@ def trace_provision(
                 strongest[row.policy] = kind
     ids = tuple(local_id(p) for p in provisions)
     ordered = sorted(strongest, key=lambda p: (STRENGTHS.index(strongest[p]), names[p]))
-    traces = [trace_policy(loaded, local_id(p), as_of=as_of, min_strength=min_strength, provisions=ids) for p in ordered]
+    shared = _Shared()
+    shared.read_rules(loaded, ordered, provisions)
+    traces = [_trace(loaded, local_id(p), as_of, (), min_strength, ids, shared) for p in ordered]
     return ProvisionTrace(
         target=target_id,
         target_label=label_of(graph, target),
@@ -186,7 +229,10 @@ def trace_provision(
 # -- one provision ---------------------------------------------------------------------------------
 
 
-def _engagement(loaded: LoadedGraph, provision: Node, facts: SimpleNamespace, reasons: list[Reason], binding: Binding, state: Node, raised: RaisedItems) -> Engagement:
+def _engagement(
+    loaded: LoadedGraph, provision: Node, facts: SimpleNamespace, reasons: list[Reason], binding: Binding, state: Node, raised: RaisedItems,
+    shared: _Shared,
+) -> Engagement:
     """One engaged provision: ``facts`` is its ``trace-provision`` row, ``reasons`` why it is engaged."""
     unique = list({(r.kind, tuple(r.subjects), tuple(r.path), r.explanation): r for r in reasons}.values())
     unique.sort(key=lambda r: (STRENGTHS.index(r.kind), r.path, r.subjects))
@@ -201,13 +247,20 @@ def _engagement(loaded: LoadedGraph, provision: Node, facts: SimpleNamespace, re
         strength=unique[0].kind,
         reasons=unique,
         binding=binding,
-        statements=_statements(loaded, provision, state),
+        statements=_statements(loaded, provision, state, shared.statements),
         raised_by=list(raised.at(provision).values()),
         raised_elsewhere=raised.others(provision),
     )
 
 
-def _statements(loaded: LoadedGraph, provision: Node, state: Node) -> list[Statement]:
+def _statements(loaded: LoadedGraph, provision: Node, state: Node, known: dict[tuple[Node, Node], list[Statement]]) -> list[Statement]:
+    """The state's reservations and declarations on the provision, its article or its paragraphs (``known``: those read already)."""
+    if (provision, state) not in known:
+        known[provision, state] = _read_statements(loaded, provision, state)
+    return known[provision, state]
+
+
+def _read_statements(loaded: LoadedGraph, provision: Node, state: Node) -> list[Statement]:
     return [
         Statement(
             id=local_id(row.statement),
@@ -222,12 +275,14 @@ def _statements(loaded: LoadedGraph, provision: Node, state: Node) -> list[State
     ]
 
 
-def _context(loaded: LoadedGraph, policy: URIRef) -> list[ContextItem]:
+def _context(loaded: LoadedGraph, policy: URIRef, shared: _Shared) -> list[ContextItem]:
     """Positions, amendments, successors and statistics around the policy, each with a one-line brief."""
-    return [
-        ContextItem(str(row.relation), local_id(row.item), label(row, "item"), (brief_of(loaded.graph, row.item) or text(row.itemType) or "").strip())
-        for row in run(loaded, "trace-context", policy=policy)
-    ]
+    items, briefs = [], shared.briefs
+    for row in run(loaded, "trace-context", policy=policy):
+        if row.item not in briefs:
+            briefs[row.item] = brief_of(loaded, row.item)
+        items.append(ContextItem(str(row.relation), local_id(row.item), label(row, "item"), (briefs[row.item] or text(row.itemType) or "").strip()))
+    return items
 
 
 # -- helpers -------------------------------------------------------------------------------------
