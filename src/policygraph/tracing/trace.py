@@ -95,6 +95,7 @@ class _Shared:
         self.briefs: dict[Node, str] = {}
         self.sources: dict = {}  # number_sources' records of each source key
         self.treaty_gaps: dict = {}  # cannot_see's rows of each (treaties, state)
+        self._facts: dict[Node, SimpleNamespace] = {}
         self.rows: dict[str, dict[Node, list]] = {}  # rule -> policy -> its rows, read for every policy at once (``read_rules``)
 
     def read_rules(self, loaded: LoadedGraph, policies: list[Node], provisions: list[Node]) -> None:
@@ -105,6 +106,13 @@ class _Shared:
             for row in run_for_each(loaded, name, "policy", policies, also={"provision": provisions}):
                 by_policy[row.policy].append(row)
             self.rows[name] = by_policy
+
+    def facts(self, loaded: LoadedGraph, provisions: list[Node]) -> dict[Node, SimpleNamespace]:
+        """Each provision's ``trace-provision`` row (its first), read in one query for those not read yet."""
+        unread = [p for p in provisions if p not in self._facts]
+        for row in run_for_each(loaded, "trace-provision", "provision", unread):
+            self._facts.setdefault(row.provision, row)
+        return self._facts
 
     def rows_of(self, name: str, policy: Node) -> list | None:
         """The policy's rows of rule ``name`` if ``read_rules`` read them, else None."""
@@ -144,9 +152,7 @@ def _trace(
             by_provision.setdefault(provision, []).append(reason)
     engagements, weaker = [], {}
     merged = merge_paragraphs(loaded, by_provision)
-    facts_of: dict[Node, SimpleNamespace] = {}
-    for row in run_for_each(loaded, "trace-provision", "provision", list(merged)):  # one query, not one per provision
-        facts_of.setdefault(row.provision, row)
+    facts_of = shared.facts(loaded, list(merged))  # one query, not one per provision
     raised.read(merged)  # who raised each: one query, not one per provision
     for provision, (provision_reasons, paragraphs) in merged.items():
         facts = facts_of[provision]
@@ -206,23 +212,25 @@ def trace_provision(
         raise ConfigError(f"unknown strength {min_strength!r}", hint="one of: " + ", ".join(STRENGTHS))
     strongest: dict[Node, str] = {}
     names: dict[Node, str] = {}
-    for provision in provisions:
-        for row in run(loaded, "trace-engaging-policies", provision=provision):
-            names[row.policy] = label(row, "policy")
-            kind, current = str(row.kind), strongest.get(row.policy)
-            if kind in allowed and (current is None or STRENGTHS.index(kind) < STRENGTHS.index(current)):
-                strongest[row.policy] = kind
+    for row in run_for_each(loaded, "trace-engaging-policies", "provision", provisions):  # one query for every provision
+        names[row.policy] = label(row, "policy")
+        kind, current = str(row.kind), strongest.get(row.policy)
+        if kind in allowed and (current is None or STRENGTHS.index(kind) < STRENGTHS.index(current)):
+            strongest[row.policy] = kind
     ids = tuple(local_id(p) for p in provisions)
     ordered = sorted(strongest, key=lambda p: (STRENGTHS.index(strongest[p]), names[p]))
     shared = _Shared()
     shared.read_rules(loaded, ordered, provisions)
+    shared.facts(loaded, provisions)
+    everyone = RaisedItems(loaded, shared=shared.raised_items)  # every item raising the provisions, in one query
+    everyone.read(provisions)
     traces = [_trace(loaded, local_id(p), as_of, (), min_strength, ids, shared) for p in ordered]
     return ProvisionTrace(
         target=target_id,
         target_label=label_of(graph, target),
         policies=[(local_id(p), names[p], strongest[p]) for p in ordered],
         traces=[t for t in traces if t.engagements],
-        raised_by=[] if (target, RDF.type, PG.Treaty) in graph else list(RaisedItems(loaded).at(target).values()),
+        raised_by=[] if (target, RDF.type, PG.Treaty) in graph else list(everyone.at(target).values()),
     )
 
 
