@@ -188,6 +188,25 @@ def test_trace_provision_inverse(world):
     assert _by_provision(trace_policy(world, "act"))["ta-art-2"].strength == "cited"
 
 
+@pytest.mark.parametrize(("target", "as_of", "min_strength"), [
+    ("crc", "2015-06-30", "group"), ("iccpr", None, "practice"), ("crc-art-9", "1990", "group"), ("iccpr-art-9", None, "cited"),
+])
+def test_inverse_trace_equals_the_policy_traces_made_alone(bundled, target, as_of, min_strength):
+    """An inverse trace shares its reads across its policies' traces (reservations, binding, raised items, the
+    evidence rules read for every policy at once): each of its traces is the trace of that policy made alone,
+    restricted to the provisions, and no policy with an engagement is missing."""
+    from policygraph.graph.labels import local_id, node_for_id
+    from policygraph.terms import PG
+
+    node, graph = node_for_id(target), bundled.graph
+    parts = graph.subjects(PG.partOf, node) if "-art-" not in target else [node, *graph.subjects(PG.withinProvision, node)]
+    ids = tuple(sorted(local_id(p) for p in parts))
+    result = trace_provision(bundled, target, as_of=as_of, min_strength=min_strength)
+    alone = [trace_policy(bundled, pid, as_of=as_of, min_strength=min_strength, provisions=ids) for pid, _, _ in result.policies]
+    assert [t.to_dict() for t in result.traces] == [t.to_dict() for t in alone if t.engagements]
+    assert len(result.traces) >= 2
+
+
 def test_trace_cli_json_matches_library(invoke, world):
     """The CLI's JSON is the library's to_dict (the CLI only renders)."""
     result = invoke("trace", "bill", "--no-bundled", "--data", WORLD, "--format", "json")

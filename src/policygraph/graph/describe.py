@@ -21,6 +21,7 @@ from policygraph.terms import DCTERMS, PG, PROV, QB, RDF, RDFS, SKOS
 
 __all__ = ["Description", "Link", "Citation", "Identifier", "describe", "brief_of"]
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PLAIN_TYPES = {SKOS.Concept, QB.Observation}  # types every record of a kind has besides its own: not shown
 _HIDDEN = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.inScheme, PG.citation, PROV.wasDerivedFrom}
 
@@ -183,51 +184,53 @@ def brief_of(loaded: LoadedGraph, node: Node) -> str:
 
     store, default = loaded.store, ox.DefaultGraph()
 
-    def objects(subject: Node, predicate: URIRef) -> list[Node]:
-        return [to_rdflib(q.object) for q in store.quads_for_pattern(to_oxigraph(subject), ox.NamedNode(str(predicate)), None, default)]
+    def terms(subject, predicate: URIRef) -> list:  # noqa: ANN001 - the Oxigraph terms of the objects
+        return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(str(predicate)), None, default)]
 
-    def value(predicate: URIRef, subject: Node = node) -> Node | None:
-        found = objects(subject, predicate)
-        return found[0] if found else None
+    if isinstance(node, Literal):
+        return ""
+    here = to_oxigraph(node)
 
-    def label(other: Node) -> str:  # label_of, read from the store
-        if isinstance(other, Literal):
-            return str(other)
+    def value(predicate: URIRef, subject=here) -> Node | None:  # noqa: ANN001 - the first object, as rdflib reads it
+        found = terms(subject, predicate)
+        return to_rdflib(found[0]) if found else None
+
+    def label(other) -> str:  # noqa: ANN001 - label_of, read from the store
+        if isinstance(other, ox.Literal):
+            return str(to_rdflib(other))
         best = None
         for predicate in (SKOS.prefLabel, RDFS.label):
-            for text in objects(other, predicate):
-                if isinstance(text, Literal):
+            for text in terms(other, predicate):
+                if isinstance(text, ox.Literal):
                     if text.language == "en":
-                        return str(text)
-                    if best is None or text.language is None:
-                        best = str(text)
+                        return text.value
+                    if best is None or not text.language:
+                        best = text.value if text.language or text.datatype.value == _XSD_STRING else str(to_rdflib(text))
             if best is not None:
                 return best
-        return local_id(other)
+        return local_id(other.value)
 
     def word(predicate: URIRef) -> str | None:  # word_of the node's value, read from the store
         found = value(predicate)
         if found is None or not is_controlled(found):
             return None if found is None else str(found)
-        notation = value(SKOS.notation, found)
+        notation = value(SKOS.notation, to_oxigraph(found))
         return str(notation) if notation is not None else str(found).rsplit("/", 1)[1]
 
     def names(predicate: URIRef) -> str:
-        return ", ".join(sorted(label(o) for o in objects(node, predicate)))
+        return ", ".join(sorted(label(o) for o in terms(here, predicate)))
 
     def when() -> str:
         date = value(PG.date) or value(PG.startDate)
         return f" ({date})" if date else ""
 
-    if isinstance(node, Literal):
-        return ""
-    types = set(objects(node, RDF.type))
+    types = {URIRef(t.value) for t in terms(here, RDF.type) if isinstance(t, ox.NamedNode)}
     if PG.Position in types:
         form = value(PG.form)
         return f"{names(PG.actor)} {word(PG.stance) or 'position'}{f' by {form}' if form else ''}{when()}"
     if PG.Engagement in types:
-        policy, provision = value(PG.policy), value(PG.provision)
-        return f"{label(policy) if policy is not None else '?'} engages {label(provision) if provision is not None else '?'}, argued by {names(PG.arguedBy)}"
+        policy, provision = terms(here, PG.policy), terms(here, PG.provision)
+        return f"{label(policy[0]) if policy else '?'} engages {label(provision[0]) if provision else '?'}, argued by {names(PG.arguedBy)}"
     if PG.Event in types:
         return f"{value(PG.kind) or 'event'}{when()} with {names(PG.participant)}"
     if PG.Reservation in types or PG.Declaration in types:

@@ -32,15 +32,20 @@ class RaisedItems:
     ``?about`` (a test holds the two to it), without running that rule's costly about-part once per provision.
     """
 
-    def __init__(self, loaded: LoadedGraph, policy: Node | None = None, shared: dict | None = None) -> None:
-        """``shared``: the items of each provision as read for another policy (``items_of``), kept across
-        the traces of one inverse trace: only the choice of those about the policy differs between them."""
+    def __init__(self, loaded: LoadedGraph, policy: Node | None = None, shared: RaisedItems | None = None) -> None:
+        """``shared``: another's reads to reuse (the inverse trace's, for each of its policies): the items of
+        each provision, their topics and the concepts above each concept are the same for every policy;
+        only the choice of the items about the policy differs."""
         self._loaded, self._policy = loaded, policy
         self._by_provision: dict[Node, tuple[dict[Node, Raised], dict[str, int]]] = {}
-        self._items_of: dict[Node, tuple[dict[Node, Raised], set[Node]]] = {} if shared is None else shared
         self._topics: set[str] | None = None  # the policy's own topics (IRIs), read on the first ``about``
         self._paths: dict[Node, list[tuple[str, str]]] = {}  # provision -> its (?via, ?concept) paths
-        self._above: dict[str, set[str]] = {}  # concept -> itself and the concepts above it
+        if shared is None:
+            self._items_of: dict[Node, tuple[dict[Node, Raised], set[Node]]] = {}  # provision -> its items, which recommendations
+            self._topics_of: dict[Node, list[str]] = {}  # item -> the IRIs it is about
+            self._above: dict[str, set[str]] = {}  # concept -> itself and the concepts above it
+        else:
+            self._items_of, self._topics_of, self._above = shared._items_of, shared._topics_of, shared._above
 
     def read(self, provisions: Iterable[Node]) -> None:
         """Read the items of every provision not read yet, in one query (a trace asks about dozens)."""
@@ -82,7 +87,9 @@ class RaisedItems:
                 else:
                     self._paths.setdefault(row.provision, []).append((str(row.via), str(row.concept)))
         paths = self._paths.get(provision, ())
-        for topic in _topics_of(self._loaded, item):
+        if item not in self._topics_of:
+            self._topics_of[item] = _topics_of(self._loaded, item)
+        for topic in self._topics_of[item]:
             if topic in self._topics:
                 return True
             wider = self._broader(topic)

@@ -79,7 +79,7 @@ def trace_policy(
     Raises:
         ConfigError: unknown policy or treaty id, or bad option values.
     """
-    return _trace(loaded, policy_id, as_of, treaties, min_strength, provisions, _Shared())
+    return _trace(loaded, policy_id, as_of, treaties, min_strength, provisions, _Shared(loaded))
 
 
 class _Shared:
@@ -88,10 +88,10 @@ class _Shared:
     the brief of a context item. ``trace_policy`` makes a new one each time; tests hold an inverse trace's
     policy traces equal to the traces made alone."""
 
-    def __init__(self) -> None:
+    def __init__(self, loaded: LoadedGraph) -> None:
         self.statements: dict[tuple[Node, Node], list[Statement]] = {}
         self.bindings: dict[tuple, Binding] = {}
-        self.raised_items: dict = {}  # RaisedItems' items of each provision
+        self.raised = RaisedItems(loaded)  # every item raising a provision, whoever it is about
         self.briefs: dict[Node, str] = {}
         self.sources: dict = {}  # number_sources' records of each source key
         self.treaty_gaps: dict = {}  # cannot_see's rows of each (treaties, state)
@@ -142,7 +142,7 @@ def _trace(
     ended = is_bill or status in _ENDED_STATUSES or "withdrawn" in dates or "ended" in dates
     as_of_day, basis = _as_of(as_of, dates, ended)
     names: dict[Node, str] = {policy: policy_label}
-    raised = RaisedItems(loaded, policy, shared.raised_items)
+    raised = RaisedItems(loaded, policy, shared=shared.raised)
     reasons = (cited_reasons(loaded, policy, names, raised, shared.rows_of("trace-cited", policy))
                + inferred_reasons(loaded, policy, names, shared.rows_of("trace-inferred", policy)))
     allowed = STRENGTHS[: STRENGTHS.index(min_strength) + 1]
@@ -219,18 +219,17 @@ def trace_provision(
             strongest[row.policy] = kind
     ids = tuple(local_id(p) for p in provisions)
     ordered = sorted(strongest, key=lambda p: (STRENGTHS.index(strongest[p]), names[p]))
-    shared = _Shared()
+    shared = _Shared(loaded)
     shared.read_rules(loaded, ordered, provisions)
     shared.facts(loaded, provisions)
-    everyone = RaisedItems(loaded, shared=shared.raised_items)  # every item raising the provisions, in one query
-    everyone.read(provisions)
+    shared.raised.read(provisions)  # every item raising the provisions, in one query
     traces = [_trace(loaded, local_id(p), as_of, (), min_strength, ids, shared) for p in ordered]
     return ProvisionTrace(
         target=target_id,
         target_label=label_of(graph, target),
         policies=[(local_id(p), names[p], strongest[p]) for p in ordered],
         traces=[t for t in traces if t.engagements],
-        raised_by=[] if (target, RDF.type, PG.Treaty) in graph else list(everyone.at(target).values()),
+        raised_by=[] if (target, RDF.type, PG.Treaty) in graph else list(shared.raised.at(target).values()),
     )
 
 
