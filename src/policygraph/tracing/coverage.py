@@ -21,13 +21,14 @@ _NAMED = 5  # treaties without provisions named in the report; the JSON lists th
 
 def cannot_see(
     loaded: LoadedGraph, policy: Node, state: Node, state_label: str, treaties: list[Node], sources: list[SourceEntry],
-    treaty_rows: dict[tuple, list] | None = None,
+    treaty_rows: dict[tuple, list] | None = None, rows: list | None = None,
 ) -> list[Gap]:
     """The gaps to tell a reader: reviews without recommendations, partly recorded documents, no cited
     engagement, treaties with no provision recorded (in that order).
 
     ``treaty_rows`` keeps the treaties' rows across the traces of one inverse trace, whose policies
-    mostly engage the same treaties in the same state.
+    mostly engage the same treaties in the same state; ``rows`` are the policy's rows of ``trace-coverage``
+    where read already (the inverse trace reads every policy's in one query).
     """
     reviews: dict[Node, Gap] = {}
     partial: dict[str, Gap] = {}
@@ -44,7 +45,7 @@ def cannot_see(
         if entry.coverage == "partial" and entry.id:
             partial.setdefault(entry.id, _partial(entry.title or entry.id, entry.symbol, entry.date, entry.id))
     gaps = [*reviews.values(), *sorted(partial.values(), key=lambda g: g.ids)]
-    rows = run(loaded, "trace-coverage", policy=policy, state=state)
+    rows = run(loaded, "trace-coverage", policy=policy, state=state) if rows is None else rows
     if any(str(row.kind) == "no-cited-engagement" for row in rows):
         gaps.append(Gap(
             "no-cited-engagement",

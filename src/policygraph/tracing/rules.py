@@ -17,7 +17,7 @@ from policygraph import resources
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
 
-__all__ = ["run", "run_text", "run_for_each", "rule_text", "label", "text"]
+__all__ = ["run", "run_text", "run_for_each", "run_for_all", "rule_text", "label", "text"]
 
 
 def run(loaded: LoadedGraph, name: str, **bindings: Node) -> list[SimpleNamespace]:
@@ -77,3 +77,29 @@ def run_for_each(
     blocks = " ".join(f"VALUES ?{v} {{ {' '.join(sparql_term(n) for n in nodes)} }}" for v, nodes in lists.items())
     where = query.index("WHERE {") + len("WHERE {")
     return _rows(loaded, query[:where] + f" {blocks}" + query[where:])
+
+
+_EACH = "urn:policygraph:each"  # a stand-in value for ``run_for_all``, never in the data
+
+
+def run_for_all(loaded: LoadedGraph, name: str, parameter: str, values: list[Node], **bindings: Node) -> list[SimpleNamespace]:
+    """The rows ``run`` gives for each value of the parameter ``?parameter``, all in one query.
+
+    The parameter is bound where ``run`` binds it, first in every group that mentions it (not once at the top,
+    as ``run_for_each`` does): a rule whose parts each start from it, or test it in ``FILTER NOT EXISTS``,
+    keeps its meaning and its speed. The rule must give ``?parameter`` as a column to tell the rows apart.
+    """
+    import re
+
+    from rdflib import URIRef
+
+    from policygraph.sparql.params import with_values
+    from policygraph.sparql.syntax import sparql_term
+
+    if not values:
+        return []
+    each = sparql_term(URIRef(_EACH))
+    query = with_values(rule_text(name), {parameter: URIRef(_EACH), **bindings}, "SELECT")
+    rows_of_block = re.compile(r"\(([^()]*" + re.escape(each) + r"[^()]*)\)")  # a VALUES row holding the stand-in
+    expanded = rows_of_block.sub(lambda row: " ".join(f"({row.group(1).replace(each, sparql_term(v))})" for v in values), query)
+    return _rows(loaded, expanded)

@@ -38,7 +38,7 @@ from policygraph.tracing.model import (
     Trace,
 )
 from policygraph.tracing.paragraphs import merge_paragraphs
-from policygraph.tracing.rules import label, run, run_for_each, text
+from policygraph.tracing.rules import label, run, run_for_all, run_for_each, text
 from policygraph.tracing.sources import number_sources
 
 __all__ = ["trace_policy", "trace_provision"]
@@ -99,13 +99,25 @@ class _Shared:
         self.rows: dict[str, dict[Node, list]] = {}  # rule -> policy -> its rows, read for every policy at once (``read_rules``)
 
     def read_rules(self, loaded: LoadedGraph, policies: list[Node], provisions: list[Node]) -> None:
-        """The evidence rules for all ``policies`` in one query each (they give ``?policy`` as a column), for
-        ``provisions`` only: two queries instead of two per policy, and no work on the policies' other provisions."""
-        for name in ("trace-cited", "trace-inferred"):
-            by_policy: dict[Node, list] = {policy: [] for policy in policies}
-            for row in run_for_each(loaded, name, "policy", policies, also={"provision": provisions}):
-                by_policy[row.policy].append(row)
-            self.rows[name] = by_policy
+        """The per-policy rules for all ``policies`` in one query each (they give ``?policy`` as a column): a few
+        queries instead of four per policy; the evidence rules for ``provisions`` only."""
+        wanted = set(provisions)  # trace-cited is quicker bound per group, trace-inferred bound to the provisions too
+        cited = run_for_all(loaded, "trace-cited", "policy", policies)
+        self._split("trace-cited", policies, [row for row in cited if row.provision in wanted])
+        self._split("trace-inferred", policies, run_for_each(loaded, "trace-inferred", "policy", policies, also={"provision": provisions}))
+        self._split("trace-context", policies, run_for_all(loaded, "trace-context", "policy", policies))
+        by_state: dict[Node, list[Node]] = {}
+        for policy in policies:
+            by_state.setdefault(_state_of(loaded, policy), []).append(policy)
+        for state, some in by_state.items():
+            self._split("trace-coverage", some, run_for_all(loaded, "trace-coverage", "policy", some, state=state))
+
+    def _split(self, name: str, policies: list[Node], rows: list) -> None:
+        by_policy = self.rows.setdefault(name, {})
+        for policy in policies:
+            by_policy[policy] = []
+        for row in rows:
+            by_policy[row.policy].append(row)
 
     def facts(self, loaded: LoadedGraph, provisions: list[Node]) -> dict[Node, SimpleNamespace]:
         """Each provision's ``trace-provision`` row (its first), read in one query for those not read yet."""
@@ -134,7 +146,7 @@ def _trace(
         _require(loaded, treaty, PG.Treaty, "treaty")
     if min_strength not in STRENGTHS:
         raise ConfigError(f"unknown strength {min_strength!r}", hint="one of: " + ", ".join(STRENGTHS))
-    state = graph.value(policy, PG.jurisdiction) or node_for_id("jp")
+    state = _state_of(loaded, policy)
     policy_label, state_label = label_of(graph, policy), label_of(graph, state)
     dates = {name: str(graph.value(policy, p)) for name, p in _POLICY_DATES if graph.value(policy, p) is not None}
     status = word_of(graph, graph.value(policy, PG.status))
@@ -172,7 +184,7 @@ def _trace(
     engagements.sort(key=_rank)
     engagements, sources = number_sources(loaded, engagements, shared.sources)
     treaty_nodes = list(dict.fromkeys(node_for_id(e.treaty) for e in engagements if e.treaty))
-    gaps = cannot_see(loaded, policy, state, state_label, treaty_nodes, sources, shared.treaty_gaps)
+    gaps = cannot_see(loaded, policy, state, state_label, treaty_nodes, sources, shared.treaty_gaps, shared.rows_of("trace-coverage", policy))
     return Trace(
         policy=policy_id,
         policy_label=policy_label,
@@ -285,7 +297,8 @@ def _read_statements(loaded: LoadedGraph, provision: Node, state: Node) -> list[
 def _context(loaded: LoadedGraph, policy: URIRef, shared: _Shared) -> list[ContextItem]:
     """Positions, amendments, successors and statistics around the policy, each with a one-line brief."""
     items, briefs = [], shared.briefs
-    for row in run(loaded, "trace-context", policy=policy):
+    rows = shared.rows_of("trace-context", policy)
+    for row in run(loaded, "trace-context", policy=policy) if rows is None else rows:
         if row.item not in briefs:
             briefs[row.item] = brief_of(loaded, row.item)
         items.append(ContextItem(str(row.relation), local_id(row.item), label(row, "item"), (briefs[row.item] or text(row.itemType) or "").strip()))
@@ -293,6 +306,11 @@ def _context(loaded: LoadedGraph, policy: URIRef, shared: _Shared) -> list[Conte
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _state_of(loaded: LoadedGraph, policy: Node) -> Node:
+    """The policy's state: its jurisdiction, else Japan."""
+    return loaded.graph.value(policy, PG.jurisdiction) or node_for_id("jp")
 
 
 def _require(loaded: LoadedGraph, identifier: str, cls: URIRef, what: str) -> URIRef:
