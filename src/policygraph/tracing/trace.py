@@ -96,6 +96,7 @@ class _Shared:
         self.sources: dict = {}  # number_sources' records of each source key
         self.treaty_gaps: dict = {}  # cannot_see's rows of each (treaties, state)
         self._facts: dict[Node, SimpleNamespace] = {}
+        self._labels: dict[Node, str] = {}
         self.rows: dict[str, dict[Node, list]] = {}  # rule -> policy -> its rows, read for every policy at once (``read_rules``)
 
     def read_rules(self, loaded: LoadedGraph, policies: list[Node], provisions: list[Node]) -> None:
@@ -118,6 +119,12 @@ class _Shared:
             by_policy[policy] = []
         for row in rows:
             by_policy[row.policy].append(row)
+
+    def label(self, loaded: LoadedGraph, node: Node) -> str:
+        """``label_of`` the node, once per inverse trace (the state, the classes of policies)."""
+        if node not in self._labels:
+            self._labels[node] = label_of(loaded.graph, node)
+        return self._labels[node]
 
     def facts(self, loaded: LoadedGraph, provisions: list[Node]) -> dict[Node, SimpleNamespace]:
         """Each provision's ``trace-provision`` row (its first), read in one query for those not read yet."""
@@ -147,8 +154,8 @@ def _trace(
     if min_strength not in STRENGTHS:
         raise ConfigError(f"unknown strength {min_strength!r}", hint="one of: " + ", ".join(STRENGTHS))
     state = _state_of(loaded, policy)
-    policy_label, state_label = label_of(graph, policy), label_of(graph, state)
-    dates = {name: str(graph.value(policy, p)) for name, p in _POLICY_DATES if graph.value(policy, p) is not None}
+    policy_label, state_label = label_of(graph, policy), shared.label(loaded, state)
+    dates = {name: str(day) for name, p in _POLICY_DATES if (day := graph.value(policy, p)) is not None}
     status = word_of(graph, graph.value(policy, PG.status))
     is_bill = (policy, RDF.type, PG.Bill) in graph
     ended = is_bill or status in _ENDED_STATUSES or "withdrawn" in dates or "ended" in dates
@@ -188,7 +195,7 @@ def _trace(
     return Trace(
         policy=policy_id,
         policy_label=policy_label,
-        policy_type=_type_label(loaded, policy),
+        policy_type=_type_label(loaded, policy, shared),
         status=status,
         dates=dates,
         state=local_id(state),
@@ -411,7 +418,7 @@ def _article_key(article: str | None) -> tuple:
     return (int(leading) if leading else (int(digits) if digits else 10**6), article)
 
 
-def _type_label(loaded: LoadedGraph, node: URIRef) -> str:
+def _type_label(loaded: LoadedGraph, node: URIRef, shared: _Shared | None = None) -> str:
     graph = loaded.graph
-    types = sorted(label_of(graph, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept)
+    types = sorted(label_of(graph, t) if shared is None else shared.label(loaded, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept)
     return types[0] if types else ""
