@@ -38,7 +38,8 @@ from policygraph.tracing.model import (
     Trace,
 )
 from policygraph.tracing.paragraphs import merge_paragraphs
-from policygraph.tracing.rules import label, run, run_for_all, run_for_each, text
+from policygraph.tracing.rules import label, run, run_for_each, text
+from policygraph.tracing.shared import SharedReads, state_of
 from policygraph.tracing.sources import number_sources
 
 __all__ = ["trace_policy", "trace_provision"]
@@ -79,63 +80,7 @@ def trace_policy(
     Raises:
         ConfigError: unknown policy or treaty id, or bad option values.
     """
-    return _trace(loaded, policy_id, as_of, treaties, min_strength, provisions, _Shared(loaded))
-
-
-class _Shared:
-    """What the traces of one inverse trace would each work out again, the same for every policy: the
-    reservations of a provision, the binding status of a treaty on a day, the items raising a provision,
-    the brief of a context item. ``trace_policy`` makes a new one each time; tests hold an inverse trace's
-    policy traces equal to the traces made alone."""
-
-    def __init__(self, loaded: LoadedGraph) -> None:
-        self.statements: dict[tuple[Node, Node], list[Statement]] = {}
-        self.bindings: dict[tuple, Binding] = {}
-        self.raised = RaisedItems(loaded)  # every item raising a provision, whoever it is about
-        self.briefs: dict[Node, str] = {}
-        self.sources: dict = {}  # number_sources' records of each source key
-        self.treaty_gaps: dict = {}  # cannot_see's rows of each (treaties, state)
-        self._facts: dict[Node, SimpleNamespace] = {}
-        self._labels: dict[Node, str] = {}
-        self.rows: dict[str, dict[Node, list]] = {}  # rule -> policy -> its rows, read for every policy at once (``read_rules``)
-
-    def read_rules(self, loaded: LoadedGraph, policies: list[Node], provisions: list[Node]) -> None:
-        """The per-policy rules for all ``policies`` in one query each (they give ``?policy`` as a column): a few
-        queries instead of four per policy; the evidence rules for ``provisions`` only."""
-        wanted = set(provisions)  # trace-cited is quicker bound per group, trace-inferred bound to the provisions too
-        cited = run_for_all(loaded, "trace-cited", "policy", policies)
-        self._split("trace-cited", policies, [row for row in cited if row.provision in wanted])
-        self._split("trace-inferred", policies, run_for_each(loaded, "trace-inferred", "policy", policies, also={"provision": provisions}))
-        self._split("trace-context", policies, run_for_all(loaded, "trace-context", "policy", policies))
-        by_state: dict[Node, list[Node]] = {}
-        for policy in policies:
-            by_state.setdefault(_state_of(loaded, policy), []).append(policy)
-        for state, some in by_state.items():
-            self._split("trace-coverage", some, run_for_all(loaded, "trace-coverage", "policy", some, state=state))
-
-    def _split(self, name: str, policies: list[Node], rows: list) -> None:
-        by_policy = self.rows.setdefault(name, {})
-        for policy in policies:
-            by_policy[policy] = []
-        for row in rows:
-            by_policy[row.policy].append(row)
-
-    def label(self, loaded: LoadedGraph, node: Node) -> str:
-        """``label_of`` the node, once per inverse trace (the state, the classes of policies)."""
-        if node not in self._labels:
-            self._labels[node] = label_of(loaded.graph, node)
-        return self._labels[node]
-
-    def facts(self, loaded: LoadedGraph, provisions: list[Node]) -> dict[Node, SimpleNamespace]:
-        """Each provision's ``trace-provision`` row (its first), read in one query for those not read yet."""
-        unread = [p for p in provisions if p not in self._facts]
-        for row in run_for_each(loaded, "trace-provision", "provision", unread):
-            self._facts.setdefault(row.provision, row)
-        return self._facts
-
-    def rows_of(self, name: str, policy: Node) -> list | None:
-        """The policy's rows of rule ``name`` if ``read_rules`` read them, else None."""
-        return self.rows.get(name, {}).get(policy)
+    return _trace(loaded, policy_id, as_of, treaties, min_strength, provisions, SharedReads(loaded))
 
 
 def _trace(
@@ -145,7 +90,7 @@ def _trace(
     treaties: tuple[str, ...],
     min_strength: str,
     provisions: tuple[str, ...],
-    shared: _Shared,
+    shared: SharedReads,
 ) -> Trace:
     graph = loaded.graph
     policy = _require(loaded, policy_id, PG.Policy, "policy")
@@ -153,7 +98,7 @@ def _trace(
         _require(loaded, treaty, PG.Treaty, "treaty")
     if min_strength not in STRENGTHS:
         raise ConfigError(f"unknown strength {min_strength!r}", hint="one of: " + ", ".join(STRENGTHS))
-    state = _state_of(loaded, policy)
+    state = state_of(loaded, policy)
     policy_label, state_label = label_of(graph, policy), shared.label(loaded, state)
     dates = {name: str(day) for name, p in _POLICY_DATES if (day := graph.value(policy, p)) is not None}
     status = word_of(graph, graph.value(policy, PG.status))
@@ -238,7 +183,7 @@ def trace_provision(
             strongest[row.policy] = kind
     ids = tuple(local_id(p) for p in provisions)
     ordered = sorted(strongest, key=lambda p: (STRENGTHS.index(strongest[p]), names[p]))
-    shared = _Shared(loaded)
+    shared = SharedReads(loaded)
     shared.read_rules(loaded, ordered, provisions)
     shared.facts(loaded, provisions)
     shared.raised.read(provisions)  # every item raising the provisions, in one query
@@ -257,7 +202,7 @@ def trace_provision(
 
 def _engagement(
     loaded: LoadedGraph, provision: Node, facts: SimpleNamespace, reasons: list[Reason], binding: Binding, state: Node, raised: RaisedItems,
-    shared: _Shared,
+    shared: SharedReads,
 ) -> Engagement:
     """One engaged provision: ``facts`` is its ``trace-provision`` row, ``reasons`` why it is engaged."""
     unique = list({(r.kind, tuple(r.subjects), tuple(r.path), r.explanation): r for r in reasons}.values())
@@ -301,7 +246,7 @@ def _read_statements(loaded: LoadedGraph, provision: Node, state: Node) -> list[
     ]
 
 
-def _context(loaded: LoadedGraph, policy: URIRef, shared: _Shared) -> list[ContextItem]:
+def _context(loaded: LoadedGraph, policy: URIRef, shared: SharedReads) -> list[ContextItem]:
     """Positions, amendments, successors and statistics around the policy, each with a one-line brief."""
     items, briefs = [], shared.briefs
     rows = shared.rows_of("trace-context", policy)
@@ -313,11 +258,6 @@ def _context(loaded: LoadedGraph, policy: URIRef, shared: _Shared) -> list[Conte
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _state_of(loaded: LoadedGraph, policy: Node) -> Node:
-    """The policy's state: its jurisdiction, else Japan."""
-    return loaded.graph.value(policy, PG.jurisdiction) or node_for_id("jp")
 
 
 def _require(loaded: LoadedGraph, identifier: str, cls: URIRef, what: str) -> URIRef:
@@ -418,7 +358,7 @@ def _article_key(article: str | None) -> tuple:
     return (int(leading) if leading else (int(digits) if digits else 10**6), article)
 
 
-def _type_label(loaded: LoadedGraph, node: URIRef, shared: _Shared | None = None) -> str:
+def _type_label(loaded: LoadedGraph, node: URIRef, shared: SharedReads | None = None) -> str:
     graph = loaded.graph
     types = sorted(label_of(graph, t) if shared is None else shared.label(loaded, t) for t in graph.objects(node, RDF.type) if t != SKOS.Concept)
     return types[0] if types else ""
