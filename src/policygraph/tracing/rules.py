@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from rdflib.term import Node
 
 from policygraph import resources
-from policygraph.errors import SchemaError
 from policygraph.graph.handle import LoadedGraph
 from policygraph.graph.labels import local_id
 
@@ -40,24 +39,10 @@ def rule_text(name: str) -> str:
 
 
 def _rows(loaded: LoadedGraph, query: str) -> list[SimpleNamespace]:
-    """The rows of a rule on the store, as ``sparql.engines.evaluate_oxigraph`` gives them, each value made an rdflib
-    term once a process (``_term``): an inverse trace's rows repeat the same labels and IRIs thousands of times, and
-    making rdflib literals was a third of its time."""
-    from policygraph.terms import PREFIXES
+    from policygraph.sparql.engines import evaluate_oxigraph
 
-    try:
-        answer = loaded.store.query(query, prefixes=PREFIXES)
-        names = [v.value for v in answer.variables]
-        return [SimpleNamespace(**{name: _term(solution[i]) for i, name in enumerate(names)}) for solution in answer]
-    except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as error:
-        raise SchemaError(f"oxigraph cannot evaluate a trace rule: {' '.join(str(error).split())[:200]}") from None
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _term(term) -> Node | None:  # noqa: ANN001 - a pyoxigraph term, or None for unbound
-    from policygraph.graph.convert import to_rdflib
-
-    return to_rdflib(term)
+    result = evaluate_oxigraph(loaded.store, query, "SELECT")
+    return [SimpleNamespace(**dict(zip(result.variables, row))) for row in result.rows]
 
 
 def label(row: SimpleNamespace, variable: str) -> str:
