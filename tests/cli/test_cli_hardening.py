@@ -94,7 +94,7 @@ def test_output_onto_symlink_is_refused(tmp_path, dangling):
 @pytest.mark.parametrize(
     "command, marker",
     [
-        (["build", *TINY_ARGS, "--no-validate", "--format", "nt"], "<https://"),
+        (["build", *TINY_ARGS, "--no-validate", "--format", "nt"], "<http"),
         (["query", *TINY_ARGS, "-e", "SELECT ?s WHERE { ?s a ?t } LIMIT 1", "--format", "csv"], "s\n"),
         (["export", "ttl", *TINY_ARGS], "@prefix"),
         (["export", "gexf", *TINY_ARGS], "<gexf"),

@@ -81,6 +81,7 @@ def test_no_cache_builds_in_memory(invoke, cache_dir):
         ("search", "detention"),
         ("analyze", "centrality", "--fold", "--top", "10"),
         ("validate",),
+        ("validate", "--severity", "info", "--format", "json"),  # every finding with its file and line
         ("build",),
     ],
 )

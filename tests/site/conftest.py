@@ -1,4 +1,7 @@
-"""The site for the bundled data, generated ONCE per test session through the CLI, and a headless Chromium to read it.
+"""The site for the bundled data, generated ONCE per test run through the CLI, and a headless Chromium to read it.
+
+With pytest-xdist the site's test files run on different workers; the first to ask builds the site in the
+run's shared temporary folder, under a lock, and the others read that one (a build is ~15 s of CPU).
 
 The browser tests drive Debian's Chromium (/usr/bin/chromium) with Playwright; they skip, saying why, where either
 is missing. Every page a test opens runs with the network cut off: any request that is not a file inside the
@@ -7,6 +10,7 @@ site's folder is refused and recorded, and the test fails on it.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -19,13 +23,19 @@ AXE = Path(__file__).parents[1] / "fixtures" / "vendor" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """``policygraph site -o DIR`` on the bundled data: the folder, and what the command printed."""
+def site(tmp_path_factory, worker_id):
+    """``policygraph site -o DIR`` on the bundled data, built once for all workers; the folder (read-only by convention)."""
     from policygraph.cli import main
 
-    folder = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(main, ["site", "-o", str(folder)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    folder, done = shared / "bundled-site" / "site", shared / "bundled-site" / "built"
+    folder.parent.mkdir(exist_ok=True)
+    with open(shared / "bundled-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            result = CliRunner().invoke(main, ["site", "-o", str(folder)], catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            done.touch()
     return folder
 
 

@@ -19,7 +19,7 @@ from policygraph.graph.build import open_graph_file
 from policygraph.graph.convert import to_oxigraph, to_rdflib
 from policygraph.graph.handle import LoadedGraph
 from policygraph.model import Location
-from policygraph.sparql.engines import ChildCall, call_with_timeout
+from policygraph.sparql.engines import ChildCall, call_with_timeout, evaluate_oxigraph
 from policygraph.sparql.params import bind_in_tree, with_values
 from policygraph.sparql.syntax import sparql_term, variables_in_order
 
@@ -48,6 +48,27 @@ def test_to_rdflib_string_literal_is_plain():
     """Oxigraph's xsd:string literal becomes rdflib's plain literal (the same RDF 1.1 term)."""
     assert to_rdflib(ox.Literal("x")) == Literal("x")
     assert to_rdflib(None) is None
+
+
+def test_evaluate_oxigraph_converts_each_term_once():
+    """A term repeated in the answer is one rdflib term (converted once); terms with the same text in another
+    language or datatype stay apart; unbound stays None."""
+    store = ox.Store()
+    x, pg = "https://w3id.org/policygraph/id/", "https://w3id.org/policygraph/ontology#"
+    integer = ox.NamedNode(str(XSD.integer))
+    for i, value in enumerate([ox.Literal("1", datatype=integer), ox.Literal("2", datatype=integer), ox.Literal("1"),
+                               ox.Literal("1", language="en"), ox.Literal("1", datatype=integer)]):
+        store.add(ox.Quad(ox.NamedNode(f"{x}s{i}"), ox.NamedNode(f"{pg}value"), value))
+        store.add(ox.Quad(ox.NamedNode(f"{x}s{i}"), ox.NamedNode(f"{pg}kind"), ox.NamedNode(f"{pg}Same")))
+    text = f"SELECT ?s ?kind ?v ?none WHERE {{ ?s <{pg}kind> ?kind ; <{pg}value> ?v OPTIONAL {{ ?s <{pg}no> ?none }} }} ORDER BY ?s"
+    result = evaluate_oxigraph(store, text, "SELECT")
+    assert [row[2] for row in result.rows] == [
+        Literal("1", datatype=XSD.integer), Literal("2", datatype=XSD.integer), Literal("1"), Literal("1", lang="en"),
+        Literal("1", datatype=XSD.integer),
+    ]
+    assert len({id(row[1]) for row in result.rows}) == 1 and result.rows[0][1] == URIRef(f"{pg}Same")
+    assert result.rows[0][2] is result.rows[4][2]
+    assert all(row[3] is None for row in result.rows)
 
 
 def test_loaded_graph_converts_both_ways():

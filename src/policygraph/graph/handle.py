@@ -137,17 +137,15 @@ def source_map_from_file(path: Path) -> Callable[[], SourceMap]:
     """A loader of the source map a store keeps in ``path`` (JSON), for ``LoadedGraph(source_map=...)``."""
 
     def load() -> SourceMap:
-        from rdflib import URIRef
-
         from policygraph.model import Location
 
         document = json.loads(path.read_text(encoding="utf-8"))
         paths = document["paths"]
         source_map = SourceMap()
-        for node, index, line, column in document["nodes"]:
-            source_map.nodes[URIRef(node)] = Location(paths[index], line, column)
-        for subject, predicate, index, line, column in document["properties"]:
-            source_map.properties[(URIRef(subject), URIRef(predicate))] = Location(paths[index], line, column)
+        source_map.nodes = {node: Location(paths[index], line, column) for node, index, line, column in document["nodes"]}
+        source_map.properties = {
+            (subject, predicate): Location(paths[index], line, column) for subject, predicate, index, line, column in document["properties"]
+        }
         return source_map
 
     return load

@@ -35,15 +35,22 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass
 class SourceMap:
-    """Where each node (and each node's property) was defined: IRI → ``Location``."""
+    """Where each node (and each node's property) was defined: IRI text → ``Location``.
 
-    nodes: dict[URIRef, Location] = field(default_factory=dict)
-    properties: dict[tuple[URIRef, URIRef], Location] = field(default_factory=dict)
+    Keyed by the IRIs' text, not rdflib terms: the cache's map is read by every ``validate`` (tens of
+    thousands of entries), and making a ``URIRef`` of each took longer than the rest of the read.
+    """
 
-    def locate(self, node: URIRef, predicate: URIRef | None = None) -> Location | None:
+    nodes: dict[str, Location] = field(default_factory=dict)
+    properties: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def locate(self, node: URIRef | str, predicate: URIRef | str | None = None) -> Location | None:
         """The most precise known location of ``node`` (or of its ``predicate`` value)."""
-        if predicate is not None and (node, predicate) in self.properties:
-            return self.properties[(node, predicate)]
+        node = str(node)
+        if predicate is not None:
+            where = self.properties.get((node, str(predicate)))
+            if where is not None:
+                return where
         return self.nodes.get(node)
 
 

@@ -515,12 +515,12 @@ def _make_source_map(node_lines: list[tuple[str, str, int]], property_lines: lis
         where = locations.get((path, line))
         if where is None:
             where = locations[(path, line)] = Location(path, line)
-        nodes[URIRef(node)] = where
+        nodes[str(node)] = where  # citations are noted as URIRefs
     for path, node, predicate, line in property_lines:
         where = locations.get((path, line))
         if where is None:
             where = locations[(path, line)] = Location(path, line)
-        properties[(URIRef(node), predicate)] = where
+        properties[(str(node), str(predicate))] = where
     return source_map
 
 

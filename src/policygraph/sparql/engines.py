@@ -104,15 +104,31 @@ def evaluate_oxigraph(store, text: str, form: str) -> QueryResult:  # noqa: ANN0
         answer = store.query(text, prefixes=PREFIXES)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult(form, boolean=bool(answer), engine="oxigraph")
+        convert = _converter()
         if isinstance(answer, ox.QueryTriples):
-            triples = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+            triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]
             return QueryResult(form, triples=triples, engine="oxigraph")
         variables = [v.value for v in answer.variables]
         width = len(variables)
-        rows = [tuple(to_rdflib(solution[i]) for i in range(width)) for solution in answer]
+        rows = [tuple(convert(solution[i]) for i in range(width)) for solution in answer]
     except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as error:
         raise SchemaError(f"oxigraph cannot evaluate the query: {_short(error)}", hint="try --engine rdflib") from None
     return QueryResult(form, variables=variables, rows=rows, engine="oxigraph")
+
+
+def _converter() -> Callable:
+    """``to_rdflib`` remembering what it converted: an answer repeats its terms (classes, units, labels, the
+    entity on each of its rows), and making an rdflib term (a literal parses its value) costs far more
+    than looking the Oxigraph term up."""
+    converted: dict = {}
+
+    def convert(term):  # noqa: ANN001, ANN202 - a pyoxigraph term or None -> an rdflib term or None
+        found = converted.get(term, converted)
+        if found is converted:
+            found = converted[term] = to_rdflib(term)
+        return found
+
+    return convert
 
 
 # -- parameters as a VALUES block -------------------------------------------------------------

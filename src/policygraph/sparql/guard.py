@@ -86,7 +86,7 @@ def check_text(text: str, origin: str) -> None:
         if tokens > MAX_TOKENS:
             raise SchemaError(f"the query has more than {MAX_TOKENS:,} tokens (the limit)", offset_location(text, origin, match.start()))
         value = match.group()
-        if kind != "string" and (re.search(r"\\[uU]", value) or (value == "\\" and text[match.end() : match.end() + 1] in ("u", "U"))):
+        if kind != "string" and "\\" in value and (re.search(r"\\[uU]", value) or (value == "\\" and text[match.end() : match.end() + 1] in ("u", "U"))):
             raise SchemaError(
                 "codepoint escapes (\\u, \\U) are only allowed inside string literals",
                 offset_location(text, origin, match.start()),

@@ -384,6 +384,8 @@ def _check_prefixes(text: str, origin: str, parsed) -> None:  # noqa: ANN001
 def _keyword_location(text: str, origin: str, keyword: str) -> Location:
     from policygraph.sparql.syntax import sparql_tokens
 
+    if keyword.upper() not in text.upper():  # nowhere in the text, so in no token: skip reading the tokens (every bound query is checked)
+        return Location(origin)
     for match in sparql_tokens(text):
         if match.lastgroup not in ("comment", "string", "iri") and match.group().upper() == keyword.upper():
             if ":" not in (text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]):  # not ex:service
