@@ -205,6 +205,10 @@ def test_inverse_trace_equals_the_policy_traces_made_alone(bundled, target, as_o
     alone = [trace_policy(bundled, pid, as_of=as_of, min_strength=min_strength, provisions=ids) for pid, _, _ in result.policies]
     assert [t.to_dict() for t in result.traces] == [t.to_dict() for t in alone if t.engagements]
     assert len(result.traces) >= 2
+    if "-art-" in target:  # every item raising the provision, read with the traces' items: as read alone
+        from policygraph.tracing.evidence import RaisedItems
+
+        assert result.raised_by == list(RaisedItems(bundled).at(node).values()) and result.raised_by
 
 
 def test_trace_cli_json_matches_library(invoke, world):
