@@ -65,12 +65,12 @@ def run_for_each(
 
     For a question asked of many nodes (every source a report cites), so it is one query, not one per node.
     """
-    from policygraph.sparql.params import with_values
-    from policygraph.sparql.syntax import sparql_term
-
     lists = {variable: values, **(also or {})}
     if not all(lists.values()):
         return []
+    from policygraph.sparql.params import with_values
+    from policygraph.sparql.syntax import sparql_term
+
     query = rule_text(name)
     if bindings:
         query = with_values(query, bindings, "SELECT")
@@ -89,6 +89,8 @@ def run_for_all(loaded: LoadedGraph, name: str, parameter: str, values: list[Nod
     as ``run_for_each`` does): a rule whose parts each start from it, or test it in ``FILTER NOT EXISTS``,
     keeps its meaning and its speed. The rule must give ``?parameter`` as a column to tell the rows apart.
     """
+    if not values:
+        return []
     import re
 
     from rdflib import URIRef
@@ -96,8 +98,6 @@ def run_for_all(loaded: LoadedGraph, name: str, parameter: str, values: list[Nod
     from policygraph.sparql.params import with_values
     from policygraph.sparql.syntax import sparql_term
 
-    if not values:
-        return []
     each = sparql_term(URIRef(_EACH))
     query = with_values(rule_text(name), {parameter: URIRef(_EACH), **bindings}, "SELECT")
     rows_of_block = re.compile(r"\(([^()]*" + re.escape(each) + r"[^()]*)\)")  # a VALUES row holding the stand-in
