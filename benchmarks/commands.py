@@ -42,10 +42,13 @@ HERE = Path(__file__).resolve().parent
 COMMANDS = [
     ("trace", ["trace", "bill-2021-immigration-control-revision"]),
     ("trace md", ["trace", "titp", "--format", "md"]),
+    ("trace --provision", ["trace", "--provision", "crc-art-9"]),
+    ("trace --provision TREATY", ["trace", "--provision", "iccpr"]),
     ("show", ["show", "crc-art-9"]),
     ("search", ["search", "detention"]),
     ("query", ["query", "policy-provisions", "--param", "policy=titp"]),
     ("analyze centrality", ["analyze", "centrality", "--fold"]),
+    ("analyze betweenness", ["analyze", "centrality", "--measure", "betweenness"]),
     ("export gexf", ["export", "gexf", "-o", "{tmp}/japan.gexf"]),
     ("validate", ["validate"]),
     ("build", ["build"]),
