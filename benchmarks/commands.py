@@ -15,7 +15,8 @@ Each figure is wall-clock and CPU seconds: on a shared machine the wall clock al
 other processes had the CPU.
 
 Each figure is the median of ``--runs`` runs (default 5; cold runs empty the cache before each run).
-The table goes to stdout and to ``benchmarks/COMMANDS.md`` with a description of the machine.
+The table goes to stdout (and to ``--out FILE`` with a description of the machine); ``run.py`` puts
+the same table into ``benchmarks/RESULTS.md`` beside the large-graph figures of the same run.
 
 Usage (from the repository root, after the README's install)::
 
@@ -36,8 +37,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
 
 COMMANDS = [
     ("trace", ["trace", "bill-2021-immigration-control-revision"]),
@@ -96,8 +95,24 @@ def measure(runs: int, previous: str | None) -> list[tuple[str, Row]]:
                 for figure, found in times.items()
             }
             rows.append((name, row))
-            print(f"{name:20} " + "   ".join(f"{k} {w:5.2f} s ({c:5.2f} cpu)" for k, (w, c) in row.items()), flush=True)
+            print(f"{name:20} " + "   ".join(f"{k} {w:5.2f} s ({c:5.2f} cpu)" for k, (w, c) in row.items()), file=sys.stderr, flush=True)
     return rows
+
+
+def table(rows: list[tuple[str, Row]], previous: bool) -> list[str]:
+    """The Markdown table of ``rows``: one line per command, wall / CPU seconds per figure."""
+    figures = ["cold", "warm", "no cache"] + (["previous cold", "previous warm"] if previous else [])
+    titles = {
+        "cold": "cold (first run)",
+        "warm": "warm (cached)",
+        "no cache": "`--no-cache`",
+        "previous cold": "previous release, first run",
+        "previous warm": "previous release, later run",
+    }
+    lines = ["| command | " + " | ".join(titles[f] for f in figures) + " |", "|---|" + "---:|" * len(figures)]
+    for name, row in rows:
+        lines.append(f"| {name} | " + " | ".join(f"{row[f][0]:.2f} / {row[f][1]:.2f}" for f in figures) + " |")
+    return lines
 
 
 def markdown(rows: list[tuple[str, Row]], runs: int, previous: str | None, load: tuple[float, float]) -> str:
@@ -111,33 +126,24 @@ def markdown(rows: list[tuple[str, Row]], runs: int, previous: str | None, load:
         f"(process start included) / CPU seconds (user + system), the median of {runs} runs. On a shared "
         "machine the wall clock also counts the time other processes had the CPU; the CPU figure does not.",
         "",
+        *table(rows, bool(previous)),
     ]
-    figures = ["cold", "warm", "no cache"] + (["previous cold", "previous warm"] if previous else [])
-    titles = {
-        "cold": "cold (first run)",
-        "warm": "warm (cached)",
-        "no cache": "`--no-cache`",
-        "previous cold": "previous release, first run",
-        "previous warm": "previous release, later run",
-    }
-    lines.append("| command | " + " | ".join(titles[f] for f in figures) + " |")
-    lines.append("|---|" + "---:|" * len(figures))
-    for name, row in rows:
-        lines.append(f"| {name} | " + " | ".join(f"{row[f][0]:.2f} / {row[f][1]:.2f}" for f in figures) + " |")
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5)")
-    parser.add_argument("--out", default=str(HERE / "COMMANDS.md"), help="where to write the table")
+    parser.add_argument("--out", help="also write the table, with a description of the machine, to this file")
     parser.add_argument("--previous", metavar="PYTHON", help="the Python of an environment with the previous release, run side by side")
     args = parser.parse_args(argv)
     start_load = os.getloadavg()[0]
     rows = measure(args.runs, args.previous)
     text = markdown(rows, args.runs, args.previous, (start_load, os.getloadavg()[0]))
-    Path(args.out).write_text(text, encoding="utf-8")
-    print(f"wrote {args.out}")
+    print(text, end="")
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 

@@ -11,14 +11,16 @@ runs, each in a fresh process as a user runs it, timing the wall clock and the p
   memory and bulk-load to disk; the same SPARQL on the already-open store), pySHACL against the
   oxigraph SHACL engine (identical findings checked) and pyrudof, networkx against igraph.
 
-``policygraph --help`` and ``policygraph queries`` are timed once. The table of times, peak memory,
+Then each command on the bundled data, cold (empty graph cache), warm and ``--no-cache``, with
+``--previous PYTHON`` beside the previous release's first and later runs (``commands.py``; ``--bundled-runs 0``
+leaves it out). ``policygraph --help`` and ``policygraph queries`` are timed once. The table of times, peak memory,
 the ratios to the targets of issue 8, and the growth from one size to the next (×10 triples) are
 printed, and written to ``benchmarks/results.json`` and ``benchmarks/RESULTS.md`` with a
 description of the machine.
 
 Usage (from the repository root, after the README's install)::
 
-    python benchmarks/run.py --sizes 10k,100k,1M
+    python benchmarks/run.py --sizes 10k,100k,1M --previous /path/to/old-venv/bin/python
     python benchmarks/run.py --sizes 10k --work /tmp/pg-bench      # quick look
 
 Not part of the test run. A measurement that fails or runs out of time (``--timeout``) is recorded
@@ -42,6 +44,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import commands
 import generate
 
 # The named queries' parameters on the synthetic graph (ids generate.py always makes).
@@ -474,7 +477,7 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}×"
 
 
-def markdown(results: list[dict], info: dict, startup: dict) -> str:
+def markdown(results: list[dict], info: dict, startup: dict, bundled: dict | None) -> str:
     lines = [
         "# policygraph benchmarks",
         "",
@@ -492,6 +495,20 @@ def markdown(results: list[dict], info: dict, startup: dict) -> str:
         f"`policygraph --help`: {startup['help']['seconds']:.2f} s; `policygraph queries`: "
         f"{startup['queries']['seconds']:.2f} s (best of 5; target ≤ 0.2 s).",
         "",
+    ]
+    if bundled:
+        lines += [
+            "## The bundled data: cold, warm and without the cache",
+            "",
+            "Each command on the bundled data (`commands.py`): cold is the first run (empty graph cache), "
+            "warm every later one, `--no-cache` the graph built in memory each time"
+            + (", beside the previous release's first and later runs, in turn" if bundled["previous"] else "")
+            + f". Wall-clock / CPU seconds, process start included, the median of {bundled['runs']} runs.",
+            "",
+            *commands.table([(name, row) for name, row in bundled["rows"]], bundled["previous"]),
+            "",
+        ]
+    lines += [
         "## Commands",
         "",
         "| command | " + " | ".join(f"{r['size']} ({r['triples']:,} triples) s / MB" for r in results) + " |",
@@ -681,6 +698,10 @@ def main(argv: list[str] | None = None) -> int:
         "--slow-limit", default="100k", help="run pySHACL and networkx up to this size only (they take many minutes beyond)"
     )
     parser.add_argument("--out", default=str(HERE), help="folder for results.json and RESULTS.md (default benchmarks/)")
+    parser.add_argument(
+        "--bundled-runs", type=int, default=5, help="runs per figure of the bundled-data table (commands.py); 0 leaves it out"
+    )
+    parser.add_argument("--previous", metavar="PYTHON", help="the previous release's Python, timed beside this one on the bundled data")
     parser.add_argument("--anchor", help=argparse.SUPPRESS)
     args, rest = parser.parse_known_args(argv)
     if args.anchor:
@@ -698,11 +719,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
+    bundled = None
+    if args.bundled_runs:
+        print("bundled data", file=sys.stderr, flush=True)
+        rows = commands.measure(args.bundled_runs, args.previous)
+        bundled = {"runs": args.bundled_runs, "previous": bool(args.previous), "rows": [[name, row] for name, row in rows]}
     info = machine()
-    document = {"machine": info, "startup": startup, "results": results}
+    document = {"machine": info, "startup": startup, "bundled": bundled, "results": results}
     out = Path(args.out)
     (out / "results.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    text = markdown(results, info, startup)
+    text = markdown(results, info, startup, bundled)
     (out / "RESULTS.md").write_text(text, encoding="utf-8")
     print(text)
     return 0

