@@ -109,8 +109,7 @@ def evaluate_oxigraph(store, text: str, form: str) -> QueryResult:  # noqa: ANN0
             triples = [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer]
             return QueryResult(form, triples=triples, engine="oxigraph")
         variables = [v.value for v in answer.variables]
-        width = len(variables)
-        rows = [tuple(convert(solution[i]) for i in range(width)) for solution in answer]
+        rows = [tuple(map(convert, solution)) for solution in answer]  # a solution yields its values in variable order, None if unbound
     except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as error:
         raise SchemaError(f"oxigraph cannot evaluate the query: {_short(error)}", hint="try --engine rdflib") from None
     return QueryResult(form, variables=variables, rows=rows, engine="oxigraph")
