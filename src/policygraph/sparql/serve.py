@@ -186,6 +186,9 @@ class _Front(ThreadingHTTPServer):
     """The address users get: checks each request's query, then forwards it to the private server."""
 
     daemon_threads = True
+    # socketserver listens with a backlog of 5: sixteen clients connecting at once overflowed it, and the
+    # kernel's SYN cookie for one of them failed, which the client saw as "Connection reset by peer".
+    request_queue_size = 128
 
     def __init__(self, port: int, timeout: float | None, cors: str | None, description: Graph | None) -> None:
         super().__init__(("127.0.0.1", port), _FrontHandler)
