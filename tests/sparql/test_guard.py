@@ -389,7 +389,8 @@ def test_served_graph_refuses_service_and_stays_usable(listener):
     """
     from policygraph.sparql.query import parse_query
     from policygraph.sparql.run import run_query
-    from policygraph.sparql.serve import MAX_REQUEST_BYTES, OxigraphServer, _refusal
+    from policygraph.sparql.front import MAX_REQUEST_BYTES, refusal_of as _refusal
+    from policygraph.sparql.serve import OxigraphServer
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
