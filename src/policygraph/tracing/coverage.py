@@ -21,18 +21,17 @@ _NAMED = 5  # treaties without provisions named in the report; the JSON lists th
 
 def cannot_see(
     loaded: LoadedGraph, policy: Node, state: Node, state_label: str, treaties: list[Node], sources: list[SourceEntry],
-    treaty_rows: dict[tuple, list] | None = None, rows: list | None = None,
+    treaty_rows: dict[tuple, list], rows: list | None = None,
 ) -> list[Gap]:
     """The gaps to tell a reader: reviews without recommendations, partly recorded documents, no cited
     engagement, treaties with no provision recorded (in that order).
 
-    ``treaty_rows`` keeps the treaties' rows across the traces of one inverse trace, whose policies
-    mostly engage the same treaties in the same state; ``rows`` are the policy's rows of ``trace-coverage``
-    where read already (the inverse trace reads every policy's in one query).
+    ``treaty_rows`` (``SharedReads.treaty_gaps``) keeps the treaties' rows across the traces of one inverse
+    trace, whose policies mostly engage the same treaties in the same state; ``rows`` are the policy's rows
+    of ``trace-coverage`` where read already (the inverse trace reads every policy's in one query).
     """
     reviews: dict[Node, Gap] = {}
     partial: dict[str, Gap] = {}
-    treaty_rows = {} if treaty_rows is None else treaty_rows
     key = (tuple(treaties), state)
     if key not in treaty_rows:  # one query for every treaty
         treaty_rows[key] = run_for_each(loaded, "trace-coverage-treaty", "treaty", treaties, state=state)

@@ -80,7 +80,7 @@ class RaisedItems:
         one between it and the concept the provision concerns.
         """
         if self._topics is None:
-            self._topics, self._paths = set(), {}
+            self._topics = set()
             for row in run(self._loaded, "trace-about-topics", policy=self._policy):
                 if row.topic is not None:
                     self._topics.add(str(row.topic))

@@ -21,7 +21,7 @@ __all__ = ["number_sources", "citation_numbers"]
 
 
 def number_sources(
-    loaded: LoadedGraph, engagements: list[Engagement], known: dict[str, tuple | None] | None = None
+    loaded: LoadedGraph, engagements: list[Engagement], known: dict[str, tuple | None]
 ) -> tuple[list[Engagement], list[SourceEntry]]:
     """The engagements with every citation numbered, and the sources list those numbers point to.
 
@@ -30,7 +30,6 @@ def number_sources(
     for none), across the traces of one inverse trace.
     """
     keys = list(dict.fromkeys(c.source for e in engagements for c in _citations_in_order(e)))
-    known = {} if known is None else known
     unread = [key for key in keys if key not in known]
     found = _records(loaded, unread)
     known.update((key, found.get(key)) for key in unread)
