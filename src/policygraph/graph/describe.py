@@ -182,10 +182,8 @@ def brief_of(loaded: LoadedGraph, node: Node) -> str:
 
     from policygraph.graph.convert import to_oxigraph, to_rdflib
 
-    store, default = loaded.store, ox.DefaultGraph()
-
     def terms(subject, predicate: URIRef) -> list:  # noqa: ANN001 - the Oxigraph terms of the objects
-        return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(str(predicate)), None, default)]
+        return loaded.objects_of(subject, str(predicate))
 
     if isinstance(node, Literal):
         return ""

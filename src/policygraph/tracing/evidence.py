@@ -102,13 +102,12 @@ class RaisedItems:
         if concept not in self._above:
             import pyoxigraph as ox
 
-            broader, default = ox.NamedNode(str(SKOS.broader)), ox.DefaultGraph()
             seen, frontier = {concept}, [concept]
             while frontier:
-                for quad in self._loaded.store.quads_for_pattern(ox.NamedNode(frontier.pop()), broader, None, default):
-                    if isinstance(quad.object, ox.NamedNode) and quad.object.value not in seen:
-                        seen.add(quad.object.value)
-                        frontier.append(quad.object.value)
+                for wider in self._loaded.objects_of(ox.NamedNode(frontier.pop()), str(SKOS.broader)):
+                    if isinstance(wider, ox.NamedNode) and wider.value not in seen:
+                        seen.add(wider.value)
+                        frontier.append(wider.value)
             self._above[concept] = seen
         return self._above[concept]
 
@@ -139,8 +138,7 @@ def _topics_of(loaded: LoadedGraph, item: Node) -> list[str]:
     """The IRIs an item is ``pg:about`` in the default graph (where the rules look), read as a pattern, not a query."""
     import pyoxigraph as ox
 
-    quads = loaded.store.quads_for_pattern(ox.NamedNode(str(item)), ox.NamedNode(str(PG.about)), None, ox.DefaultGraph())
-    return [quad.object.value for quad in quads if isinstance(quad.object, ox.NamedNode)]
+    return [topic.value for topic in loaded.objects_of(ox.NamedNode(str(item)), str(PG.about)) if isinstance(topic, ox.NamedNode)]
 
 
 def _raised(loaded: LoadedGraph, row, recommendation: bool, by: list[str]) -> Raised:  # noqa: ANN001 - a rule row
@@ -282,19 +280,14 @@ def citations(loaded: LoadedGraph, node: Node) -> list[CitationRef]:
 
     Read from the store as triple patterns, not through the rdflib view: a trace asks for hundreds.
     """
-    import pyoxigraph as ox
-
     from policygraph.graph.convert import to_oxigraph
 
-    store, default = loaded.store, ox.DefaultGraph()
-
     def value(subject, predicate: str) -> str | None:  # noqa: ANN001 - a pyoxigraph term
-        quad = next(iter(store.quads_for_pattern(subject, ox.NamedNode(predicate), None, default)), None)
-        return None if quad is None else quad.object.value
+        found = loaded.objects_of(subject, predicate)
+        return found[0].value if found else None
 
     result = []
-    for quad in store.quads_for_pattern(to_oxigraph(node), ox.NamedNode(str(PG.citation)), None, default):
-        citation = quad.object
+    for citation in loaded.objects_of(to_oxigraph(node), str(PG.citation)):
         source = value(citation, str(PG.source))
         result.append(
             CitationRef(
