@@ -389,7 +389,7 @@ def test_served_graph_refuses_service_and_stays_usable(listener):
     """
     from policygraph.sparql.query import parse_query
     from policygraph.sparql.run import run_query
-    from policygraph.sparql.front import MAX_REQUEST_BYTES, refusal_of as _refusal
+    from policygraph.sparql.front import MAX_REQUEST_BYTES, refusal_of
     from policygraph.sparql.serve import OxigraphServer
 
     with socket.socket() as probe:
@@ -418,7 +418,7 @@ def test_served_graph_refuses_service_and_stays_usable(listener):
                 opener.open(request, timeout=30)
             assert refused.value.code == 400
         for query in answered:  # forwarded: the server reads FROM from its own store
-            assert _refusal("/query?" + urllib.parse.urlencode({"query": query}), "", b"") is None
+            assert refusal_of("/query?" + urllib.parse.urlencode({"query": query}), "", b"") is None
             try:
                 opener.open(urllib.request.Request(served.url + "?" + urllib.parse.urlencode({"query": query})), timeout=30).close()
             except urllib.error.HTTPError:
