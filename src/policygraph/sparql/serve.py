@@ -26,9 +26,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from policygraph.errors import ConfigError, InputError
-from policygraph.sparql.front import MAX_REQUEST_BYTES, Front, check_origin
+from policygraph.sparql.front import Front, check_origin
 
-__all__ = ["OxigraphServer", "oxigraph_binary", "check_origin", "MAX_REQUEST_BYTES"]
+__all__ = ["OxigraphServer", "oxigraph_binary", "check_origin"]
 
 
 def oxigraph_binary() -> str:
